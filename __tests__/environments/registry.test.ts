@@ -1,0 +1,164 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
+import { loadEnvironments, placements } from "../../environments";
+import { ConfigError } from "../../environments/errors";
+import type { EnvironmentInput } from "../../environments/schema";
+import { envInput } from "../support/env";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "strata-registry-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+/** The problems a load throws, as "path: message" lines. */
+function loadProblems(...args: Parameters<typeof loadEnvironments>): string[] {
+  try {
+    loadEnvironments(...args);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+const a = envInput({ name: "alpha" });
+const b = envInput({
+  name: "beta",
+  targets: { digitalocean: { region: "fra1", network: { ipRange: "10.210.0.0/20" } } },
+});
+
+describe("selection", () => {
+  test("all environments by default, in order", () => {
+    expect(loadEnvironments({ builtins: [a, b] }).selected.map((e) => e.name)).toEqual([
+      "alpha",
+      "beta",
+    ]);
+  });
+
+  test("STRATA_ENVS limits the selection", () => {
+    const r = loadEnvironments({ builtins: [a, b], envs: " beta ," });
+    expect(r.selected.map((e) => e.name)).toEqual(["beta"]);
+    expect(r.all).toHaveLength(2);
+  });
+
+  test("an unknown environment in STRATA_ENVS", () => {
+    expect(loadProblems({ builtins: [a, b], envs: "alpha,gamma" })).toEqual([
+      'STRATA_ENVS: unknown environment "gamma"; known: alpha, beta',
+    ]);
+  });
+
+  test("duplicate names among the environment files of this folder", () => {
+    expect(loadProblems({ builtins: [a, { ...a }] })).toEqual([
+      expect.stringMatching(/^alpha: environment name "alpha" is already used by alpha/),
+    ]);
+  });
+});
+
+describe("STRATA_ENV_FILE", () => {
+  test("a JSON file adds an environment", () => {
+    const file = write(
+      "gamma.json",
+      JSON.stringify(envInput({ name: "gamma", targets: { aws: { region: "eu-west-1" } } })),
+    );
+    expect(loadEnvironments({ builtins: [a], envFile: file }).all.map((e) => e.name)).toEqual([
+      "alpha",
+      "gamma",
+    ]);
+  });
+
+  test("a YAML file replaces the environment of the same name", () => {
+    const file = write("alpha.yaml", stringify({ ...a, owner: "someone-else" }));
+    const r = loadEnvironments({ builtins: [a, b], envFile: file });
+    expect(r.all.find((e) => e.name === "alpha")?.owner).toBe("someone-else");
+  });
+
+  test("a file may hold a list of environments", () => {
+    const file = write(
+      "many.json",
+      JSON.stringify([
+        envInput({ name: "e1" }),
+        envInput({ name: "e2", targets: { aws: { region: "eu-west-1" } } }),
+      ]),
+    );
+    expect(loadEnvironments({ builtins: [], envFile: file }).all.map((e) => e.name)).toEqual([
+      "e1",
+      "e2",
+    ]);
+  });
+
+  test("a malformed file names the file and the parse error", () => {
+    const json = write("broken.json", '{"name": "x",');
+    expect(loadProblems({ builtins: [a], envFile: json })).toEqual([
+      expect.stringMatching(/broken\.json: malformed JSON: /),
+    ]);
+    const yaml = write("broken.yaml", "name: [x\n  tier: dev");
+    expect(loadProblems({ builtins: [a], envFile: yaml })).toEqual([
+      expect.stringMatching(/broken\.yaml: malformed YAML: /),
+    ]);
+  });
+
+  test("a wrong extension, a missing file, and a non-object file", () => {
+    expect(loadProblems({ builtins: [a], envFile: write("env.txt", "{}") })).toEqual([
+      expect.stringMatching(/must end in \.json, \.yaml or \.yml/),
+    ]);
+    expect(loadProblems({ builtins: [a], envFile: path.join(tmp, "missing.json") })).toEqual([
+      expect.stringMatching(/cannot read STRATA_ENV_FILE/),
+    ]);
+    expect(loadProblems({ builtins: [a], envFile: write("num.json", "42") })).toEqual([
+      expect.stringMatching(/one environment object or a list/),
+    ]);
+  });
+
+  test("problems in a file are prefixed with the environment and the file", () => {
+    const file = write(
+      "bad.json",
+      JSON.stringify({ ...envInput({ name: "delta" }), colour: "blue" }),
+    );
+    expect(loadProblems({ builtins: [a], envFile: file })).toEqual([
+      expect.stringMatching(/^delta \(.*bad\.json\): unknown key "colour"/),
+    ]);
+  });
+});
+
+describe("across environments", () => {
+  test("overlapping DigitalOcean VPCs in one region", () => {
+    const c = envInput({
+      name: "gamma",
+      targets: { digitalocean: { region: "fra1", network: { ipRange: "10.200.8.0/21" } } },
+    });
+    expect(loadProblems({ builtins: [a, c] })).toEqual([
+      "gamma.targets.digitalocean.network.ipRange: 10.200.8.0/21 overlaps alpha's VPC 10.200.0.0/20 in fra1; VPCs in one region must not overlap",
+    ]);
+  });
+
+  test("sharing the cluster of an unknown environment, of itself, or of an environment without that cluster", () => {
+    const share = (environment: string): EnvironmentInput =>
+      envInput({
+        name: "gamma",
+        targets: {},
+        workloads: { sharedCluster: { environment, cloud: "gcp" } },
+      });
+    expect(loadProblems({ builtins: [a, share("omega")] })).toEqual([
+      expect.stringMatching(
+        /^gamma\.workloads\.sharedCluster: shares a cluster of unknown environment "omega"/,
+      ),
+    ]);
+    expect(loadProblems({ builtins: [a, share("gamma")] })).toEqual([
+      expect.stringMatching(/cannot share its own cluster/),
+    ]);
+    expect(loadProblems({ builtins: [a, share("alpha")] })).toEqual([
+      expect.stringMatching(/environment "alpha" has no gcp cluster/),
+    ]);
+  });
+
+  test("placements: own clusters by default, the shared cluster when declared", () => {
+    const { all } = loadEnvironments({ builtins: [a] });
+    expect(placements(all[0])).toEqual([]);
+  });
+});

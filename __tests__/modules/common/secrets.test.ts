@@ -1,0 +1,35 @@
+import { findLiteralSecrets, isSecretKey } from "../../../modules/common/secrets";
+
+describe("isSecretKey", () => {
+  test.each([
+    "password",
+    "dbPassword",
+    "API_TOKEN",
+    "clientSecret",
+    "passphrase",
+    "apiKey",
+    "privateKey",
+  ])("%s holds a secret", (key) => expect(isSecretKey(key)).toBe(true));
+  test.each([
+    "existingSecretName",
+    "passwordSecretRef",
+    "tokenEnv",
+    "kmsKeyId",
+    "secretKeys",
+    "owner",
+    "tokens_per_second",
+  ])("%s does not", (key) => expect(isSecretKey(key)).toBe(false));
+});
+
+describe("findLiteralSecrets", () => {
+  test("finds secret keys and credential-shaped values with their paths", () => {
+    const found = findLiteralSecrets({
+      a: { dbPassword: "hunter2" },
+      b: ["postgres://app:s3cret@db:5432/app"],
+      c: { note: "-----BEGIN RSA PRIVATE KEY-----\nabc" },
+      d: { password: "" },
+      e: { host: "db.internal", port: 5432 },
+    });
+    expect(found.map((f) => f.path.join("."))).toEqual(["a.dbPassword", "b.0", "c.note"]);
+  });
+});

@@ -1,0 +1,4 @@
+// cdktf's jest matchers (toHaveResource, toHaveResourceWithProperties, toHaveProvider, …).
+import { setupJest } from "cdktf/lib/testing/adapters/jest";
+
+setupJest();

@@ -1,0 +1,53 @@
+/** The real app, synthesized once per test file into a temporary folder. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadEnvironments, type Registry } from "../../environments";
+import { buildApp } from "../../stacks/app";
+import { synthesizeAtomically } from "../../stacks/synth";
+import type { TfJson } from "./synth";
+
+/** A synthesized app: its manifest and every stack's Terraform JSON. */
+export interface SynthesizedApp {
+  readonly outdir: string;
+  readonly registry: Registry;
+  readonly manifest: {
+    stacks: Record<string, { name: string; dependencies: string[]; synthesizedStackPath: string }>;
+  };
+  readonly stacks: ReadonlyMap<string, TfJson>;
+  /** Raw text of every stack file, by stack name. */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/** Synthesizes every built-in environment into a new temporary folder. */
+export function synthesizeRealApp(
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-app-")),
+): SynthesizedApp {
+  const registry = loadEnvironments();
+  synthesizeAtomically(outdir, (app) => buildApp(app, registry.selected, registry.all));
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"),
+  ) as SynthesizedApp["manifest"];
+  const files = new Map<string, string>();
+  const stacks = new Map<string, TfJson>();
+  for (const [name, entry] of Object.entries(manifest.stacks)) {
+    const text = fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8");
+    files.set(name, text);
+    stacks.set(name, JSON.parse(text) as TfJson);
+  }
+  return { outdir, registry, manifest, stacks, files };
+}
+
+/** Every file below a folder, relative path → content, for byte-for-byte comparison. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = fs.readFileSync(full, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}

@@ -1,0 +1,91 @@
+/**
+ * Synthesis as users run it, in child processes: `npm run synth`'s command and `cdktf synth`
+ * produce the same output; bad input exits non-zero and leaves a previous cdktf.out untouched;
+ * files `tofu init` leaves in stack folders survive a new synthesis.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { readTree } from "./support/app";
+
+const ROOT = path.join(__dirname, "..");
+const RUN_APP = path.join(ROOT, "scripts", "run-app.mjs");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "strata-synth-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** Runs the synth command in `cwd` (output: cwd/cdktf.out). */
+function synth(cwd: string, env: Record<string, string> = {}) {
+  const { STRATA_ENVS: _a, STRATA_ENV_FILE: _b, CDKTF_OUTDIR: _c, ...base } = process.env;
+  return spawnSync(process.execPath, [RUN_APP], {
+    cwd,
+    env: { ...base, ...env },
+    encoding: "utf8",
+  });
+}
+
+describe("npm run synth", () => {
+  const cwd = path.join(work, "project");
+  const out = path.join(cwd, "cdktf.out");
+  beforeAll(() => {
+    fs.mkdirSync(cwd, { recursive: true });
+    const first = synth(cwd);
+    expect(first.status).toBe(0);
+  });
+
+  test("bad input exits 1, prints every problem with its path, and leaves cdktf.out untouched", () => {
+    const before = readTree(out);
+    const file = path.join(work, "bad.json");
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        name: "qa",
+        tier: "prod",
+        owner: "x",
+        team: "y",
+        targets: { gcp: { project: "Bad", region: "us-central1" } },
+      }),
+    );
+    const result = synth(cwd, { STRATA_ENVS: "dev,nope", STRATA_ENV_FILE: file });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/nothing was synthesized/);
+    expect(result.stderr).toMatch(/✗ STRATA_ENVS: unknown environment "nope"/);
+    expect(result.stderr).toMatch(
+      /✗ qa \(.*bad\.json\)\.targets\.gcp\.project: GCP project id "Bad"/,
+    );
+    expect(result.stderr).toMatch(
+      /✗ qa \(.*bad\.json\)\.backend: a prod-tier environment needs a shared, locking backend/,
+    );
+    expect(readTree(out)).toEqual(before);
+  });
+
+  test("files tofu leaves in a stack folder survive a new synthesis; stale stacks are removed", () => {
+    const stackDir = path.join(out, "stacks", "dev-gcp-network");
+    fs.mkdirSync(path.join(stackDir, ".terraform"), { recursive: true });
+    fs.writeFileSync(path.join(stackDir, ".terraform.lock.hcl"), "# lock");
+    const result = synth(cwd, { STRATA_ENVS: "dev" });
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8")).toBe("# lock");
+    expect(fs.readdirSync(path.join(out, "stacks")).every((s) => s.startsWith("dev-"))).toBe(true);
+  });
+});
+
+describe("cdktf synth", () => {
+  test("the cdktf CLI produces the same cdktf.out as npm run synth", () => {
+    const cliOut = path.join(work, "cli-out");
+    const cli = spawnSync(
+      path.join(ROOT, "node_modules", ".bin", "cdktf"),
+      ["synth", "--output", cliOut],
+      {
+        cwd: ROOT,
+        env: { ...process.env, CHECKPOINT_DISABLE: "1", STRATA_ENVS: "", STRATA_ENV_FILE: "" },
+        encoding: "utf8",
+      },
+    );
+    expect(cli.status).toBe(0);
+    const direct = path.join(work, "direct");
+    fs.mkdirSync(direct);
+    expect(synth(direct).status).toBe(0);
+    expect(readTree(cliOut)).toEqual(readTree(path.join(direct, "cdktf.out")));
+  }, 60_000);
+});

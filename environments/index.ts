@@ -1,0 +1,228 @@
+/**
+ * The environment registry: the environments in this folder, an optional environment file
+ * (STRATA_ENV_FILE), selection (STRATA_ENVS) and the checks that span environments. Every problem
+ * is collected and thrown together as a ConfigError, before any stack is built.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { cidrsOverlap, parseCidr } from "../modules/common/cidr";
+import dev from "./dev";
+import { ConfigError, type Problem } from "./errors";
+import prod from "./prod";
+import { validateEnvironment, type Environment, type EnvironmentInput } from "./schema";
+import type { ConfigCloud } from "./schema/workloads";
+import staging from "./staging";
+
+/** The environments described in this folder, in the order they are synthesized. */
+export const BUILTIN_ENVIRONMENTS: readonly EnvironmentInput[] = [dev, staging, prod];
+
+/** Where environments come from and which to synthesize (main.ts passes the env vars). */
+export interface Selection {
+  /** Comma-separated names (STRATA_ENVS). @default - all */
+  readonly envs?: string;
+  /** A .json/.yaml/.yml file with one environment or a list (STRATA_ENV_FILE). */
+  readonly envFile?: string;
+  /** @default BUILTIN_ENVIRONMENTS */
+  readonly builtins?: readonly EnvironmentInput[];
+}
+
+/** The loaded registry: every known environment, and those selected for synthesis. */
+export interface Registry {
+  readonly all: readonly Environment[];
+  readonly selected: readonly Environment[];
+}
+
+/** Reads an environment file. Throws a ConfigError naming the file and the parse error. */
+export function readEnvironmentFile(file: string): unknown[] {
+  const ext = path.extname(file).toLowerCase();
+  if (![".json", ".yaml", ".yml"].includes(ext)) {
+    throw new ConfigError([
+      {
+        path: file,
+        message: `STRATA_ENV_FILE must end in .json, .yaml or .yml (got "${ext || "no extension"}")`,
+      },
+    ]);
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError([
+      { path: file, message: `cannot read STRATA_ENV_FILE: ${(e as Error).message}` },
+    ]);
+  }
+  let data: unknown;
+  try {
+    data = ext === ".json" ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+  } catch (e) {
+    throw new ConfigError([
+      {
+        path: file,
+        message: `malformed ${ext.slice(1).toUpperCase()}: ${(e as Error).message.split("\n")[0]}`,
+      },
+    ]);
+  }
+  const list = Array.isArray(data) ? data : [data];
+  if (
+    list.length === 0 ||
+    list.some((x) => x === null || typeof x !== "object" || Array.isArray(x))
+  ) {
+    throw new ConfigError([
+      { path: file, message: "the file must hold one environment object or a list of them" },
+    ]);
+  }
+  return list;
+}
+
+/** Loads, validates, checks across environments and selects. Throws ConfigError with every problem. */
+export function loadEnvironments(selection: Selection = {}): Registry {
+  const problems: Problem[] = [];
+  const byName = new Map<string, Environment>();
+  const origin = new Map<string, string>();
+
+  const add = (raw: unknown, label: string, replace: boolean) => {
+    const result = validateEnvironment(raw, label);
+    if (!result.ok) return void problems.push(...result.problems);
+    const name = result.env.name;
+    if (byName.has(name) && !replace) {
+      problems.push({
+        path: label,
+        message: `environment name "${name}" is already used by ${origin.get(name)}; names must be unique`,
+      });
+      return;
+    }
+    byName.set(name, result.env);
+    origin.set(name, label);
+  };
+
+  for (const raw of selection.builtins ?? BUILTIN_ENVIRONMENTS) {
+    const name = (raw as { name?: unknown }).name;
+    add(raw, typeof name === "string" ? name : "environments/<unnamed>", false);
+  }
+  if (selection.envFile) {
+    const fileNames = new Set<string>();
+    readEnvironmentFile(selection.envFile).forEach((raw, i, list) => {
+      const name = (raw as { name?: unknown }).name;
+      const label = list.length > 1 ? `${selection.envFile}[${i}]` : selection.envFile!;
+      if (typeof name === "string" && fileNames.has(name)) {
+        problems.push({
+          path: label,
+          message: `environment name "${name}" appears twice in the file`,
+        });
+        return;
+      }
+      if (typeof name === "string") fileNames.add(name);
+      add(raw, typeof name === "string" ? `${name} (${label})` : label, true);
+    });
+  }
+
+  const all = [...byName.values()];
+  problems.push(...checkAcrossEnvironments(all));
+
+  const wanted = (selection.envs ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of wanted) {
+    if (!byName.has(name)) {
+      problems.push({
+        path: "STRATA_ENVS",
+        message: `unknown environment "${name}"; known: ${[...byName.keys()].join(", ")}`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const selected = wanted.length === 0 ? all : all.filter((e) => wanted.includes(e.name));
+  return { all, selected };
+}
+
+/** A cluster that runs workloads: the environment owning it, its cloud, and the namespace used. */
+export interface Placement {
+  readonly cloud: ConfigCloud;
+  /** The environment whose cluster stack creates the cluster. */
+  readonly clusterEnvironment: string;
+  readonly namespace: string;
+}
+
+/** True when the environment defines a cluster on that cloud (cluster sections come with the cloud layers). */
+export function hasCluster(env: Environment, cloud: ConfigCloud): boolean {
+  const target = env.targets[cloud] as { cluster?: unknown } | undefined;
+  return target?.cluster !== undefined;
+}
+
+/** The clusters an environment's Helm layers run on. */
+export function placements(env: Environment): Placement[] {
+  const namespace = env.workloads.namespace;
+  const shared = env.workloads.sharedCluster;
+  if (shared) return [{ cloud: shared.cloud, clusterEnvironment: shared.environment, namespace }];
+  return (["gcp", "aws", "digitalocean"] as const)
+    .filter((cloud) => hasCluster(env, cloud))
+    .map((cloud) => ({ cloud, clusterEnvironment: env.name, namespace }));
+}
+
+/** Checks that need several environments: shared clusters, namespaces, overlapping VPCs. */
+export function checkAcrossEnvironments(all: readonly Environment[]): Problem[] {
+  const problems: Problem[] = [];
+  const byName = new Map(all.map((e) => [e.name, e]));
+
+  for (const env of all) {
+    const shared = env.workloads.sharedCluster;
+    if (!shared) continue;
+    const path = `${env.name}.workloads.sharedCluster`;
+    const host = byName.get(shared.environment);
+    if (!host) {
+      problems.push({
+        path,
+        message: `shares a cluster of unknown environment "${shared.environment}"; known: ${[...byName.keys()].join(", ")}`,
+      });
+    } else if (host.name === env.name) {
+      problems.push({
+        path,
+        message: "an environment cannot share its own cluster; remove sharedCluster",
+      });
+    } else if (host.workloads.sharedCluster) {
+      problems.push({
+        path,
+        message: `"${host.name}" itself runs on ${host.workloads.sharedCluster.environment}'s cluster; share the cluster's owner directly (chains and cycles of sharing are not allowed)`,
+      });
+    } else if (!hasCluster(host, shared.cloud)) {
+      problems.push({
+        path,
+        message: `environment "${host.name}" has no ${shared.cloud} cluster; add targets.${shared.cloud}.cluster to it, or share another`,
+      });
+    }
+  }
+
+  const namespaces = new Map<string, string>();
+  for (const env of all) {
+    for (const p of placements(env)) {
+      const key = `${p.cloud}/${p.clusterEnvironment}/${p.namespace}`;
+      const other = namespaces.get(key);
+      if (other) {
+        problems.push({
+          path: `${env.name}.workloads.namespace`,
+          message: `namespace "${p.namespace}" on ${p.clusterEnvironment}'s ${p.cloud} cluster is already claimed by ${other}; choose another namespace`,
+        });
+      } else namespaces.set(key, env.name);
+    }
+  }
+
+  const doVpcs: Array<{ env: string; region: string; range: string }> = [];
+  for (const env of all) {
+    const target = env.targets.digitalocean;
+    if (!target) continue;
+    const mine = parseCidr(target.network.ipRange);
+    for (const other of doVpcs) {
+      const theirs = parseCidr(other.range);
+      if (other.region === target.region && mine && theirs && cidrsOverlap(mine, theirs)) {
+        problems.push({
+          path: `${env.name}.targets.digitalocean.network.ipRange`,
+          message: `${target.network.ipRange} overlaps ${other.env}'s VPC ${other.range} in ${target.region}; VPCs in one region must not overlap`,
+        });
+      }
+    }
+    doVpcs.push({ env: env.name, region: target.region, range: target.network.ipRange });
+  }
+  return problems;
+}

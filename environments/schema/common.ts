@@ -1,0 +1,149 @@
+/**
+ * Building blocks of the environment contract: strict objects with helpful unknown-key messages,
+ * CIDRs, names, tiers and the defaults each tier picks.
+ */
+import { z } from "zod";
+import { isNetworkAligned, parseCidr } from "../../modules/common/cidr";
+import { NAME_RULES, type NameRule } from "../../modules/common/naming";
+
+/** Edit distance, for "did you mean" on unknown keys. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** Suggests the closest allowed key, if any is close. */
+export function didYouMean(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const candidate of allowed) {
+    const score = distance(key, candidate);
+    if (score < bestScore) [best, bestScore] = [candidate, score];
+  }
+  return best !== undefined && bestScore <= Math.max(2, Math.floor(key.length / 3))
+    ? best
+    : undefined;
+}
+
+/**
+ * A strict object: unknown keys (typos) are errors that name the key, the closest allowed key and
+ * the full list.
+ */
+export function obj<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== "unrecognized_keys") return undefined;
+      return issue.keys
+        .map((k) => {
+          const hint = didYouMean(k, allowed);
+          return `unknown key "${k}"${hint ? ` — did you mean "${hint}"?` : ""} (allowed: ${allowed.join(", ")})`;
+        })
+        .join("; ");
+    },
+  });
+}
+
+/** An IPv4 CIDR block whose address is the network address (10.0.0.0/16, not 10.0.1.0/16). */
+export const CidrText = z.string().superRefine((value, ctx) => {
+  const c = parseCidr(value);
+  if (!c) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${value}" is not an IPv4 CIDR; write it like 10.0.0.0/16`,
+    });
+  } else if (!isNetworkAligned(c)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${value}" has host bits set; use the network address of the block (e.g. the /${c.prefix} that contains it)`,
+    });
+  }
+});
+
+/** A string that follows one of the clouds' naming rules. */
+export function named(rule: NameRule) {
+  return z.string().superRefine((value, ctx) => {
+    if (value.length < rule.minLength || value.length > rule.maxLength) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${rule.what} "${value}" is ${value.length} characters; it must be ${rule.minLength}–${rule.maxLength}`,
+      });
+    } else if (!rule.pattern.test(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${rule.what} "${value}" may contain only ${rule.charset}`,
+      });
+    }
+  });
+}
+
+/** Environment name: short, because it prefixes every stack and resource name. */
+export const EnvName = z.string().regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, {
+  error: (i) =>
+    `environment name ${JSON.stringify(i.input)} must be 2–16 lower-case letters, digits or hyphens, starting with a letter (it prefixes every stack and resource name)`,
+});
+
+/** A label value valid on every cloud (GCP is the strictest). */
+export const LabelValue = named({ ...NAME_RULES.gcpLabel, minLength: 1, what: "label value" });
+
+/** A label key valid on every cloud. */
+export const LabelKey = named({
+  ...NAME_RULES.gcpLabel,
+  minLength: 1,
+  what: "label key",
+  pattern: /^[a-z][a-z0-9_-]*$/,
+  charset: "lower-case letters, digits, underscores and hyphens, starting with a letter",
+});
+
+/** The tiers, from least to most protected. */
+export const Tier = z.enum(["dev", "staging", "prod"]);
+export type Tier = z.infer<typeof Tier>;
+
+/**
+ * What each tier chooses when the environment file is silent. The only place a tier turns into
+ * numbers; stacks and modules never look at the tier.
+ */
+export const TIER_DEFAULTS = {
+  dev: {
+    deletionProtection: false,
+    highAvailability: false,
+    replicas: 1,
+    stateEncryption: false,
+    customerManagedKeys: false,
+  },
+  staging: {
+    deletionProtection: true,
+    highAvailability: false,
+    replicas: 2,
+    stateEncryption: true,
+    customerManagedKeys: false,
+  },
+  prod: {
+    deletionProtection: true,
+    highAvailability: true,
+    replicas: 3,
+    stateEncryption: true,
+    customerManagedKeys: true,
+  },
+} as const satisfies Record<Tier, TierDefaults>;
+
+/** The defaults a tier picks. */
+export interface TierDefaults {
+  /** Cloud-side deletion protection on stateful resources. */
+  readonly deletionProtection: boolean;
+  /** Regional/multi-zone control planes, replication, NAT per zone. */
+  readonly highAvailability: boolean;
+  /** Default replica count for workloads. */
+  readonly replicas: number;
+  /** OpenTofu state encryption. */
+  readonly stateEncryption: boolean;
+  /** Customer-managed encryption keys (Cloud KMS / AWS KMS) for data at rest. */
+  readonly customerManagedKeys: boolean;
+}

@@ -1,0 +1,18 @@
+/** Where an environment's Helm layers run: its own clusters, or another environment's cluster. */
+import { z } from "zod";
+import { NAME_RULES } from "../../modules/common/naming";
+import { named, obj } from "./common";
+
+export const ConfigCloud = z.enum(["gcp", "aws", "digitalocean"]);
+export type ConfigCloud = z.infer<typeof ConfigCloud>;
+
+export const Workloads = obj({
+  /** Kubernetes namespace of this environment's workloads. @default - the environment name */
+  namespace: named(NAME_RULES.dnsLabel).optional(),
+  /**
+   * Run on another environment's cluster instead of clusters of this environment's own
+   * (staging on prod's cluster, isolated by namespace). That environment must have a cluster on
+   * that cloud and must not itself share one.
+   */
+  sharedCluster: obj({ environment: z.string(), cloud: ConfigCloud }).optional(),
+});

@@ -1,0 +1,30 @@
+import { defineEnvironment } from "./schema";
+
+/** Staging: production's shape at smaller sizes; state in GCS, encrypted. */
+export default defineEnvironment({
+  name: "staging",
+  tier: "staging",
+  owner: "platform",
+  team: "angzarr",
+  backend: { type: "gcs", bucket: "angzarr-tfstate", prefix: "staging" },
+  targets: {
+    gcp: {
+      project: "angzarr-staging",
+      region: "us-central1",
+      zones: ["us-central1-a"],
+      network: {
+        subnetCidr: "10.40.0.0/20",
+        podsCidr: "10.44.0.0/14",
+        servicesCidr: "10.48.0.0/20",
+      },
+    },
+    aws: {
+      region: "us-east-1",
+      network: { vpcCidr: "10.50.0.0/16" },
+    },
+    digitalocean: {
+      region: "nyc3",
+      network: { ipRange: "10.101.0.0/20" },
+    },
+  },
+});

@@ -1,0 +1,10 @@
+/** Jest: transpile-only through esbuild (type-checking is `npm run typecheck`). */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-esbuild.js" },
+  moduleFileExtensions: ["ts", "js", "json"],
+  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  cacheDirectory: "<rootDir>/node_modules/.cache/jest",
+};

@@ -1,0 +1,64 @@
+/**
+ * What a literal secret looks like. Used by the environment schema (no secret in config) and by the
+ * tests that scan every synthesized file (no secret in output).
+ */
+
+/** Keys whose value is a secret (matched on the last word of the key). */
+const SECRET_KEY_RE =
+  /(^|[^a-z])(password|passwd|passphrase|secret|token|apikey|api_key|privatekey|private_key|credentials?|masterkey|master_key)$/i;
+
+/** Keys that name or point to a secret rather than hold one. */
+const REFERENCE_KEY_RE = /(Ref|Name|Names|Env|Var|Variable|Id|Arn|Key(Name|Id)|Path|Keys)$/;
+
+/** True when a key with a string value would hold a secret (`dbPassword`, `API_TOKEN`), not name one. */
+export function isSecretKey(key: string): boolean {
+  const camelTail = key.replace(/([a-z0-9])([A-Z])/g, "$1_$2");
+  return SECRET_KEY_RE.test(camelTail) && !REFERENCE_KEY_RE.test(key);
+}
+
+/** Value shapes that are credentials whatever their key: `user:pass@host` URLs, PEM private keys, well-known token formats. */
+const SECRET_VALUE_PATTERNS: Array<[string, RegExp]> = [
+  ["a URL with a password (user:pass@host)", /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i],
+  ["a PEM private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+  ["an AWS access key id", /\bAKIA[0-9A-Z]{16}\b/],
+  ["a GitHub token", /\bgh[pousr]_[A-Za-z0-9]{36,}\b/],
+  ["a DigitalOcean token", /\bdop_v1_[a-f0-9]{64}\b/],
+  ["a Slack token", /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/],
+];
+
+/** Names the kind of credential a string looks like, or undefined. */
+export function secretValueKind(value: string): string | undefined {
+  return SECRET_VALUE_PATTERNS.find(([, re]) => re.test(value))?.[0];
+}
+
+/** A literal secret found in a tree of plain data. */
+export interface SecretFinding {
+  /** Path to the value, e.g. ["targets", "gcp", "dbPassword"]. */
+  readonly path: ReadonlyArray<string | number>;
+  readonly reason: string;
+}
+
+/** A value that is only a Terraform reference (`${var.x}`, `${random_password.p.result}`) is not a literal. */
+const REFERENCE_ONLY_RE = /^\$\{[^}]+\}$/;
+
+/** Walks plain data (parsed JSON/YAML or an object literal) and reports literal secrets. */
+export function findLiteralSecrets(
+  value: unknown,
+  path: Array<string | number> = [],
+): SecretFinding[] {
+  if (typeof value === "string") {
+    if (REFERENCE_ONLY_RE.test(value)) return [];
+    const kind = secretValueKind(value);
+    return kind ? [{ path, reason: `looks like ${kind}` }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => findLiteralSecrets(v, [...path, i]));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => {
+      if (typeof v === "string" && v !== "" && !REFERENCE_ONLY_RE.test(v) && isSecretKey(k)) {
+        return [{ path: [...path, k], reason: `"${k}" holds a literal secret` }];
+      }
+      return findLiteralSecrets(v, [...path, k]);
+    });
+  }
+  return [];
+}
