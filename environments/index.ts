@@ -145,10 +145,9 @@ export interface Placement {
   readonly namespace: string;
 }
 
-/** True when the environment defines a cluster on that cloud (cluster sections come with the cloud layers). */
+/** True when the environment defines a cluster on that cloud. */
 export function hasCluster(env: Environment, cloud: ConfigCloud): boolean {
-  const target = env.targets[cloud] as { cluster?: unknown } | undefined;
-  return target?.cluster !== undefined;
+  return env.targets[cloud]?.cluster !== undefined;
 }
 
 /** The clusters an environment's Helm layers run on. */

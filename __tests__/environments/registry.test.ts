@@ -162,3 +162,53 @@ describe("across environments", () => {
     expect(placements(all[0])).toEqual([]);
   });
 });
+
+describe("shared clusters", () => {
+  const owner = envInput({
+    name: "alpha",
+    targets: { gcp: { project: "strata-test", region: "europe-west1", cluster: {} } },
+  });
+  const guest = envInput({
+    name: "beta",
+    targets: {},
+    workloads: { sharedCluster: { environment: "alpha", cloud: "gcp" } },
+  });
+
+  test("a guest runs on the owner's cluster in its own namespace", () => {
+    const { all } = loadEnvironments({ builtins: [owner, guest] });
+    expect(placements(all[1])).toEqual([
+      { cloud: "gcp", clusterEnvironment: "alpha", namespace: "beta" },
+    ]);
+    expect(placements(all[0])).toEqual([
+      { cloud: "gcp", clusterEnvironment: "alpha", namespace: "alpha" },
+    ]);
+  });
+
+  test("chains of sharing are refused", () => {
+    const third = envInput({
+      name: "gamma",
+      targets: {},
+      workloads: { sharedCluster: { environment: "beta", cloud: "gcp" } },
+    });
+    expect(loadProblems({ builtins: [owner, guest, third] })).toEqual([
+      expect.stringMatching(
+        /^gamma\.workloads\.sharedCluster: "beta" itself runs on alpha's cluster/,
+      ),
+    ]);
+  });
+
+  test("two environments claiming one namespace on one cluster", () => {
+    const clash = {
+      ...guest,
+      workloads: {
+        namespace: "alpha",
+        sharedCluster: { environment: "alpha", cloud: "gcp" as const },
+      },
+    };
+    expect(loadProblems({ builtins: [owner, clash] })).toEqual([
+      expect.stringMatching(
+        /^beta\.workloads\.namespace: namespace "alpha" on alpha's gcp cluster is already claimed by alpha/,
+      ),
+    ]);
+  });
+});

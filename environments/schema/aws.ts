@@ -55,6 +55,9 @@ export const AwsNetwork = obj({
   }
 });
 
+/** The EKS cluster of the environment (the cluster layer extends this section). */
+export const EksClusterConfig = obj({});
+
 export const AwsTarget = obj({
   region: AwsRegion,
   /** Refuse to apply against any other account. @default - any account the credentials reach */
@@ -64,6 +67,8 @@ export const AwsTarget = obj({
     .optional(),
   /** @default - see AwsNetwork */
   network: AwsNetwork.prefault({}),
+  /** @default - no cluster */
+  cluster: EksClusterConfig.optional(),
 }).superRefine((t, ctx) => {
   const seen = new Set<string>();
   (t.network.availabilityZones ?? []).forEach((az, i) => {

@@ -27,9 +27,14 @@ export const DoNetwork = obj({
   }),
 });
 
+/** The DOKS cluster of the environment (the cluster layer extends this section). */
+export const DoksClusterConfig = obj({});
+
 export const DoTarget = obj({
   region: DoRegion,
   network: DoNetwork,
+  /** @default - no cluster */
+  cluster: DoksClusterConfig.optional(),
 });
 
 export type DoTargetInput = z.input<typeof DoTarget>;

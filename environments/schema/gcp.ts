@@ -61,6 +61,15 @@ export const GcpNetwork = obj({
   }
 });
 
+/**
+ * The GKE cluster of the environment (the cluster layer extends this section). Its presence is
+ * what puts Helm layers on GCP.
+ */
+export const GkeClusterConfig = obj({
+  /** Regional control plane and nodes across the zones. @default - the tier's highAvailability */
+  regional: z.boolean().optional(),
+});
+
 export const GcpTarget = obj({
   project: named(NAME_RULES.gcpProject),
   region: GcpRegion,
@@ -68,6 +77,8 @@ export const GcpTarget = obj({
   zones: z.array(GcpZone).min(1).optional(),
   /** @default - see GcpNetwork */
   network: GcpNetwork.prefault({}),
+  /** @default - no cluster */
+  cluster: GkeClusterConfig.optional(),
 }).superRefine((t, ctx) => {
   const seen = new Set<string>();
   (t.zones ?? []).forEach((zone, i) => {
@@ -91,6 +102,10 @@ export type GcpTargetInput = z.input<typeof GcpTarget>;
 export function resolveGcp(t: z.output<typeof GcpTarget>, tier: TierDefaults) {
   const zones =
     t.zones ?? (tier.highAvailability ? ["a", "b", "c"] : ["a"]).map((z) => `${t.region}-${z}`);
-  return { ...t, zones };
+  const cluster = t.cluster && {
+    ...t.cluster,
+    regional: t.cluster.regional ?? tier.highAvailability,
+  };
+  return { ...t, zones, cluster };
 }
 export type GcpTargetConfig = ReturnType<typeof resolveGcp>;
