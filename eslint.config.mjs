@@ -26,7 +26,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.js", "**/*.mjs"],
+    files: ["**/*.js", "**/*.cjs", "**/*.mjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

@@ -6,5 +6,7 @@ module.exports = {
   transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-esbuild.js" },
   moduleFileExtensions: ["ts", "js", "json"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  globalSetup: "<rootDir>/__tests__/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
   cacheDirectory: "<rootDir>/node_modules/.cache/jest",
 };

@@ -2,13 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { STACK_NAME_RE } from "../modules/common/naming";
 import { findLiteralSecrets } from "../modules/common/secrets";
-import { readTree, synthesizeRealApp, type SynthesizedApp } from "./support/app";
+import { readTree, realApp, synthesizeRealApp, type SynthesizedApp } from "./support/app";
 
 let app: SynthesizedApp;
 beforeAll(() => {
-  app = synthesizeRealApp();
+  app = realApp();
 });
-afterAll(() => fs.rmSync(app.outdir, { recursive: true, force: true }));
 
 /** The provider version each prebuilt binding was generated for, by provider name. */
 function bindingVersions(): Record<string, string> {

@@ -1,4 +1,4 @@
-/** The real app, synthesized once per test file into a temporary folder. */
+/** The real app, synthesized for app-level tests. */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,12 +19,31 @@ export interface SynthesizedApp {
   readonly files: ReadonlyMap<string, string>;
 }
 
-/** Synthesizes every built-in environment into a new temporary folder. */
+/** Synthesizes every built-in environment into a folder (a new temporary one by default). */
 export function synthesizeRealApp(
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-app-")),
 ): SynthesizedApp {
   const registry = loadEnvironments();
   synthesizeAtomically(outdir, (app) => buildApp(app, registry.selected, registry.all));
+  return readApp(outdir);
+}
+
+let shared: SynthesizedApp | undefined;
+
+/**
+ * The real app as jest's global setup synthesized it once for the whole run (read once per test
+ * file). Synthesizes it when a test file runs outside that setup.
+ */
+export function realApp(): SynthesizedApp {
+  const dir = process.env.STRATA_TEST_APP_DIR;
+  shared ??=
+    dir && fs.existsSync(path.join(dir, "manifest.json")) ? readApp(dir) : synthesizeRealApp();
+  return shared;
+}
+
+/** Reads a synthesized cdktf.out folder. */
+export function readApp(outdir: string): SynthesizedApp {
+  const registry = loadEnvironments();
   const manifest = JSON.parse(
     fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"),
   ) as SynthesizedApp["manifest"];
