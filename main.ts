@@ -3,6 +3,7 @@
  * Invalid configuration prints every problem, exits 1, and leaves cdktf.out untouched.
  */
 import { loadEnvironments } from "./environments";
+import { TODAY_CONTEXT } from "./modules/common/policy/gate";
 import { buildApp } from "./stacks/app";
 import { synthesizeAtomically } from "./stacks/synth";
 
@@ -15,7 +16,11 @@ function main(): void {
   // Under the cdktf CLI (which sets CDKTF_OUTDIR), the CLI removes stale stack folders itself.
   const { stacks } = synthesizeAtomically(
     outdir,
-    (app) => buildApp(app, registry.selected, registry.all),
+    (app) => {
+      // Waiver expiry is judged against today; STRATA_TODAY=YYYY-MM-DD pins it (CI replays, tests).
+      if (process.env.STRATA_TODAY) app.node.setContext(TODAY_CONTEXT, process.env.STRATA_TODAY);
+      buildApp(app, registry.selected, registry.all);
+    },
     {
       removeOrphans: process.env.CDKTF_OUTDIR === undefined,
     },
@@ -27,6 +32,8 @@ function main(): void {
 try {
   main();
 } catch (e) {
-  console.error(e instanceof Error ? e.message : String(e));
+  // cdktf ends validation errors with advice to skip validation; Strata's advice is in each message.
+  const message = e instanceof Error ? e.message : String(e);
+  console.error(message.replace(/\n*If you wish to ignore these validations.*$/s, ""));
   process.exitCode = 1;
 }

@@ -12,6 +12,7 @@ import { EnvName, LabelKey, LabelValue, obj, Tier, TIER_DEFAULTS } from "./schem
 import { DoTarget, resolveDigitalOcean } from "./schema/digitalocean";
 import { GcpTarget, resolveGcp } from "./schema/gcp";
 import { Backend, StateEncryption } from "./schema/state";
+import { Waiver } from "./schema/waivers";
 import { Workloads } from "./schema/workloads";
 
 export { TIER_DEFAULTS, Tier } from "./schema/common";
@@ -37,6 +38,8 @@ const EnvironmentFields = obj({
   highAvailability: z.boolean().optional(),
   /** Customer-managed KMS keys for data at rest. @default - the tier's (prod only) */
   customerManagedKeys: z.boolean().optional(),
+  /** `lifecycle.prevent_destroy` on stateful resources. @default - the tier's (prod only) */
+  preventDestroy: z.boolean().optional(),
   /** Default workload replicas. @default - the tier's (1 / 2 / 3) */
   replicas: z.number().int().min(1).max(100).optional(),
   /** Terraform state backend. @default - local for dev; staging and prod must name gcs or s3 */
@@ -46,6 +49,8 @@ const EnvironmentFields = obj({
   targets: Targets,
   /** Where Helm layers run. @default - own clusters, namespace = name */
   workloads: Workloads.optional(),
+  /** Policy waivers: each names a rule, a resource pattern, why, who, and until when. @default [] */
+  waivers: z.array(Waiver).optional(),
 });
 
 type Fields = z.output<typeof EnvironmentFields>;
@@ -85,6 +90,7 @@ function resolveEnvironment(e: Fields) {
     replicas: e.replicas ?? base.replicas,
     stateEncryption: e.stateEncryption?.enabled ?? base.stateEncryption,
     customerManagedKeys: e.customerManagedKeys ?? base.customerManagedKeys,
+    preventDestroy: e.preventDestroy ?? base.preventDestroy,
   };
   return {
     name: e.name,
@@ -95,6 +101,7 @@ function resolveEnvironment(e: Fields) {
     deletionProtection: defaults.deletionProtection,
     highAvailability: defaults.highAvailability,
     customerManagedKeys: defaults.customerManagedKeys,
+    preventDestroy: defaults.preventDestroy,
     replicas: defaults.replicas,
     backend: e.backend ?? { type: "local" as const, dir: ".tfstate" },
     stateEncryption: {
@@ -110,6 +117,7 @@ function resolveEnvironment(e: Fields) {
       namespace: e.workloads?.namespace ?? e.name,
       sharedCluster: e.workloads?.sharedCluster,
     },
+    waivers: e.waivers ?? [],
   };
 }
 

@@ -12,6 +12,8 @@ import {
 } from "cdktf";
 import type { Construct } from "constructs";
 import type { Environment } from "../environments/schema";
+import { PolicyGate } from "../modules/common/policy/gate";
+import { PreventDestroy } from "../modules/common/prevent-destroy";
 import { StandardLabels, type Labels } from "../modules/common/standard-labels";
 
 /** Registry sources of the providers Strata uses (the prebuilt bindings emit bare names). */
@@ -60,6 +62,8 @@ export class StrataStack extends TerraformStack {
     this.configureBackend(name);
     if (this.env.stateEncryption.enabled) this.configureStateEncryption();
     Aspects.of(this).add(new StandardLabels(environmentLabels(this.env)));
+    if (this.env.preventDestroy) Aspects.of(this).add(new PreventDestroy());
+    this.node.addValidation(new PolicyGate(this, this.env.tier, this.env.waivers));
   }
 
   private configureBackend(name: string): void {

@@ -13,7 +13,7 @@ const REFERENCE_KEY_RE = /(Ref|Name|Names|Env|Var|Variable|Id|Arn|Key(Name|Id)|P
 /** True when a key with a string value would hold a secret (`dbPassword`, `API_TOKEN`), not name one. */
 export function isSecretKey(key: string): boolean {
   const camelTail = key.replace(/([a-z0-9])([A-Z])/g, "$1_$2");
-  return SECRET_KEY_RE.test(camelTail) && !REFERENCE_KEY_RE.test(key);
+  return SECRET_KEY_RE.test(camelTail) && !REFERENCE_KEY_RE.test(key) && !/^existing/i.test(key);
 }
 
 /** Value shapes that are credentials whatever their key: `user:pass@host` URLs, PEM private keys, well-known token formats. */
@@ -53,6 +53,14 @@ export function findLiteralSecrets(
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => findLiteralSecrets(v, [...path, i]));
   if (value !== null && typeof value === "object") {
+    // A name/value pair (a helm `set` entry, a container env var) names its key in `name`.
+    const pair = value as { name?: unknown; value?: unknown };
+    if (typeof pair.name === "string" && typeof pair.value === "string" && pair.value !== "") {
+      const key = pair.name.split(".").pop() ?? pair.name;
+      if (isSecretKey(key) && !REFERENCE_ONLY_RE.test(pair.value)) {
+        return [{ path: [...path, "value"], reason: `"${pair.name}" is set to a literal secret` }];
+      }
+    }
     return Object.entries(value).flatMap(([k, v]) => {
       if (typeof v === "string" && v !== "" && !REFERENCE_ONLY_RE.test(v) && isSecretKey(k)) {
         return [{ path: [...path, k], reason: `"${k}" holds a literal secret` }];

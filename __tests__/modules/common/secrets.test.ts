@@ -29,7 +29,17 @@ describe("findLiteralSecrets", () => {
       c: { note: "-----BEGIN RSA PRIVATE KEY-----\nabc" },
       d: { password: "" },
       e: { host: "db.internal", port: 5432 },
+      f: [
+        { name: "auth.password", value: "hunter2" },
+        { name: "DB_PASSWORD", value: "${random_password.db.result}" },
+      ],
+      g: [{ name: "auth.existingSecret", value: "postgres-auth" }],
     });
-    expect(found.map((f) => f.path.join("."))).toEqual(["a.dbPassword", "b.0", "c.note"]);
+    expect(found.map((f) => f.path.join("."))).toEqual([
+      "a.dbPassword",
+      "b.0",
+      "c.note",
+      "f.0.value",
+    ]);
   });
 });
