@@ -25,6 +25,21 @@ export default defineEnvironment({
     digitalocean: {
       region: "nyc3",
       network: { ipRange: "10.102.0.0/20" },
+      // HA control plane (tier default); a small fixed default pool, workloads on an autoscaled pool.
+      cluster: {
+        pools: [
+          {
+            name: "workloads",
+            size: "s-4vcpu-8gb",
+            autoScale: { minNodes: 3, maxNodes: 9 },
+            labels: { "strata.dev/pool": "workloads" },
+          },
+        ],
+      },
+      // Managed PostgreSQL with a standby (2 nodes, tier default), admitting only prod-doks.
+      databases: {
+        postgres: { size: "db-s-2vcpu-4gb", databases: [{ name: "app", user: "app" }] },
+      },
     },
   },
 });
