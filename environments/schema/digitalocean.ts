@@ -88,7 +88,7 @@ const K8sLabelKey = z
     /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
     {
       error: (i) =>
-        `label or taint key ${JSON.stringify(i.input)} is not a Kubernetes label key; write it like workload or example.com/workload`,
+        `taint key ${JSON.stringify(i.input)} is not a Kubernetes label key; write it like workload or example.com/workload`,
     },
   );
 /** Kubernetes label value: up to 63 alphanumerics, `-`, `_`, `.`, starting and ending alphanumeric. */
@@ -132,7 +132,14 @@ const poolFields = {
   /** Let the cluster autoscaler size the pool. @default - fixed size */
   autoScale: DoksAutoScale.optional(),
   /** Kubernetes labels on the nodes. @default {} */
-  labels: z.record(K8sLabelKey, K8sLabelValue).default({}),
+  labels: z
+    .record(K8sLabelKey, K8sLabelValue, {
+      error: (i) =>
+        i.code === "invalid_key"
+          ? `label key ${JSON.stringify(i.input)} is not a Kubernetes label key; write it like workload or example.com/workload`
+          : undefined,
+    })
+    .default({}),
   /** Kubernetes taints on the nodes. @default [] */
   taints: z.array(DoksTaint).default([]),
 };
