@@ -20,7 +20,8 @@ export const Workloads = obj({
   /**
    * Run on another environment's cluster instead of clusters of this environment's own
    * (staging on prod's cluster, isolated by namespace). That environment must have a cluster on
-   * that cloud and must not itself share one.
+   * that cloud and must not itself share one; an environment that shares declares no clusters
+   * of its own (on any cloud).
    */
   sharedCluster: obj({ environment: z.string(), cloud: ConfigCloud }).optional(),
 });
