@@ -39,6 +39,22 @@ describe("the real app", () => {
     }
   });
 
+  test("DigitalOcean: dev and prod own DOKS clusters, staging shares prod's and keeps its VPC", () => {
+    const doStacks = Object.fromEntries(
+      Object.entries(app.manifest.stacks)
+        .filter(([name]) => name.includes("-do-"))
+        .map(([name, s]) => [name, s.dependencies]),
+    );
+    expect(doStacks).toEqual({
+      "dev-do-network": [],
+      "dev-do-cluster": ["dev-do-network"],
+      "staging-do-network": [],
+      "prod-do-network": [],
+      "prod-do-cluster": ["prod-do-network"],
+      "prod-do-data": ["prod-do-network", "prod-do-cluster"],
+    });
+  });
+
   test("every stack name is <env>-<cloud>-<layer> of a known environment", () => {
     const envs = app.registry.all.map((e) => e.name);
     for (const name of app.stacks.keys()) {

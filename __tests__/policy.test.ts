@@ -70,7 +70,10 @@ describe("documentation", () => {
   test("the README's rule table lists every rule", () => {
     const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
     for (const rule of RULES)
-      expect({ id: rule.id, documented: new RegExp(`^\\| ${rule.id} +\\|`, "m").test(readme) }).toEqual({
+      expect({
+        id: rule.id,
+        documented: new RegExp(`^\\| ${rule.id} +\\|`, "m").test(readme),
+      }).toEqual({
         id: rule.id,
         documented: true,
       });

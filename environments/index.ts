@@ -150,14 +150,38 @@ export function hasCluster(env: Environment, cloud: ConfigCloud): boolean {
   return env.targets[cloud]?.cluster !== undefined;
 }
 
+/** The clouds, in the order their stacks are built. */
+const CONFIG_CLOUDS = ["gcp", "aws", "digitalocean"] as const;
+
+/**
+ * The environments met by following sharedCluster from `env`, ending with `env` again when they
+ * form a cycle (`["a", "b", "a"]`); undefined when the chain ends at an owner or an unknown name.
+ */
+function sharingCycle(
+  env: Environment,
+  byName: ReadonlyMap<string, Environment>,
+): string[] | undefined {
+  const chain = [env.name];
+  let next = env.workloads.sharedCluster?.environment;
+  while (next !== undefined) {
+    chain.push(next);
+    if (next === env.name) return chain;
+    if (chain.indexOf(next) < chain.length - 1) return undefined;
+    next = byName.get(next)?.workloads.sharedCluster?.environment;
+  }
+  return undefined;
+}
+
 /** The clusters an environment's Helm layers run on. */
 export function placements(env: Environment): Placement[] {
   const namespace = env.workloads.namespace;
   const shared = env.workloads.sharedCluster;
   if (shared) return [{ cloud: shared.cloud, clusterEnvironment: shared.environment, namespace }];
-  return (["gcp", "aws", "digitalocean"] as const)
-    .filter((cloud) => hasCluster(env, cloud))
-    .map((cloud) => ({ cloud, clusterEnvironment: env.name, namespace }));
+  return CONFIG_CLOUDS.filter((cloud) => hasCluster(env, cloud)).map((cloud) => ({
+    cloud,
+    clusterEnvironment: env.name,
+    namespace,
+  }));
 }
 
 /** Checks that need several environments: shared clusters, namespaces, overlapping VPCs. */
@@ -168,6 +192,13 @@ export function checkAcrossEnvironments(all: readonly Environment[]): Problem[] 
   for (const env of all) {
     const shared = env.workloads.sharedCluster;
     if (!shared) continue;
+    // A guest runs only on the shared cluster: clusters of its own would get no workloads.
+    for (const cloud of CONFIG_CLOUDS.filter((c) => hasCluster(env, c))) {
+      problems.push({
+        path: `${env.name}.targets.${cloud}.cluster`,
+        message: `${env.name} runs its workloads on ${shared.environment}'s ${shared.cloud} cluster (workloads.sharedCluster), so a ${cloud} cluster of its own would stay empty; remove targets.${cloud}.cluster or workloads.sharedCluster`,
+      });
+    }
     const path = `${env.name}.workloads.sharedCluster`;
     const host = byName.get(shared.environment);
     if (!host) {
@@ -181,9 +212,12 @@ export function checkAcrossEnvironments(all: readonly Environment[]): Problem[] 
         message: "an environment cannot share its own cluster; remove sharedCluster",
       });
     } else if (host.workloads.sharedCluster) {
+      const cycle = sharingCycle(env, byName);
       problems.push({
         path,
-        message: `"${host.name}" itself runs on ${host.workloads.sharedCluster.environment}'s cluster; share the cluster's owner directly (chains and cycles of sharing are not allowed)`,
+        message: cycle
+          ? `sharing cycle ${cycle.join(" → ")}: no environment in it owns a cluster; let one of them declare its own cluster and the others share it`
+          : `"${host.name}" itself runs on ${host.workloads.sharedCluster.environment}'s cluster; share the cluster's owner directly (chains and cycles of sharing are not allowed)`,
       });
     } else if (!hasCluster(host, shared.cloud)) {
       problems.push({

@@ -25,6 +25,23 @@ export default defineEnvironment({
     digitalocean: {
       region: "nyc3",
       network: { ipRange: "10.102.0.0/20" },
+      // HA control plane (tier default); a small fixed default pool, workloads on an autoscaled pool.
+      cluster: {
+        // The API answers only the operators' VPN and the CI runners' egress range.
+        controlPlaneFirewall: { allowedAddresses: ["198.51.100.0/24"] },
+        pools: [
+          {
+            name: "workloads",
+            size: "s-4vcpu-8gb",
+            autoScale: { minNodes: 3, maxNodes: 9 },
+            labels: { "strata.dev/pool": "workloads" },
+          },
+        ],
+      },
+      // Managed PostgreSQL with a standby (2 nodes, tier default), admitting only prod-doks.
+      databases: {
+        postgres: { size: "db-s-2vcpu-4gb", databases: [{ name: "app", user: "app" }] },
+      },
     },
   },
 });

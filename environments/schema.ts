@@ -9,7 +9,7 @@ import { findLiteralSecrets } from "../modules/common/secrets";
 import { formatPath, type Problem } from "./errors";
 import { AwsTarget, resolveAws } from "./schema/aws";
 import { EnvName, LabelKey, LabelValue, obj, Tier, TIER_DEFAULTS } from "./schema/common";
-import { DoTarget, resolveDigitalOcean } from "./schema/digitalocean";
+import { checkDigitalOcean, DoTarget, resolveDigitalOcean } from "./schema/digitalocean";
 import { GcpTarget, resolveGcp } from "./schema/gcp";
 import { Backend, StateEncryption } from "./schema/state";
 import { Waiver } from "./schema/waivers";
@@ -70,6 +70,16 @@ function checkEnvironment(e: Fields, ctx: z.RefinementCtx): void {
       path: ["stateEncryption", "enabled"],
       message: `state encryption cannot be turned off in a ${e.tier}-tier environment; remove enabled: false`,
     });
+  }
+  if (e.targets.digitalocean) {
+    checkDigitalOcean(
+      e.targets.digitalocean,
+      {
+        highAvailability: e.highAvailability ?? TIER_DEFAULTS[e.tier].highAvailability,
+        sharedCloud: e.workloads?.sharedCluster?.cloud,
+      },
+      ctx,
+    );
   }
   if (!e.targets.gcp && !e.targets.aws && !e.targets.digitalocean && !e.workloads?.sharedCluster) {
     ctx.addIssue({

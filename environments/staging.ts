@@ -27,4 +27,6 @@ export default defineEnvironment({
       network: { ipRange: "10.101.0.0/20" },
     },
   },
+  // No cluster of its own: staging's Helm layers run on prod's DOKS cluster, in namespace "staging".
+  workloads: { sharedCluster: { environment: "prod", cloud: "digitalocean" } },
 });

@@ -5,7 +5,7 @@
 import type { App } from "cdktf";
 import type { Environment } from "../environments/schema";
 import { buildAwsStacks, type AwsStacks } from "./aws";
-import { buildDoStacks, type DoStacks } from "./digitalocean";
+import { buildDoStacks, linkSharedDoClusters, type DoStacks } from "./digitalocean";
 import { buildGcpStacks, type GcpStacks } from "./gcp";
 
 /** Every stack built for one environment, by cloud. */
@@ -25,14 +25,15 @@ export function buildApp(
   selected: readonly Environment[],
   all: readonly Environment[] = selected,
 ): EnvironmentStacks[] {
-  void all;
-  return selected.map((env) => {
+  const built = selected.map((env) => {
     const { gcp, aws, digitalocean } = env.targets;
     return {
       env,
       gcp: gcp && buildGcpStacks(app, env, gcp),
       aws: aws && buildAwsStacks(app, env, aws),
-      digitalocean: digitalocean && buildDoStacks(app, env, digitalocean),
+      digitalocean: digitalocean && buildDoStacks(app, env, digitalocean, all),
     };
   });
+  linkSharedDoClusters(built);
+  return built;
 }

@@ -5,6 +5,7 @@ import { stringify } from "yaml";
 import { loadEnvironments, placements } from "../../environments";
 import { ConfigError } from "../../environments/errors";
 import type { EnvironmentInput } from "../../environments/schema";
+import { clusterRef } from "../../stacks/kubernetes/cluster-ref";
 import { envInput } from "../support/env";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "strata-registry-"));
@@ -210,5 +211,157 @@ describe("shared clusters", () => {
         /^beta\.workloads\.namespace: namespace "alpha" on alpha's gcp cluster is already claimed by alpha/,
       ),
     ]);
+  });
+});
+
+describe("shared clusters: hardening", () => {
+  const doOwner = envInput({
+    name: "alpha",
+    targets: {
+      digitalocean: { region: "fra1", network: { ipRange: "10.200.0.0/20" }, cluster: {} },
+    },
+  });
+  const doGuest = (overrides: Partial<EnvironmentInput> = {}): EnvironmentInput =>
+    envInput({
+      name: "beta",
+      targets: { digitalocean: { region: "fra1", network: { ipRange: "10.201.0.0/20" } } },
+      workloads: { sharedCluster: { environment: "alpha", cloud: "digitalocean" } },
+      ...overrides,
+    });
+
+  test("a guest that also declares clusters of its own", () => {
+    const guest = doGuest({
+      targets: {
+        gcp: { project: "strata-test", region: "europe-west1", cluster: {} },
+        digitalocean: { region: "fra1", network: { ipRange: "10.201.0.0/20" }, cluster: {} },
+      },
+    });
+    expect(loadProblems({ builtins: [doOwner, guest] })).toEqual([
+      expect.stringMatching(
+        /^beta\.targets\.gcp\.cluster: beta runs its workloads on alpha's digitalocean cluster \(workloads\.sharedCluster\), so a gcp cluster of its own would stay empty; remove targets\.gcp\.cluster or workloads\.sharedCluster$/,
+      ),
+      expect.stringMatching(/^beta\.targets\.digitalocean\.cluster: beta runs its workloads/),
+    ]);
+  });
+
+  test("a cycle of sharing names the cycle", () => {
+    const a = envInput({
+      name: "alpha",
+      targets: {},
+      workloads: { sharedCluster: { environment: "beta", cloud: "gcp" } },
+    });
+    const b = envInput({
+      name: "beta",
+      targets: {},
+      workloads: { sharedCluster: { environment: "alpha", cloud: "gcp" } },
+    });
+    expect(loadProblems({ builtins: [a, b] })).toEqual([
+      "alpha.workloads.sharedCluster: sharing cycle alpha → beta → alpha: no environment in it owns a cluster; let one of them declare its own cluster and the others share it",
+      "beta.workloads.sharedCluster: sharing cycle beta → alpha → beta: no environment in it owns a cluster; let one of them declare its own cluster and the others share it",
+    ]);
+  });
+
+  test("a chain into a cycle is a chain, not a cycle of its own", () => {
+    const a = envInput({
+      name: "alpha",
+      targets: {},
+      workloads: { sharedCluster: { environment: "beta", cloud: "gcp" } },
+    });
+    const b = envInput({
+      name: "beta",
+      targets: {},
+      workloads: { sharedCluster: { environment: "alpha", cloud: "gcp" } },
+    });
+    const c = envInput({
+      name: "gamma",
+      targets: {},
+      workloads: { sharedCluster: { environment: "alpha", cloud: "gcp" } },
+    });
+    expect(loadProblems({ builtins: [a, b, c] })).toContainEqual(
+      expect.stringMatching(
+        /^gamma\.workloads\.sharedCluster: "alpha" itself runs on beta's cluster/,
+      ),
+    );
+  });
+
+  test("two guests claiming one namespace on the owner's cluster", () => {
+    const first = doGuest({
+      workloads: {
+        namespace: "apps",
+        sharedCluster: { environment: "alpha", cloud: "digitalocean" },
+      },
+    });
+    const second = envInput({
+      name: "gamma",
+      targets: {},
+      workloads: {
+        namespace: "apps",
+        sharedCluster: { environment: "alpha", cloud: "digitalocean" },
+      },
+    });
+    expect(loadProblems({ builtins: [doOwner, first, second] })).toEqual([
+      'gamma.workloads.namespace: namespace "apps" on alpha\'s digitalocean cluster is already claimed by beta; choose another namespace',
+    ]);
+  });
+
+  test("namespaces that belong to Kubernetes", () => {
+    for (const namespace of ["default", "kube-system", "kube-anything"]) {
+      expect(loadProblems({ builtins: [envInput({ workloads: { namespace } })] })).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^test\\.workloads\\.namespace: namespace "${namespace}" belongs to Kubernetes itself`,
+          ),
+        ),
+      ]);
+    }
+  });
+
+  test("a DigitalOcean guest runs in its own namespace on the owner's DOKS cluster", () => {
+    const { all } = loadEnvironments({ builtins: [doOwner, doGuest()] });
+    expect(placements(all[1])).toEqual([
+      { cloud: "digitalocean", clusterEnvironment: "alpha", namespace: "beta" },
+    ]);
+  });
+});
+
+describe("the real registry", () => {
+  const { all } = loadEnvironments();
+  const env = (name: string) => all.find((e) => e.name === name)!;
+
+  test("staging runs on prod's DOKS cluster in namespace staging, with no cluster of its own", () => {
+    expect(placements(env("staging"))).toEqual([
+      { cloud: "digitalocean", clusterEnvironment: "prod", namespace: "staging" },
+    ]);
+    expect(env("staging").targets.digitalocean?.cluster).toBeUndefined();
+    expect(env("staging").targets.digitalocean?.network.ipRange).toBe("10.101.0.0/20");
+  });
+
+  test("prod and dev run on their own DOKS clusters in nyc3", () => {
+    expect(placements(env("prod"))).toEqual([
+      { cloud: "digitalocean", clusterEnvironment: "prod", namespace: "prod" },
+    ]);
+    expect(placements(env("dev"))).toEqual([
+      { cloud: "digitalocean", clusterEnvironment: "dev", namespace: "dev" },
+    ]);
+  });
+
+  test("the cluster staging's Helm layers look up: prod-doks in nyc3, created by prod-do-cluster", () => {
+    expect(clusterRef(env("prod"), "digitalocean")).toEqual({
+      cloud: "digitalocean",
+      environment: "prod",
+      stack: "prod-do-cluster",
+      name: "prod-doks",
+      region: "nyc3",
+    });
+  });
+
+  test("prod: HA control plane, an autoscaled workload pool, PostgreSQL with a standby", () => {
+    const target = env("prod").targets.digitalocean!;
+    expect(target.cluster?.highAvailability).toBe(true);
+    expect(target.cluster?.pools[0]).toMatchObject({
+      name: "workloads",
+      autoScale: { minNodes: 3, maxNodes: 9 },
+    });
+    expect(target.databases?.postgres?.nodeCount).toBeGreaterThanOrEqual(2);
   });
 });

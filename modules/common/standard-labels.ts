@@ -6,7 +6,7 @@
  * - DigitalOcean: `key:value` tags on every resource that takes tags.
  * Labels the code sets explicitly win over these defaults.
  */
-import type { IAspect, TerraformElement } from "cdktf";
+import { TerraformDataSource, type IAspect, type TerraformElement } from "cdktf";
 import type { IConstruct } from "constructs";
 
 /** Label map: keys and values valid on GCP, AWS and DigitalOcean. */
@@ -33,7 +33,12 @@ export class StandardLabels implements IAspect {
       };
       const existing = Array.isArray(p.defaultTags) ? (p.defaultTags[0]?.tags ?? {}) : {};
       p.addOverride("default_tags", [{ tags: { ...this.labels, ...existing } }]);
-    } else if (type?.startsWith("digitalocean_") && "tagsInput" in node) {
+    } else if (
+      type?.startsWith("digitalocean_") &&
+      "tagsInput" in node &&
+      // A data source's `tags` is not a label: the DigitalOcean data sources read tags back.
+      !(node instanceof TerraformDataSource)
+    ) {
       const r = node as unknown as { tags: string[]; tagsInput?: string[] };
       const own = r.tagsInput ?? [];
       const standard = Object.entries(this.labels).map(([k, v]) => `${k}:${v}`);

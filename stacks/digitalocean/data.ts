@@ -1,0 +1,101 @@
+import { DataDigitaloceanKubernetesCluster } from "@cdktf/provider-digitalocean/lib/data-digitalocean-kubernetes-cluster";
+import { DataDigitaloceanVpc } from "@cdktf/provider-digitalocean/lib/data-digitalocean-vpc";
+import type { Construct } from "constructs";
+import type { DoDatabasesSettings } from "../../environments/schema/digitalocean";
+import { NAME_RULES, resourceName } from "../../modules/common/naming";
+import {
+  DoManagedDatabase,
+  type ManagedDatabaseEngine,
+} from "../../modules/digitalocean/managed-database";
+import type { ClusterRef } from "../kubernetes/cluster-ref";
+import { StrataStack, type StrataStackProps } from "../strata-stack";
+import { doVpcName } from "./network";
+import { digitaloceanProvider } from "./provider";
+
+/** Props of {@link DoDataStack}. */
+export interface DoDataStackProps extends StrataStackProps {
+  readonly databases: DoDatabasesSettings;
+  /** The DOKS cluster the workloads run on (the environment's own, or the one it shares). */
+  readonly cluster: Extract<ClusterRef, { cloud: "digitalocean" }>;
+}
+
+/** The config key of each managed engine, and the engine DigitalOcean runs for it. */
+export const DO_DATABASE_ENGINES = {
+  postgres: "pg",
+  redis: "valkey",
+  kafka: "kafka",
+} as const satisfies Record<keyof DoDatabasesSettings, ManagedDatabaseEngine>;
+
+/** Physical name of an environment's managed database cluster: `<env>-postgres`, `<env>-redis`, `<env>-kafka`. */
+export function doDatabaseClusterName(env: string, kind: keyof DoDatabasesSettings): string {
+  return resourceName(env, kind, NAME_RULES.digitalocean);
+}
+
+/**
+ * `<env>-do-data`: DigitalOcean managed databases (PostgreSQL, Valkey for Redis, Kafka) in the
+ * VPC and region of the DOKS cluster the workloads run on, behind firewalls that admit only that
+ * cluster. The cluster and VPC are found by name: for an environment that shares another's
+ * cluster, those of the cluster's owner (private networking does not cross VPCs).
+ */
+export class DoDataStack extends StrataStack {
+  readonly postgres?: DoManagedDatabase;
+  readonly redis?: DoManagedDatabase;
+  readonly kafka?: DoManagedDatabase;
+
+  constructor(scope: Construct, name: string, props: DoDataStackProps) {
+    super(scope, name, props);
+    const { env, databases, cluster } = props;
+    digitaloceanProvider(this);
+    const vpc = new DataDigitaloceanVpc(this, "Vpc", {
+      name: doVpcName(cluster.environment),
+      region: cluster.region,
+    });
+    const doks = new DataDigitaloceanKubernetesCluster(this, "Doks", { name: cluster.name });
+    const common = {
+      region: cluster.region,
+      vpcUuid: vpc.id,
+      trustedClusterIds: [doks.id],
+      deletionProtection: env.deletionProtection,
+    };
+    const { postgres: pg, redis, kafka } = databases;
+    if (pg) {
+      this.postgres = new DoManagedDatabase(this, "Postgres", {
+        ...common,
+        name: doDatabaseClusterName(env.name, "postgres"),
+        engine: DO_DATABASE_ENGINES.postgres,
+        version: pg.version,
+        size: pg.size,
+        nodeCount: pg.nodeCount,
+        maintenanceWindow: pg.maintenanceWindow,
+        databases: pg.databases.map((d) => d.name),
+        users: [...new Set(pg.databases.map((d) => d.user))].map((name) => ({ name })),
+      });
+    }
+    if (redis) {
+      this.redis = new DoManagedDatabase(this, "Redis", {
+        ...common,
+        name: doDatabaseClusterName(env.name, "redis"),
+        engine: DO_DATABASE_ENGINES.redis,
+        version: redis.version,
+        size: redis.size,
+        nodeCount: redis.nodeCount,
+        maintenanceWindow: redis.maintenanceWindow,
+      });
+    }
+    if (kafka) {
+      this.kafka = new DoManagedDatabase(this, "Kafka", {
+        ...common,
+        name: doDatabaseClusterName(env.name, "kafka"),
+        engine: DO_DATABASE_ENGINES.kafka,
+        version: kafka.version,
+        size: kafka.size,
+        nodeCount: kafka.nodeCount,
+        maintenanceWindow: kafka.maintenanceWindow,
+        users: kafka.users.map((u) => ({
+          name: u.name,
+          acl: { topic: u.topic, permission: u.permission },
+        })),
+      });
+    }
+  }
+}
