@@ -19,7 +19,10 @@ export interface AttributeChange {
   readonly forcesReplacement?: string;
 }
 
-/** A resource (`google_bigtable_table.Store_Table_1A2B3C4D`) or stack setting (`terraform`, `provider.google`) that changes. */
+/**
+ * A resource (`google_bigtable_table.Store_Table_1A2B3C4D`) that changes, or a stack's settings
+ * (`terraform`: backend, encryption, required providers; `provider.google`), of type SETTINGS.
+ */
 export interface ResourceChange {
   readonly address: string;
   readonly type: string;
@@ -83,6 +86,8 @@ type Path = Array<string | number>;
 type Block = Record<string, Json>;
 
 const MASK = "(sensitive)";
+/** Type of the pseudo-resources for a stack's terraform block and providers. */
+export const SETTINGS = "(settings)";
 const MAX_VALUE = 120;
 
 function isObject(v: Json): v is Block {
@@ -133,8 +138,9 @@ function sensitiveVariables(...stacks: Array<StackJson | undefined>): Set<string
 
 /** True when a value at `path` must not be shown. */
 function isSensitive(path: Path, value: Json, sensitiveVars: Set<string>): boolean {
-  if (path.some((p) => typeof p === "string" && (isSecretKey(p) || /sensitive/i.test(p))))
-    return true;
+  // set_sensitive (helm), *_wo write-only attributes, and password/secret/token-like keys.
+  const sensitiveKey = (k: string) => isSecretKey(k) || /sensitive|(^|_)wo$/i.test(k);
+  if (path.some((p) => typeof p === "string" && sensitiveKey(p))) return true;
   const text = typeof value === "string" ? value : JSON.stringify(value ?? null);
   if (secretValueKind(text)) return true;
   for (const m of text.matchAll(/\bvar\.([A-Za-z0-9_-]+)/g))
@@ -150,15 +156,19 @@ function render(path: Path, value: Json, sensitiveVars: Set<string>): string | u
 }
 
 /** Addressable blocks of a stack: every resource, the terraform block and each provider. */
-function blocks(stack: StackJson | undefined): Map<string, { type: string; body: Block }> {
+function blocks(
+  stack: StackJson | undefined,
+  withSettings: boolean,
+): Map<string, { type: string; body: Block }> {
   const out = new Map<string, { type: string; body: Block }>();
   if (!stack) return out;
   for (const [type, byName] of Object.entries(stack.resource ?? {})) {
     for (const [name, body] of Object.entries(byName)) out.set(`${type}.${name}`, { type, body });
   }
-  if (stack.terraform) out.set("terraform", { type: "(settings)", body: stack.terraform });
+  if (!withSettings) return out;
+  if (stack.terraform) out.set("terraform", { type: SETTINGS, body: stack.terraform });
   for (const [name, body] of Object.entries(stack.provider ?? {})) {
-    out.set(`provider.${name}`, { type: "(settings)", body: { [name]: body } as Block });
+    out.set(`provider.${name}`, { type: SETTINGS, body: { [name]: body } as Block });
   }
   return out;
 }
@@ -178,8 +188,10 @@ function reviewStack(
   dangers: Danger[],
 ): StackReview {
   const vars = sensitiveVariables(before, after);
-  const a = blocks(before);
-  const b = blocks(after);
+  // Settings (terraform block, providers) are compared only when the stack exists on both sides.
+  const withSettings = before !== undefined && after !== undefined;
+  const a = blocks(before, withSettings);
+  const b = blocks(after, withSettings);
   const resources: ResourceChange[] = [];
   const danger = (address: string, reason: string) =>
     dangers.push({ stack: name, environment: env, prod, address, reason });
@@ -257,7 +269,10 @@ export function reviewOutputs(before: CdktfOut, after: CdktfOut, options: Review
   // Prod first, then by stack and address: the reader sees what blocks the change first.
   dangers.sort((x, y) => Number(y.prod) - Number(x.prod));
   const count = (k: ChangeKind) =>
-    stacks.reduce((n, s) => n + s.resources.filter((r) => r.kind === k).length, 0);
+    stacks.reduce(
+      (n, s) => n + s.resources.filter((r) => r.kind === k && r.type !== SETTINGS).length,
+      0,
+    );
   const countStacks = (st: StackReview["status"]) => stacks.filter((s) => s.status === st).length;
   return {
     before: options.beforeLabel ?? before.dir,
