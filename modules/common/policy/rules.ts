@@ -4,25 +4,20 @@
  * exactly what `tofu apply` will receive.
  */
 import { findLiteralSecrets } from "../secrets";
+import { STATEFUL_RESOURCES } from "../stateful-resources";
 import { blocks, get, type Rule, type RuleContext, type TfResource } from "./engine";
 
 const ALL = ["dev", "staging", "prod"] as const;
 const PROD = ["prod"] as const;
 
-/** Resource types that hold data or identity: losing one loses data or locks it away. */
-export const STATEFUL_TYPES = [
-  "google_bigtable_instance",
-  "google_bigtable_table",
-  "google_pubsub_subscription",
-  "google_container_cluster",
-  "google_kms_crypto_key",
-  "aws_dynamodb_table",
-  "aws_sqs_queue",
-  "aws_eks_cluster",
-  "aws_kms_key",
-  "digitalocean_kubernetes_cluster",
-  "digitalocean_database_cluster",
-] as const;
+/**
+ * Resource types that hold data or identity, from the one stateful-resource table the review also
+ * uses. Types whose statefulness depends on the resource (helm_release: data charts only) are left
+ * to the layers that create them.
+ */
+export const STATEFUL_TYPES: readonly string[] = Object.entries(STATEFUL_RESOURCES)
+  .filter(([, rule]) => rule.appliesTo === undefined)
+  .map(([type]) => type);
 
 const set = (v: unknown) => (typeof v === "string" ? v.length > 0 : v !== undefined && v !== null);
 const OPEN_CIDRS = ["0.0.0.0/0", "::/0"];

@@ -1,0 +1,86 @@
+import {
+  DATA_CHARTS,
+  forceNewPath,
+  STATEFUL_RESOURCES,
+  statefulRule,
+} from "../../../modules/common/stateful-resources";
+
+describe("the stateful resource table", () => {
+  test.each([
+    "google_bigtable_instance",
+    "google_bigtable_table",
+    "google_container_cluster",
+    "google_pubsub_topic",
+    "google_pubsub_subscription",
+    "google_kms_crypto_key",
+    "aws_dynamodb_table",
+    "aws_eks_cluster",
+    "aws_sqs_queue",
+    "aws_sns_topic",
+    "aws_kms_key",
+    "digitalocean_kubernetes_cluster",
+    "digitalocean_database_cluster",
+    "helm_release",
+    "kubernetes_persistent_volume_claim",
+  ])("%s is stateful, with force-new paths and a source", (type) => {
+    const rule = STATEFUL_RESOURCES[type];
+    expect(rule.forceNew.length).toBeGreaterThan(0);
+    expect(rule.source).toMatch(/^https:\/\//);
+  });
+
+  test("stateless types have no rule", () => {
+    expect(statefulRule("google_compute_network", {})).toBeUndefined();
+    expect(statefulRule("aws_vpc", {})).toBeUndefined();
+  });
+
+  test("a helm release is stateful only for a data chart, by the chart's base name", () => {
+    expect(
+      statefulRule("helm_release", {
+        chart: "oci://registry-1.docker.io/bitnamicharts/postgresql",
+      }),
+    ).toBeDefined();
+    expect(statefulRule("helm_release", { chart: "kafka" })).toBeDefined();
+    expect(statefulRule("helm_release", { chart: "ingress-nginx" })).toBeUndefined();
+    expect(statefulRule("helm_release", {})).toBeUndefined();
+    expect(DATA_CHARTS).toEqual(
+      expect.arrayContaining([
+        "postgresql",
+        "postgresql-ha",
+        "redis",
+        "rabbitmq",
+        "kafka",
+        "clickhouse",
+        "meilisearch",
+      ]),
+    );
+  });
+});
+
+describe("forceNewPath", () => {
+  const bigtable = STATEFUL_RESOURCES.google_bigtable_instance;
+  const table = STATEFUL_RESOURCES.aws_dynamodb_table;
+  const pvc = STATEFUL_RESOURCES.kubernetes_persistent_volume_claim;
+
+  test("a top-level attribute", () => {
+    expect(forceNewPath(table, ["hash_key"])).toBe("hash_key");
+  });
+
+  test("a list index matches *", () => {
+    expect(forceNewPath(bigtable, ["cluster", 1, "zone"])).toBe("cluster.*.zone");
+  });
+
+  test("a change below a force-new path counts", () => {
+    expect(forceNewPath(pvc, ["spec", 0, "selector", 0, "match_labels", "app"])).toBe(
+      "spec.*.selector",
+    );
+    expect(forceNewPath(table, ["local_secondary_index", 0, "range_key"])).toBe(
+      "local_secondary_index",
+    );
+  });
+
+  test("in-place attributes do not", () => {
+    expect(forceNewPath(bigtable, ["cluster", 0, "num_nodes"])).toBeUndefined();
+    expect(forceNewPath(bigtable, ["cluster", 1])).toBeUndefined();
+    expect(forceNewPath(table, ["billing_mode"])).toBeUndefined();
+  });
+});
