@@ -9,6 +9,7 @@ export default defineEnvironment({
   targets: {
     gcp: {
       project: "angzarr-dev",
+      projectNumber: "418205336741",
       region: "us-central1",
       zones: ["us-central1-a"],
       network: {
@@ -16,6 +17,33 @@ export default defineEnvironment({
         podsCidr: "10.16.0.0/14",
         servicesCidr: "10.20.0.0/20",
       },
+      cluster: {
+        authorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }],
+        nodePools: [
+          { name: "general", machineType: "e2-standard-4", minNodes: 1, maxNodes: 3, spot: true },
+        ],
+      },
+      eventStore: { instanceId: "angzarr-events", zones: ["us-central1-a"], nodes: 1 },
+      pubsub: {
+        topics: { events: {} },
+        subscriptions: {
+          "angzarr-projector": { topic: "events", messageOrdering: true },
+          backend: { topic: "events", messageOrdering: true },
+          "ai-service": { topic: "events" },
+          scheduler: { topic: "events", messageOrdering: true },
+        },
+      },
+      workloadIdentities: [
+        {
+          app: "angzarr",
+          eventStore: "read-write",
+          publishes: ["events"],
+          subscribes: ["angzarr-projector"],
+        },
+        { app: "backend", eventStore: "read", subscribes: ["backend"] },
+        { app: "ai-service", subscribes: ["ai-service"] },
+        { app: "scheduler", publishes: ["events"], subscribes: ["scheduler"] },
+      ],
     },
     aws: {
       region: "us-east-1",

@@ -10,6 +10,7 @@ export default defineEnvironment({
   targets: {
     gcp: {
       project: "angzarr-prod",
+      projectNumber: "902117645380",
       region: "us-central1",
       zones: ["us-central1-a", "us-central1-b", "us-central1-c"],
       network: {
@@ -17,6 +18,41 @@ export default defineEnvironment({
         podsCidr: "10.64.0.0/14",
         servicesCidr: "10.68.0.0/20",
       },
+      cluster: {
+        releaseChannel: "STABLE",
+        authorizedNetworks: [{ cidr: "203.0.113.0/24", name: "office" }],
+        nodePools: [{ name: "general", machineType: "e2-standard-8", minNodes: 1, maxNodes: 5 }],
+      },
+      eventStore: {
+        instanceId: "angzarr-events",
+        zones: ["us-central1-a", "us-central1-b", "us-central1-c"],
+        autoscaling: { minNodes: 1, maxNodes: 5, cpuTarget: 60 },
+        changeStreamRetentionHours: 24,
+      },
+      pubsub: {
+        topics: { events: {} },
+        subscriptions: {
+          "angzarr-projector": {
+            topic: "events",
+            messageOrdering: true,
+            exactlyOnceDelivery: true,
+          },
+          backend: { topic: "events", messageOrdering: true },
+          "ai-service": { topic: "events" },
+          scheduler: { topic: "events", messageOrdering: true },
+        },
+      },
+      workloadIdentities: [
+        {
+          app: "angzarr",
+          eventStore: "read-write",
+          publishes: ["events"],
+          subscribes: ["angzarr-projector"],
+        },
+        { app: "backend", eventStore: "read", subscribes: ["backend"] },
+        { app: "ai-service", subscribes: ["ai-service"] },
+        { app: "scheduler", publishes: ["events"], subscribes: ["scheduler"] },
+      ],
     },
     aws: {
       region: "us-east-1",

@@ -10,7 +10,7 @@ import { formatPath, type Problem } from "./errors";
 import { AwsTarget, resolveAws } from "./schema/aws";
 import { EnvName, LabelKey, LabelValue, obj, Tier, TIER_DEFAULTS } from "./schema/common";
 import { checkDigitalOcean, DoTarget, resolveDigitalOcean } from "./schema/digitalocean";
-import { GcpTarget, resolveGcp } from "./schema/gcp";
+import { checkGcpEnvironment, GcpTarget, resolveGcp } from "./schema/gcp";
 import { Backend, StateEncryption } from "./schema/state";
 import { Waiver } from "./schema/waivers";
 import { Workloads } from "./schema/workloads";
@@ -88,6 +88,17 @@ function checkEnvironment(e: Fields, ctx: z.RefinementCtx): void {
       message:
         "an environment needs at least one target (gcp, aws or digitalocean) or workloads.sharedCluster",
     });
+  }
+  if (e.targets.gcp) {
+    checkGcpEnvironment(
+      e.targets.gcp,
+      {
+        name: e.name,
+        customerManagedKeys: e.customerManagedKeys ?? TIER_DEFAULTS[e.tier].customerManagedKeys,
+        sharedCluster: e.workloads?.sharedCluster,
+      },
+      ctx,
+    );
   }
 }
 

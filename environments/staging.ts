@@ -10,12 +10,23 @@ export default defineEnvironment({
   targets: {
     gcp: {
       project: "angzarr-staging",
+      projectNumber: "731940228163",
       region: "us-central1",
       zones: ["us-central1-a"],
       network: {
         subnetCidr: "10.40.0.0/20",
         podsCidr: "10.44.0.0/14",
         servicesCidr: "10.48.0.0/20",
+      },
+      eventStore: { instanceId: "angzarr-events", zones: ["us-central1-a"] },
+      pubsub: {
+        topics: { events: {} },
+        subscriptions: {
+          "angzarr-projector": { topic: "events", messageOrdering: true },
+          backend: { topic: "events", messageOrdering: true },
+          "ai-service": { topic: "events" },
+          scheduler: { topic: "events", messageOrdering: true },
+        },
       },
     },
     aws: {
