@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
@@ -327,22 +328,30 @@ export class EksCluster extends Construct {
    * can assume (IRSA: web identity federation, conditions on `sub` and `aud`).
    */
   serviceAccountRole(id: string, props: ServiceAccountRoleProps): IamRole {
-    const role = new IamRole(this, id, {
-      name: props.roleName,
-      assumeRolePolicy: policyDocument([
+    // A policy document data source, not JSON.stringify: the condition keys hold a function call
+    // (replace) that must stay a Terraform expression.
+    const trust = new DataAwsIamPolicyDocument(this, `${id}Trust`, {
+      statement: [
         {
-          Effect: "Allow",
-          Principal: { Federated: this.oidcProvider.arn },
-          Action: "sts:AssumeRoleWithWebIdentity",
-          Condition: {
-            StringEquals: {
-              [`${this.oidcIssuerHost}:sub`]: `system:serviceaccount:${props.namespace}:${props.serviceAccount}`,
-              [`${this.oidcIssuerHost}:aud`]: "sts.amazonaws.com",
+          effect: "Allow",
+          actions: ["sts:AssumeRoleWithWebIdentity"],
+          principals: [{ type: "Federated", identifiers: [this.oidcProvider.arn] }],
+          condition: [
+            {
+              test: "StringEquals",
+              variable: `${this.oidcIssuerHost}:sub`,
+              values: [`system:serviceaccount:${props.namespace}:${props.serviceAccount}`],
             },
-          },
+            {
+              test: "StringEquals",
+              variable: `${this.oidcIssuerHost}:aud`,
+              values: ["sts.amazonaws.com"],
+            },
+          ],
         },
-      ]),
+      ],
     });
+    const role = new IamRole(this, id, { name: props.roleName, assumeRolePolicy: trust.json });
     (props.managedPolicyArns ?? []).forEach(
       (policyArn, i) =>
         new IamRolePolicyAttachment(this, `${id}Policy${i}`, { role: role.name, policyArn }),
