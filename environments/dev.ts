@@ -48,6 +48,43 @@ export default defineEnvironment({
     aws: {
       region: "us-east-1",
       network: { vpcCidr: "10.30.0.0/16" },
+      cluster: {
+        version: "1.33",
+        // Dev: a public API endpoint for the operators' VPN and the CI runners' egress range only
+        // (policy NET-2 refuses an endpoint open to the internet unless waived).
+        publicEndpoint: { enabled: true, cidrs: ["198.51.100.0/24"] },
+        nodeGroups: [
+          {
+            name: "default",
+            instanceTypes: ["t3.large", "t3a.large"],
+            capacityType: "SPOT",
+            minSize: 1,
+            desiredSize: 2,
+            maxSize: 3,
+          },
+        ],
+      },
+      eventStore: {},
+      messaging: {
+        topics: [{ name: "events" }],
+        consumers: [
+          { name: "angzarr-projector", topic: "events" },
+          { name: "backend", topic: "events" },
+          { name: "ai-service", topic: "events", visibilityTimeoutSeconds: 300 },
+          { name: "scheduler", topic: "events" },
+        ],
+      },
+      workloadIdentities: [
+        {
+          app: "angzarr",
+          eventStore: "read-write",
+          publishes: ["events"],
+          consumes: ["angzarr-projector"],
+        },
+        { app: "backend", eventStore: "read", consumes: ["backend"] },
+        { app: "ai-service", consumes: ["ai-service"] },
+        { app: "scheduler", publishes: ["events"], consumes: ["scheduler"] },
+      ],
     },
     digitalocean: {
       region: "nyc3",

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { findLiteralSecrets } from "../modules/common/secrets";
 import { formatPath, type Problem } from "./errors";
-import { AwsTarget, resolveAws } from "./schema/aws";
+import { AwsTarget, checkAwsForTier, resolveAws } from "./schema/aws";
 import { EnvName, LabelKey, LabelValue, obj, Tier, TIER_DEFAULTS } from "./schema/common";
 import { checkDigitalOcean, DoTarget, resolveDigitalOcean } from "./schema/digitalocean";
 import { checkGcpEnvironment, GcpTarget, resolveGcp } from "./schema/gcp";
@@ -81,6 +81,7 @@ function checkEnvironment(e: Fields, ctx: z.RefinementCtx): void {
       ctx,
     );
   }
+  checkAwsForTier(e.targets.aws, e.tier, ctx);
   if (!e.targets.gcp && !e.targets.aws && !e.targets.digitalocean && !e.workloads?.sharedCluster) {
     ctx.addIssue({
       code: "custom",

@@ -32,6 +32,18 @@ export default defineEnvironment({
     aws: {
       region: "us-east-1",
       network: { vpcCidr: "10.50.0.0/16" },
+      // No EKS cluster: staging's workloads run on prod's shared DigitalOcean cluster, so no IRSA
+      // workload identities either.
+      eventStore: {},
+      messaging: {
+        topics: [{ name: "events" }],
+        consumers: [
+          { name: "angzarr-projector", topic: "events" },
+          { name: "backend", topic: "events" },
+          { name: "ai-service", topic: "events", visibilityTimeoutSeconds: 300 },
+          { name: "scheduler", topic: "events" },
+        ],
+      },
     },
     digitalocean: {
       region: "nyc3",

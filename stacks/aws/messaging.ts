@@ -1,0 +1,84 @@
+import type { Construct } from "constructs";
+import type { AwsTargetConfig } from "../../environments/schema/aws";
+import { RoleInlinePolicy } from "../../modules/aws/iam-policy";
+import { KmsKey } from "../../modules/aws/kms-key";
+import { SNS_KEY_ACCESS, SnsSqsBus } from "../../modules/aws/sns-sqs-bus";
+import { NAME_RULES, resourceName } from "../../modules/common/naming";
+import { awsRoleName } from "../identity-names";
+import { StrataStack, type StrataStackProps } from "../strata-stack";
+import { awsProvider } from "./provider";
+
+type MessagingConfig = NonNullable<AwsTargetConfig["messaging"]>;
+
+/** Props of {@link AwsMessagingStack}. */
+export interface AwsMessagingStackProps extends StrataStackProps {
+  readonly target: AwsTargetConfig;
+  readonly messaging: MessagingConfig;
+}
+
+/**
+ * `<env>-aws-messaging`: SNS topics fanning out to one SQS queue (+ dead-letter queue) per
+ * consumer; with customer-managed keys one KMS key whose policy lets SNS use it; and the
+ * publish/consume grants of the workload identities, attached by name to their roles.
+ */
+export class AwsMessagingStack extends StrataStack {
+  readonly bus: SnsSqsBus;
+  readonly key?: KmsKey;
+  /** The inline policies granted to workload roles, by application. */
+  readonly grants: ReadonlyMap<string, RoleInlinePolicy>;
+
+  constructor(scope: Construct, name: string, props: AwsMessagingStackProps) {
+    super(scope, name, props);
+    const { env, target, messaging } = props;
+    awsProvider(this, target);
+    if (env.customerManagedKeys) {
+      this.key = new KmsKey(this, "BusKey", {
+        alias: resourceName(env.name, "messaging", NAME_RULES.aws),
+        description: `Encryption of the ${env.name} SNS topics and SQS queues`,
+        services: [SNS_KEY_ACCESS],
+        preventDestroy: env.deletionProtection,
+      });
+    }
+    const fifo = new Map(messaging.topics.map((t) => [t.name, t.fifo]));
+    this.bus = new SnsSqsBus(this, "Bus", {
+      kmsKey: this.key,
+      topics: messaging.topics.map((t) => ({
+        name: t.name,
+        topicName: awsTopicName(env.name, t.name, t.fifo),
+        fifo: t.fifo,
+      })),
+      consumers: messaging.consumers.map((c) => ({
+        name: c.name,
+        topic: c.topic,
+        queueName: awsQueueName(env.name, c.name, fifo.get(c.topic) ?? false),
+        filterPolicy: c.filterPolicy,
+        filterPolicyScope: c.filterPolicyScope,
+        maxReceiveCount: c.maxReceiveCount,
+        visibilityTimeoutSeconds: c.visibilityTimeoutSeconds,
+        retentionSeconds: c.retentionSeconds,
+      })),
+    });
+    const grants = new Map<string, RoleInlinePolicy>();
+    target.workloadIdentities.forEach((w, i) => {
+      if (w.publishes.length === 0 && w.consumes.length === 0) return;
+      const policy = new RoleInlinePolicy(this, `Workload${i}`, {
+        roleName: awsRoleName(env.name, w.app),
+        policyName: "messaging",
+      });
+      w.publishes.forEach((topic) => this.bus.grantPublish(policy, topic));
+      w.consumes.forEach((consumer) => this.bus.grantConsume(policy, consumer));
+      grants.set(w.app, policy);
+    });
+    this.grants = grants;
+  }
+}
+
+/** Physical name of a topic: `<env>-<topic>` (`.fifo` for FIFO topics). */
+export function awsTopicName(env: string, topic: string, fifo: boolean): string {
+  return resourceName(env, topic, NAME_RULES.aws) + (fifo ? ".fifo" : "");
+}
+
+/** Physical name of a consumer's queue: `<env>-<consumer>` (`.fifo` on FIFO topics). */
+export function awsQueueName(env: string, consumer: string, fifo: boolean): string {
+  return resourceName(env, consumer, NAME_RULES.aws) + (fifo ? ".fifo" : "");
+}
