@@ -11,7 +11,8 @@ import {
   statefulAddresses,
   type AddressList,
 } from "../modules/common/policy/addresses";
-import type { StackJson } from "../modules/common/policy/engine";
+import { readAllStacks, readCdktfOut } from "./lib/cdktf-out";
+import { runScript } from "./lib/cli";
 
 const LIST = path.join("stacks", "stateful-addresses.json");
 const USAGE = `usage: npm run addresses -- [--dir cdktf.out] [--update]`;
@@ -31,15 +32,7 @@ function run(argv: string[]): number {
       return 2;
     }
   }
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
-    stacks: Record<string, { synthesizedStackPath: string }>;
-  };
-  const stacks = new Map<string, StackJson>(
-    Object.entries(manifest.stacks).map(([name, s]) => [
-      name,
-      JSON.parse(fs.readFileSync(path.join(dir, s.synthesizedStackPath), "utf8")) as StackJson,
-    ]),
-  );
+  const stacks = readAllStacks(readCdktfOut(dir));
   if (update) {
     fs.writeFileSync(LIST, `${JSON.stringify(statefulAddresses(stacks), null, 2)}\n`);
     console.log(`wrote ${LIST}`);
@@ -56,9 +49,4 @@ function run(argv: string[]): number {
   return lost.length > 0 || moved.length > 0 || added.length > 0 ? 1 : 0;
 }
 
-try {
-  process.exitCode = run(process.argv.slice(2));
-} catch (e) {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exitCode = 1;
-}
+runScript(run);

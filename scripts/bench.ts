@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fit, generateCopies } from "./bench/scaling";
+import { runScript } from "./lib/cli";
 
 /** The project root: the nearest folder above this file (bundled into dist/ or not) with a cdktf.json. */
 function projectRoot(from: string): string {
@@ -365,10 +366,4 @@ function printTable(r: {
     );
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exitCode = 1;
-  },
-);
+runScript(main);

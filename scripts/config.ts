@@ -4,6 +4,7 @@
  * Honours STRATA_ENV_FILE like synthesis does. Exit 1 on invalid configuration, 2 on bad usage.
  */
 import { loadEnvironments } from "../environments";
+import { runScript } from "./lib/cli";
 
 const USAGE = `usage: npm run config -- show <env>   print <env> resolved, as JSON for STRATA_ENV_FILE
        npm run config -- list         list environments with tier and targets`;
@@ -39,9 +40,4 @@ function run(args: string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = run(process.argv.slice(2));
-} catch (e) {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exitCode = 1;
-}
+runScript(run);

@@ -8,6 +8,7 @@ import { formatOption, parseArgs } from "./lib/args";
 import { readCdktfOut, UsageError } from "./lib/cdktf-out";
 import { applyPlan, buildGraph, renderMermaid, renderWaves } from "./lib/graph";
 import { environmentTiers } from "./lib/tiers";
+import { runScript } from "./lib/cli";
 
 const USAGE = `usage: npm run graph -- [cdktf.out] [--env <env,...>] [--format text|mermaid|json]
 
@@ -59,9 +60,4 @@ function run(argv: string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = run(process.argv.slice(2));
-} catch (e) {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exitCode = 1;
-}
+runScript(run);

@@ -3,11 +3,10 @@
  * stack's environment (tier, waivers) from the registry. Exit 0 when clean, 1 on violations or
  * errors, 2 on bad usage.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { loadEnvironments } from "../environments";
-import type { StackJson } from "../modules/common/policy/engine";
 import { formatReport, policyReport, reportJson } from "../modules/common/policy/report";
+import { readAllStacks, readCdktfOut } from "./lib/cdktf-out";
+import { runScript } from "./lib/cli";
 
 const USAGE = `usage: npm run policy -- [--dir cdktf.out] [--format text|json] [--today YYYY-MM-DD]
   Judges every synthesized stack against the policy rules with its environment's tier and waivers.`;
@@ -33,24 +32,7 @@ function run(argv: string[]): number {
     console.error(USAGE);
     return 2;
   }
-  const manifestFile = path.join(dir, "manifest.json");
-  if (!fs.existsSync(manifestFile)) {
-    console.error(`${dir} is not a cdktf.out folder (no manifest.json); run npm run synth first`);
-    return 1;
-  }
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as {
-    stacks: Record<string, { synthesizedStackPath: string }>;
-  };
-  const stacks = new Map<string, StackJson>();
-  for (const [name, s] of Object.entries(manifest.stacks)) {
-    const file = path.join(dir, s.synthesizedStackPath);
-    try {
-      stacks.set(name, JSON.parse(fs.readFileSync(file, "utf8")) as StackJson);
-    } catch (e) {
-      console.error(`${file}: ${(e as Error).message}`);
-      return 1;
-    }
-  }
+  const stacks = readAllStacks(readCdktfOut(dir));
   const { all } = loadEnvironments({ envFile: process.env.STRATA_ENV_FILE });
   const report = policyReport(stacks, all, today);
   console.log(
@@ -59,9 +41,4 @@ function run(argv: string[]): number {
   return report.violations.length > 0 ? 1 : 0;
 }
 
-try {
-  process.exitCode = run(process.argv.slice(2));
-} catch (e) {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exitCode = 1;
-}
+runScript(run);

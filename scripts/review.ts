@@ -11,6 +11,7 @@ import { parseArgs, formatOption } from "./lib/args";
 import { readCdktfOut, UsageError } from "./lib/cdktf-out";
 import { renderJson, renderMarkdown, renderText, reviewOutputs } from "./lib/review";
 import { environmentTiers } from "./lib/tiers";
+import { runScript } from "./lib/cli";
 
 const USAGE = `usage: npm run review -- --base <git-ref> [options]      base ref vs the working tree
        npm run review -- <before-dir> <after-dir> [options]  two cdktf.out folders
@@ -142,9 +143,4 @@ function run(argv: string[]): number {
   return review(before, after, before, after);
 }
 
-try {
-  process.exitCode = run(process.argv.slice(2));
-} catch (e) {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exitCode = 1;
-}
+runScript(run);

@@ -117,3 +117,8 @@ export function stackParts(name: string, knownEnvs: readonly string[] = []): Sta
     .find((e) => name.startsWith(`${e}-`));
   return { env: env ?? "" };
 }
+
+/** Every stack of a cdktf.out folder, parsed, by name. */
+export function readAllStacks(out: CdktfOut): Map<string, StackJson> {
+  return new Map([...out.stacks.keys()].map((name) => [name, readStack(out, name)]));
+}
