@@ -12,7 +12,13 @@ import { EnvName, LabelKey, LabelValue, obj, Tier, TIER_DEFAULTS } from "./schem
 import { DoTarget, resolveDigitalOcean } from "./schema/digitalocean";
 import { GcpTarget, resolveGcp } from "./schema/gcp";
 import { Backend, StateEncryption } from "./schema/state";
-import { Workloads } from "./schema/workloads";
+import {
+  checkWorkloads,
+  CONFIG_CLOUDS,
+  resolveWorkloads,
+  Workloads,
+  type WorkloadContext,
+} from "./schema/workloads";
 
 export { TIER_DEFAULTS, Tier } from "./schema/common";
 
@@ -50,6 +56,17 @@ const EnvironmentFields = obj({
 
 type Fields = z.output<typeof EnvironmentFields>;
 
+/** What the workloads section needs to know about its environment. */
+function workloadContext(e: Fields): WorkloadContext {
+  const shared = e.workloads?.sharedCluster;
+  return {
+    name: e.name,
+    tier: e.tier,
+    clouds: shared ? [shared.cloud] : CONFIG_CLOUDS.filter((c) => e.targets[c]?.cluster),
+    targets: e.targets,
+  };
+}
+
 /** Checks that need several fields of one environment. */
 function checkEnvironment(e: Fields, ctx: z.RefinementCtx): void {
   if (e.tier !== "dev" && (e.backend === undefined || e.backend.type === "local")) {
@@ -74,6 +91,9 @@ function checkEnvironment(e: Fields, ctx: z.RefinementCtx): void {
         "an environment needs at least one target (gcp, aws or digitalocean) or workloads.sharedCluster",
     });
   }
+  checkWorkloads(e.workloads, workloadContext(e), (path, message) =>
+    ctx.addIssue({ code: "custom", path: ["workloads", ...path], message }),
+  );
 }
 
 /** Fills every default the tier chooses. */
@@ -85,6 +105,7 @@ function resolveEnvironment(e: Fields) {
     replicas: e.replicas ?? base.replicas,
     stateEncryption: e.stateEncryption?.enabled ?? base.stateEncryption,
     customerManagedKeys: e.customerManagedKeys ?? base.customerManagedKeys,
+    workloadSize: base.workloadSize,
   };
   return {
     name: e.name,
@@ -106,10 +127,7 @@ function resolveEnvironment(e: Fields) {
       aws: e.targets.aws && resolveAws(e.targets.aws, defaults),
       digitalocean: e.targets.digitalocean && resolveDigitalOcean(e.targets.digitalocean, defaults),
     },
-    workloads: {
-      namespace: e.workloads?.namespace ?? e.name,
-      sharedCluster: e.workloads?.sharedCluster,
-    },
+    workloads: resolveWorkloads(e.workloads, workloadContext(e), defaults),
   };
 }
 

@@ -117,6 +117,7 @@ export const TIER_DEFAULTS = {
     replicas: 1,
     stateEncryption: false,
     customerManagedKeys: false,
+    workloadSize: "small",
   },
   staging: {
     deletionProtection: true,
@@ -124,6 +125,7 @@ export const TIER_DEFAULTS = {
     replicas: 2,
     stateEncryption: true,
     customerManagedKeys: false,
+    workloadSize: "medium",
   },
   prod: {
     deletionProtection: true,
@@ -131,6 +133,7 @@ export const TIER_DEFAULTS = {
     replicas: 3,
     stateEncryption: true,
     customerManagedKeys: true,
+    workloadSize: "large",
   },
 } as const satisfies Record<Tier, TierDefaults>;
 
@@ -146,4 +149,6 @@ export interface TierDefaults {
   readonly stateEncryption: boolean;
   /** Customer-managed encryption keys (Cloud KMS / AWS KMS) for data at rest. */
   readonly customerManagedKeys: boolean;
+  /** Resources and volume sizes of Helm workloads (environments/schema/workloads.ts WORKLOAD_SIZES). */
+  readonly workloadSize: "small" | "medium" | "large";
 }
