@@ -27,4 +27,40 @@ export default defineEnvironment({
       network: { ipRange: "10.101.0.0/20" },
     },
   },
+  workloads: {
+    sharedCluster: { environment: "prod", cloud: "digitalocean" },
+    images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
+    databases: { postgresql: {}, redis: {} },
+    buses: { rabbitmq: {} },
+    apps: {
+      angzarr: {
+        image: { repository: "ghcr.io/angzarr/angzarr", tag: "0.5.0-rc.2" },
+        eventStore: "postgres",
+        bus: "rabbitmq",
+        healthPath: "/healthz",
+      },
+      backend: {
+        image: { repository: "ghcr.io/angzarr/backend", tag: "0.9.0-rc.1" },
+        database: true,
+        cache: true,
+        bus: "rabbitmq",
+        healthPath: "/healthz",
+      },
+      "ai-service": {
+        image: { repository: "ghcr.io/angzarr/ai-service", tag: "0.3.0-rc.1" },
+        bus: "rabbitmq",
+        cache: true,
+      },
+      scheduler: {
+        image: { repository: "docker.io/n8nio/n8n", tag: "1.98.1" },
+        replicas: 1,
+        port: 5678,
+        healthPath: "/healthz",
+        databaseUrlEnv: "DATABASE_URL",
+        env: { DB_TYPE: "postgresdb", N8N_PORT: "5678", N8N_DIAGNOSTICS_ENABLED: "false" },
+        runAsUser: 1000,
+        writablePaths: ["/home/node/.n8n", "/tmp"],
+      },
+    },
+  },
 });

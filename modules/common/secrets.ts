@@ -26,9 +26,16 @@ const SECRET_VALUE_PATTERNS: Array<[string, RegExp]> = [
   ["a Slack token", /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/],
 ];
 
-/** Names the kind of credential a string looks like, or undefined. */
+/** A Terraform interpolation (`${random_password.p.result}`): a reference, not a value. */
+const INTERPOLATION_RE = /\$\{[^{}]*\}/g;
+
+/**
+ * Names the kind of credential a string looks like, or undefined. Interpolations are not
+ * literals: `amqp://app:${data.kubernetes_secret_v1.mq.data["password"]}@host` holds none.
+ */
 export function secretValueKind(value: string): string | undefined {
-  return SECRET_VALUE_PATTERNS.find(([, re]) => re.test(value))?.[0];
+  const literal = value.replace(INTERPOLATION_RE, "");
+  return SECRET_VALUE_PATTERNS.find(([, re]) => re.test(literal))?.[0];
 }
 
 /** A literal secret found in a tree of plain data. */

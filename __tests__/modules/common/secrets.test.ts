@@ -33,3 +33,19 @@ describe("findLiteralSecrets", () => {
     expect(found.map((f) => f.path.join("."))).toEqual(["a.dbPassword", "b.0", "c.note"]);
   });
 });
+
+describe("interpolations are references, not literals", () => {
+  test("a URL whose password is a Terraform interpolation holds no literal", () => {
+    expect(
+      findLiteralSecrets({
+        url: 'amqp://app:${data.kubernetes_secret_v1.mq.data["rabbitmq-password"]}@mq:5672/',
+      }),
+    ).toEqual([]);
+  });
+
+  test("a literal password beside an interpolation is still found", () => {
+    expect(
+      findLiteralSecrets({ url: "postgresql://app:hunter2@${var.host}:5432/app" }),
+    ).toHaveLength(1);
+  });
+});
