@@ -258,16 +258,12 @@ export const AppConfig = obj({
   /** @default { local: "service" } (charts/service) */
   chart: z.union([LocalChart, RemoteChart]).optional(),
   image: obj({
-    repository: z
-      .string()
-      .regex(/^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?$/, {
-        error: "image repository must look like ghcr.io/org/name",
-      }),
-    tag: z
-      .string()
-      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
-        error: "image tag must be a Docker tag like 1.4.2",
-      }),
+    repository: z.string().regex(/^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?$/, {
+      error: "image repository must look like ghcr.io/org/name",
+    }),
+    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
+      error: "image tag must be a Docker tag like 1.4.2",
+    }),
   }),
   /** Container port. @default 8080 */
   port: z.number().int().min(1).max(65535).optional(),
