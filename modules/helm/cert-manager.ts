@@ -74,8 +74,12 @@ export class CertManager extends Construct {
       ...component(COMPONENTS[0][1]),
       webhook: component(COMPONENTS[1][1]),
       cainjector: component(COMPONENTS[2][1]),
-      acmesolver: image(COMPONENTS[3][1]),
-      startupapicheck: image(COMPONENTS[4][1]),
+      ...(props.images
+        ? {
+            acmesolver: image(COMPONENTS[3][1]),
+            startupapicheck: image(COMPONENTS[4][1]),
+          }
+        : {}),
       prometheus: { enabled: props.metrics ?? false },
     };
     this.release = new HelmChartRelease(this, "Chart", {
@@ -107,7 +111,7 @@ export interface CertManagerValues extends Component {
   readonly global: { readonly commonLabels: Record<string, string> };
   readonly webhook: Component;
   readonly cainjector: Component;
-  readonly acmesolver: { readonly image?: { readonly repository: string } };
-  readonly startupapicheck: { readonly image?: { readonly repository: string } };
+  readonly acmesolver?: { readonly image?: { readonly repository: string } };
+  readonly startupapicheck?: { readonly image?: { readonly repository: string } };
   readonly prometheus: { readonly enabled: boolean };
 }
