@@ -1,8 +1,9 @@
 /** The real app, synthesized once per test file into a temporary folder. */
+import type { App } from "cdktf";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadEnvironments, type Registry } from "../../environments";
+import { loadEnvironments, type Registry, type Selection } from "../../environments";
 import { buildApp } from "../../stacks/app";
 import { synthesizeAtomically } from "../../stacks/synth";
 import type { TfJson } from "./synth";
@@ -19,12 +20,17 @@ export interface SynthesizedApp {
   readonly files: ReadonlyMap<string, string>;
 }
 
-/** Synthesizes every built-in environment into a new temporary folder. */
+/** Synthesizes every built-in environment (or a selection) into a new temporary folder. */
 export function synthesizeRealApp(
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-app-")),
+  selection: Selection = {},
+  before?: (app: App) => void,
 ): SynthesizedApp {
-  const registry = loadEnvironments();
-  synthesizeAtomically(outdir, (app) => buildApp(app, registry.selected, registry.all));
+  const registry = loadEnvironments(selection);
+  synthesizeAtomically(outdir, (app) => {
+    before?.(app);
+    buildApp(app, registry.selected, registry.all);
+  });
   const manifest = JSON.parse(
     fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"),
   ) as SynthesizedApp["manifest"];
