@@ -241,22 +241,44 @@ const EnvVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
     `${JSON.stringify(i.input)} is not an environment variable name; use UPPER_SNAKE_CASE`,
 });
 
-/** A chart from a repository, pinned. */
-export const RemoteChart = obj({
+/**
+ * An application's chart: one shipped in this repository (`{ local: "service" }`, charts/service)
+ * or one from a repository, pinned (`{ repository, name, version }`).
+ */
+export const AppChart = obj({
+  local: z.enum(["service"]).optional(),
   /** `https://…` or `oci://…` */
   repository: z
     .string()
-    .regex(/^(https?|oci):\/\/\S+$/, { error: "repository must be an https:// or oci:// URL" }),
-  name: z.string().min(1),
-  version: ChartVersion,
+    .regex(/^(https?|oci):\/\/\S+$/, { error: "repository must be an https:// or oci:// URL" })
+    .optional(),
+  name: z.string().min(1).optional(),
+  version: ChartVersion.optional(),
+}).superRefine((c, ctx) => {
+  if (c.local !== undefined) {
+    if (c.repository ?? c.name ?? c.version) {
+      ctx.addIssue({
+        code: "custom",
+        message: `a local chart takes no repository, name or version (its version is charts/${c.local}/Chart.yaml's)`,
+      });
+    }
+  } else if (!c.repository || !c.name) {
+    ctx.addIssue({
+      code: "custom",
+      message: 'a chart is { local: "service" } or { repository, name, version }',
+    });
+  } else if (!c.version) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["version"],
+      message: `chart ${c.name} from ${c.repository} has no pinned version; add version: "<exact version>" (without one, helm installs whatever is newest)`,
+    });
+  }
 });
-
-/** A chart shipped in this repository (charts/<name>). */
-export const LocalChart = obj({ local: z.enum(["service"]) });
 
 export const AppConfig = obj({
   /** @default { local: "service" } (charts/service) */
-  chart: z.union([LocalChart, RemoteChart]).optional(),
+  chart: AppChart.optional(),
   image: obj({
     repository: z.string().regex(/^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?$/, {
       error: "image repository must look like ghcr.io/org/name",

@@ -7,8 +7,12 @@
 const SECRET_KEY_RE =
   /(^|[^a-z])(password|passwd|passphrase|secret|token|apikey|api_key|privatekey|private_key|credentials?|masterkey|master_key)$/i;
 
-/** Keys that name or point to a secret rather than hold one. */
-const REFERENCE_KEY_RE = /(Ref|Name|Names|Env|Var|Variable|Id|Arn|Key(Name|Id)|Path|Keys)$/;
+/**
+ * Keys that name or point to a secret rather than hold one (`passwordSecretRef`; Helm charts'
+ * `existingSecret`, `existingPasswordSecret`, which take a Secret's name).
+ */
+const REFERENCE_KEY_RE =
+  /(Ref|Name|Names|Env|Var|Variable|Id|Arn|Key(Name|Id)|Path|Keys)$|^existing[A-Z]/;
 
 /** True when a key with a string value would hold a secret (`dbPassword`, `API_TOKEN`), not name one. */
 export function isSecretKey(key: string): boolean {

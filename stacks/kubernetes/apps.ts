@@ -107,7 +107,7 @@ export class AppsStack extends HelmLayerStack {
   }
 
   private chartOf(app: AppSettings): ChartSource {
-    if ("local" in app.chart) {
+    if (app.chart.local) {
       this.chartAsset ??= new TerraformAsset(this, "ServiceChart", {
         path: projectChart(app.chart.local),
         type: AssetType.DIRECTORY,
@@ -115,7 +115,7 @@ export class AppsStack extends HelmLayerStack {
       // "./": a path, never read as <repo>/<chart>. Relative to the stack folder, where tofu runs.
       return { chart: `./${this.chartAsset.path}` };
     }
-    return { repository: app.chart.repository, chart: app.chart.name, version: app.chart.version };
+    return { repository: app.chart.repository, chart: app.chart.name!, version: app.chart.version };
   }
 }
 

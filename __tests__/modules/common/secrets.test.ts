@@ -18,6 +18,8 @@ describe("isSecretKey", () => {
     "secretKeys",
     "owner",
     "tokens_per_second",
+    "existingSecret",
+    "existingPasswordSecret",
   ])("%s does not", (key) => expect(isSecretKey(key)).toBe(false));
 });
 
