@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { ArgoCd } from "../../modules/helm/argo-cd";
 import { CertManager } from "../../modules/helm/cert-manager";
 import { Gp3StorageClass } from "../../modules/helm/gp3-storage-class";
 import { IngressNginx } from "../../modules/helm/ingress-nginx";
@@ -9,13 +10,15 @@ import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
 export const PLATFORM_NAMESPACES = {
   certManager: "cert-manager",
   ingressNginx: "ingress-nginx",
+  argocd: "argocd",
 } as const;
 
 /** Props of {@link PlatformStack}. */
 export interface PlatformStackProps extends HelmLayerStackProps {
   /**
    * The environment owns the cluster: it also installs the cluster-wide components
-   * (cert-manager, ingress-nginx, the gp3 StorageClass on EKS). A guest gets its namespace only.
+   * (cert-manager, ingress-nginx, Argo CD, the gp3 StorageClass on EKS). A guest gets its
+   * namespace only.
    */
   readonly ownsCluster: boolean;
 }
@@ -29,6 +32,7 @@ export class PlatformStack extends HelmLayerStack {
   readonly workloadNamespace: WorkloadNamespace;
   readonly certManager?: CertManager;
   readonly ingressNginx?: IngressNginx;
+  readonly argocd?: ArgoCd;
   readonly storageClassResource?: Gp3StorageClass;
 
   constructor(scope: Construct, name: string, props: PlatformStackProps) {
@@ -83,6 +87,25 @@ export class PlatformStack extends HelmLayerStack {
         resources: nginx.resources,
         images: nginx.images,
         metrics: nginx.metrics,
+        dependsOn: [ns.namespace],
+      });
+    }
+    const argocd = platform.argocd;
+    if (argocd.enabled) {
+      // Redis HA's haproxy and the repo server's init containers are not restricted-clean.
+      const ns = new WorkloadNamespace(this, "ArgoCdNamespace", {
+        name: PLATFORM_NAMESPACES.argocd,
+        podSecurity: "baseline",
+        labels,
+      });
+      this.argocd = new ArgoCd(this, "ArgoCd", {
+        ...common,
+        namespace: ns.name,
+        version: charts.argocd,
+        replicas: argocd.replicas,
+        resources: argocd.resources,
+        images: argocd.images,
+        metrics: argocd.metrics,
         dependsOn: [ns.namespace],
       });
     }

@@ -1,6 +1,7 @@
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { Testing } from "cdktf";
+import { ArgoCd, type ArgoCdProps } from "../../../modules/helm/argo-cd";
 import { CertManager, type CertManagerProps } from "../../../modules/helm/cert-manager";
 import { Gp3StorageClass } from "../../../modules/helm/gp3-storage-class";
 import { IngressNginx, type IngressNginxProps } from "../../../modules/helm/ingress-nginx";
@@ -147,6 +148,41 @@ describe("Gp3StorageClass", () => {
       volume_binding_mode: "WaitForFirstConsumer",
       allow_volume_expansion: true,
       parameters: expect.objectContaining({ type: "gp3", encrypted: "true" }),
+    });
+  });
+});
+
+describe("ArgoCd (argo/argo-cd, optional)", () => {
+  const argo = (p: Partial<ArgoCdProps> = {}) =>
+    releaseNamed(
+      synthScope((s) => new ArgoCd(s, "Argo", { namespace: "argocd", ...p })),
+      "argocd",
+    );
+
+  test("pinned 7.8.23; every values key exists in its values.yaml", () => {
+    for (const r of [
+      argo(),
+      argo({ replicas: 2, metrics: true, images: { registry: "m.example.com" } }),
+    ]) {
+      expect(r).toMatchObject({
+        repository: "https://argoproj.github.io/argo-helm",
+        version: "7.8.23",
+      });
+      expect(unknownValuePaths("argo-cd", r.version!, r.values)).toEqual([]);
+    }
+  });
+
+  test("CRDs installed and kept; HA with replicas > 1 (Redis HA, PDBs, one controller)", () => {
+    expect(argo().values).toMatchObject({
+      crds: { install: true, keep: true },
+      "redis-ha": { enabled: false },
+      server: { replicas: 1, pdb: { enabled: false } },
+    });
+    expect(argo({ replicas: 2 }).values).toMatchObject({
+      "redis-ha": { enabled: true },
+      controller: { replicas: 1 },
+      server: { replicas: 2, pdb: { enabled: true } },
+      repoServer: { replicas: 2 },
     });
   });
 });

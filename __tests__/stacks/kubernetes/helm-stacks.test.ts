@@ -525,3 +525,22 @@ describe("Helm stacks: apps wiring", () => {
     ).toBe(true);
   });
 });
+
+describe("Helm stacks: optional platform parts", () => {
+  test("Argo CD when enabled; cert-manager and ingress-nginx can be turned off", () => {
+    const input = full();
+    const app = synth([
+      {
+        ...input,
+        workloads: {
+          platform: {
+            argocd: { enabled: true },
+            certManager: { enabled: false },
+            ingressNginx: { enabled: false },
+          },
+        },
+      },
+    ]);
+    expect(releasesOf(stack(app, "test-gcp-platform")).map((r) => r.name)).toEqual(["argocd"]);
+  });
+});
