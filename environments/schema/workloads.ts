@@ -521,32 +521,48 @@ export function appBlocker(
   ctx: WorkloadContext,
 ): string | undefined {
   const services = serviceClouds(w, ctx.clouds);
+  /** Why an in-cluster service is missing on this cloud, or undefined when it is there. */
+  const missing = (service: keyof typeof services, what: string): string | undefined => {
+    const on = services[service];
+    if (on.includes(cloud)) return undefined;
+    const where = on.length ? `.clouds is [${on.join(", ")}]` : " is not configured";
+    return `${what} is not installed on ${cloud} (workloads.${IN_CLUSTER_CONFIG[service]}${where})`;
+  };
   const store = choiceOn(app.eventStore, cloud);
   const bus = choiceOn(app.bus, cloud);
   if (typeof app.eventStore === "object" && !store) return `eventStore names no store for ${cloud}`;
   if (typeof app.bus === "object" && !bus) return `bus names no bus for ${cloud}`;
-  const native: Record<string, ConfigCloud> = {
-    bigtable: "gcp",
-    pubsub: "gcp",
-    dynamodb: "aws",
-    "sns-sqs": "aws",
-  };
   for (const used of [store, bus]) {
     if (!used) continue;
-    const home = native[used];
+    const home = NATIVE_HOME[used];
     if (home && home !== cloud) return `${used} is only reachable from ${home} clusters`;
     if (home && !ctx.targets[home])
       return `${used} needs targets.${home} (its ${used} lives in this environment's ${home} account)`;
-    const inCluster = used === "postgres" ? "postgres" : used;
-    if (!home && !services[inCluster as keyof typeof services].includes(cloud))
-      return `${used} is not installed on ${cloud} (workloads.${inCluster === "postgres" ? "databases.postgresql" : `buses.${used}`}${services[inCluster as keyof typeof services].length ? `.clouds is [${services[inCluster as keyof typeof services].join(", ")}]` : " is not configured"})`;
+    const problem = home ? undefined : missing(used as keyof typeof services, used);
+    if (problem) return problem;
   }
-  if ((app.database || app.databaseUrlEnv) && !services.postgres.includes(cloud))
-    return `its database (PostgreSQL) is not installed on ${cloud} (workloads.databases.postgresql${services.postgres.length ? `.clouds is [${services.postgres.join(", ")}]` : " is not configured"})`;
-  if (app.cache && !services.redis.includes(cloud))
-    return `its cache (Redis) is not installed on ${cloud} (workloads.databases.redis${services.redis.length ? `.clouds is [${services.redis.join(", ")}]` : " is not configured"})`;
-  return undefined;
+  if (app.database || app.databaseUrlEnv) {
+    const problem = missing("postgres", "its database (PostgreSQL)");
+    if (problem) return problem;
+  }
+  return app.cache ? missing("redis", "its cache (Redis)") : undefined;
 }
+
+/** The cloud each cloud-native store and bus lives in. */
+const NATIVE_HOME: Readonly<Record<string, ConfigCloud>> = {
+  bigtable: "gcp",
+  pubsub: "gcp",
+  dynamodb: "aws",
+  "sns-sqs": "aws",
+};
+
+/** Where each in-cluster service is configured. */
+const IN_CLUSTER_CONFIG = {
+  postgres: "databases.postgresql",
+  redis: "databases.redis",
+  rabbitmq: "buses.rabbitmq",
+  kafka: "buses.kafka",
+} as const;
 
 /** The clouds an app runs on: as configured, or every workload cloud where it can. */
 export function appClouds(
