@@ -42,7 +42,7 @@ describe("the real app", () => {
   test("DigitalOcean: dev and prod own DOKS clusters, staging shares prod's and keeps its VPC", () => {
     const doStacks = Object.fromEntries(
       Object.entries(app.manifest.stacks)
-        .filter(([name]) => name.includes("-do-"))
+        .filter(([name]) => /-do-(network|cluster|data)$/.test(name))
         .map(([name, s]) => [name, s.dependencies]),
     );
     expect(doStacks).toEqual({

@@ -13,7 +13,13 @@ import { checkDigitalOcean, DoTarget, resolveDigitalOcean } from "./schema/digit
 import { checkGcpEnvironment, GcpTarget, resolveGcp } from "./schema/gcp";
 import { Backend, StateEncryption } from "./schema/state";
 import { Waiver } from "./schema/waivers";
-import { Workloads } from "./schema/workloads";
+import {
+  checkWorkloads,
+  CONFIG_CLOUDS,
+  resolveWorkloads,
+  Workloads,
+  type WorkloadContext,
+} from "./schema/workloads";
 
 export { TIER_DEFAULTS, Tier } from "./schema/common";
 
@@ -54,6 +60,17 @@ const EnvironmentFields = obj({
 });
 
 type Fields = z.output<typeof EnvironmentFields>;
+
+/** What the workloads section needs to know about its environment. */
+function workloadContext(e: Fields): WorkloadContext {
+  const shared = e.workloads?.sharedCluster;
+  return {
+    name: e.name,
+    tier: e.tier,
+    clouds: shared ? [shared.cloud] : CONFIG_CLOUDS.filter((c) => e.targets[c]?.cluster),
+    targets: e.targets,
+  };
+}
 
 /** Checks that need several fields of one environment. */
 function checkEnvironment(e: Fields, ctx: z.RefinementCtx): void {
@@ -101,6 +118,9 @@ function checkEnvironment(e: Fields, ctx: z.RefinementCtx): void {
       ctx,
     );
   }
+  checkWorkloads(e.workloads, workloadContext(e), (path, message) =>
+    ctx.addIssue({ code: "custom", path: ["workloads", ...path], message }),
+  );
 }
 
 /** Fills every default the tier chooses. */
@@ -113,6 +133,7 @@ function resolveEnvironment(e: Fields) {
     stateEncryption: e.stateEncryption?.enabled ?? base.stateEncryption,
     customerManagedKeys: e.customerManagedKeys ?? base.customerManagedKeys,
     preventDestroy: e.preventDestroy ?? base.preventDestroy,
+    workloadSize: base.workloadSize,
   };
   return {
     name: e.name,
@@ -135,10 +156,7 @@ function resolveEnvironment(e: Fields) {
       aws: e.targets.aws && resolveAws(e.targets.aws, defaults),
       digitalocean: e.targets.digitalocean && resolveDigitalOcean(e.targets.digitalocean, defaults),
     },
-    workloads: {
-      namespace: e.workloads?.namespace ?? e.name,
-      sharedCluster: e.workloads?.sharedCluster,
-    },
+    workloads: resolveWorkloads(e.workloads, workloadContext(e), defaults),
     waivers: e.waivers ?? [],
   };
 }

@@ -51,5 +51,40 @@ export default defineEnvironment({
     },
   },
   // No cluster of its own: staging's Helm layers run on prod's DOKS cluster, in namespace "staging".
-  workloads: { sharedCluster: { environment: "prod", cloud: "digitalocean" } },
+  workloads: {
+    sharedCluster: { environment: "prod", cloud: "digitalocean" },
+    images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
+    databases: { postgresql: {}, redis: {} },
+    buses: { rabbitmq: {} },
+    apps: {
+      angzarr: {
+        image: { repository: "ghcr.io/angzarr/angzarr", tag: "0.5.0-rc.2" },
+        eventStore: "postgres",
+        bus: "rabbitmq",
+        healthPath: "/healthz",
+      },
+      backend: {
+        image: { repository: "ghcr.io/angzarr/backend", tag: "0.9.0-rc.1" },
+        database: true,
+        cache: true,
+        bus: "rabbitmq",
+        healthPath: "/healthz",
+      },
+      "ai-service": {
+        image: { repository: "ghcr.io/angzarr/ai-service", tag: "0.3.0-rc.1" },
+        bus: "rabbitmq",
+        cache: true,
+      },
+      scheduler: {
+        image: { repository: "docker.io/n8nio/n8n", tag: "1.98.1" },
+        replicas: 1,
+        port: 5678,
+        healthPath: "/healthz",
+        databaseUrlEnv: "DATABASE_URL",
+        env: { DB_TYPE: "postgresdb", N8N_PORT: "5678", N8N_DIAGNOSTICS_ENABLED: "false" },
+        runAsUser: 1000,
+        writablePaths: ["/home/node/.n8n", "/tmp"],
+      },
+    },
+  },
 });

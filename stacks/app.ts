@@ -7,6 +7,7 @@ import type { Environment } from "../environments/schema";
 import { buildAwsStacks, type AwsStacks } from "./aws";
 import { buildDoStacks, linkSharedDoClusters, type DoStacks } from "./digitalocean";
 import { buildGcpStacks, type GcpStacks } from "./gcp";
+import { buildHelmStacks, type HelmStacks } from "./kubernetes";
 
 /** Every stack built for one environment, by cloud. */
 export interface EnvironmentStacks {
@@ -14,6 +15,8 @@ export interface EnvironmentStacks {
   readonly gcp?: GcpStacks;
   readonly aws?: AwsStacks;
   readonly digitalocean?: DoStacks;
+  /** The Helm layers, one set per cluster the environment's workloads run on. */
+  readonly helm: readonly HelmStacks[];
 }
 
 /**
@@ -25,7 +28,7 @@ export function buildApp(
   selected: readonly Environment[],
   all: readonly Environment[] = selected,
 ): EnvironmentStacks[] {
-  const built = selected.map((env) => {
+  const cloud = selected.map((env) => {
     const { gcp, aws, digitalocean } = env.targets;
     return {
       env,
@@ -34,6 +37,12 @@ export function buildApp(
       digitalocean: digitalocean && buildDoStacks(app, env, digitalocean, all),
     };
   });
-  linkSharedDoClusters(built);
-  return built;
+  linkSharedDoClusters(cloud);
+  // Helm layers after every cloud stack (they depend on clusters by name, possibly another
+  // environment's), cluster owners before their guests.
+  const ownersFirst = [...selected].sort(
+    (a, b) => Number(!!a.workloads.sharedCluster) - Number(!!b.workloads.sharedCluster),
+  );
+  const helm = new Map(ownersFirst.map((env) => [env.name, buildHelmStacks(app, env, all)]));
+  return cloud.map((stacks) => ({ ...stacks, helm: helm.get(stacks.env.name) ?? [] }));
 }

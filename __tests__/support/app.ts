@@ -1,8 +1,9 @@
 /** The real app, synthesized for app-level tests. */
+import type { App } from "cdktf";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadEnvironments, type Registry } from "../../environments";
+import { loadEnvironments, type Registry, type Selection } from "../../environments";
 import { buildApp } from "../../stacks/app";
 import { synthesizeAtomically } from "../../stacks/synth";
 import type { TfJson } from "./synth";
@@ -19,13 +20,18 @@ export interface SynthesizedApp {
   readonly files: ReadonlyMap<string, string>;
 }
 
-/** Synthesizes every built-in environment into a folder (a new temporary one by default). */
+/** Synthesizes every built-in environment (or a selection) into a folder (a new temporary one by default). */
 export function synthesizeRealApp(
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-app-")),
+  selection: Selection = {},
+  before?: (app: App) => void,
 ): SynthesizedApp {
-  const registry = loadEnvironments();
-  synthesizeAtomically(outdir, (app) => buildApp(app, registry.selected, registry.all));
-  return readApp(outdir);
+  const registry = loadEnvironments(selection);
+  synthesizeAtomically(outdir, (app) => {
+    before?.(app);
+    buildApp(app, registry.selected, registry.all);
+  });
+  return readApp(outdir, registry);
 }
 
 let shared: SynthesizedApp | undefined;
@@ -42,8 +48,7 @@ export function realApp(): SynthesizedApp {
 }
 
 /** Reads a synthesized cdktf.out folder. */
-export function readApp(outdir: string): SynthesizedApp {
-  const registry = loadEnvironments();
+export function readApp(outdir: string, registry: Registry = loadEnvironments()): SynthesizedApp {
   const manifest = JSON.parse(
     fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"),
   ) as SynthesizedApp["manifest"];

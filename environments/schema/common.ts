@@ -118,6 +118,7 @@ export const TIER_DEFAULTS = {
     stateEncryption: false,
     customerManagedKeys: false,
     preventDestroy: false,
+    workloadSize: "small",
   },
   staging: {
     deletionProtection: true,
@@ -126,6 +127,7 @@ export const TIER_DEFAULTS = {
     stateEncryption: true,
     customerManagedKeys: false,
     preventDestroy: false,
+    workloadSize: "medium",
   },
   prod: {
     deletionProtection: true,
@@ -134,6 +136,7 @@ export const TIER_DEFAULTS = {
     stateEncryption: true,
     customerManagedKeys: true,
     preventDestroy: true,
+    workloadSize: "large",
   },
 } as const satisfies Record<Tier, TierDefaults>;
 
@@ -151,4 +154,6 @@ export interface TierDefaults {
   readonly customerManagedKeys: boolean;
   /** `lifecycle.prevent_destroy` on stateful resources. */
   readonly preventDestroy: boolean;
+  /** Resources and volume sizes of Helm workloads (environments/schema/workloads.ts WORKLOAD_SIZES). */
+  readonly workloadSize: "small" | "medium" | "large";
 }

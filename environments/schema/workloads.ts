@@ -1,13 +1,341 @@
-/** Where an environment's Helm layers run: its own clusters, or another environment's cluster. */
+/**
+ * Where an environment's Helm layers run (its own clusters, or another environment's cluster) and
+ * what runs there: the platform (namespaces, cert-manager, ingress-nginx, Argo CD), in-cluster
+ * databases and message buses, and the applications wired to them.
+ */
 import { z } from "zod";
 import { NAME_RULES } from "../../modules/common/naming";
-import { named, obj } from "./common";
+import { named, obj, type TierDefaults } from "./common";
 
 export const ConfigCloud = z.enum(["gcp", "aws", "digitalocean"]);
 export type ConfigCloud = z.infer<typeof ConfigCloud>;
 
 /** Namespaces every cluster already has; workloads never go there. */
 const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+/** The config clouds, in the order stacks are built. */
+export const CONFIG_CLOUDS: readonly ConfigCloud[] = ["gcp", "aws", "digitalocean"];
+
+/** Workload size: picks resources and volume sizes per component. */
+export const WorkloadSize = z.enum(["small", "medium", "large"]);
+export type WorkloadSize = z.infer<typeof WorkloadSize>;
+
+/**
+ * A Kubernetes resource quantity: a decimal number with an optional binary (Ki…Ei) or decimal
+ * (n, u, m, k, M, G, T, P, E) suffix, or an exponent.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
+ */
+export const QUANTITY_RE =
+  /^(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+
+export const Quantity = z.string().regex(QUANTITY_RE, {
+  error: (i) =>
+    `${JSON.stringify(i.input)} is not a Kubernetes quantity; write it like 250m or 1 (CPU), 512Mi or 2Gi (memory, storage)`,
+});
+
+const CpuMemory = obj({ cpu: Quantity.optional(), memory: Quantity.optional() });
+
+/** Container resources. */
+export const Resources = obj({
+  /** What the scheduler reserves. */
+  requests: CpuMemory,
+  /** Hard caps. @default - memory only (a CPU limit throttles; requests already share CPU fairly) */
+  limits: CpuMemory.optional(),
+});
+export type Resources = z.output<typeof Resources>;
+
+/** An exact chart version: no ranges, no `latest`. */
+export const EXACT_VERSION_RE = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+export const ChartVersion = z.string().regex(EXACT_VERSION_RE, {
+  error: (i) =>
+    `chart version ${JSON.stringify(i.input)} is not pinned; write an exact version like 16.7.27 (no ranges such as ^1.2 or 1.x, no "latest")`,
+});
+
+/** Helm release names: DNS labels of at most 53 characters (Helm's limit). */
+export const RELEASE_NAME_MAX = 53;
+export const ReleaseName = named({
+  ...NAME_RULES.dnsLabel,
+  what: "Helm release name",
+  maxLength: RELEASE_NAME_MAX,
+});
+
+/**
+ * Where a chart's images come from. `namespace` replaces the chart's default image namespace
+ * (`bitnami` → `bitnamilegacy`, `jetstack` → your mirror's); `registry` the default registry.
+ */
+export const ImageSource = obj({
+  /** @default - the environment's (Bitnami charts) or the chart's own registry */
+  registry: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)*$/, {
+      error: (i) =>
+        `image registry ${JSON.stringify(i.input)} must be a host such as docker.io or europe-docker.pkg.dev/my-project`,
+    })
+    .optional(),
+  /** @default - the environment's (Bitnami charts) or the chart's own namespace */
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?$/, {
+      error: (i) => `image namespace ${JSON.stringify(i.input)} must look like bitnamilegacy`,
+    })
+    .optional(),
+});
+export type ImageSource = z.output<typeof ImageSource>;
+
+/** The charts whose versions the environment pins. */
+export const CHART_KEYS = [
+  "certManager",
+  "ingressNginx",
+  "argocd",
+  "postgresql",
+  "postgresqlHa",
+  "redis",
+  "rabbitmq",
+  "kafka",
+] as const;
+export type ChartKey = (typeof CHART_KEYS)[number];
+
+/**
+ * Pinned chart versions, each one a version whose values.yaml was read (see
+ * __tests__/fixtures/chart-values/). Where the exact file was not reachable, the nearest one was:
+ * postgresql 16.7.27 (keys from 17.1.0 minus later additions), postgresql-ha 16.3.2 (16.3.4),
+ * rabbitmq 16.0.14 (16.0.16), cert-manager v1.18.2 (a v1.17/v1.18 file), argo-cd 7.8.23 (a 7.8–7.9
+ * file). redis 23.1.1: no 24.x values.yaml was found.
+ */
+export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
+  certManager: "v1.18.2",
+  ingressNginx: "4.12.0",
+  argocd: "7.8.23",
+  postgresql: "16.7.27",
+  postgresqlHa: "16.3.2",
+  redis: "23.1.1",
+  rabbitmq: "16.0.14",
+  kafka: "32.4.4",
+};
+
+/** The charts that are Bitnami's (images under docker.io/bitnami until August 2025). */
+export const BITNAMI_CHARTS: readonly ChartKey[] = [
+  "postgresql",
+  "postgresqlHa",
+  "redis",
+  "rabbitmq",
+  "kafka",
+];
+
+const Clouds = z.array(ConfigCloud).min(1);
+
+/** Settings every in-cluster release shares. */
+const releaseFields = {
+  /** Helm release name. */
+  releaseName: ReleaseName.optional(),
+  /** Clusters to install on. @default - every cluster the environment's workloads run on */
+  clouds: Clouds.optional(),
+  /** Image location. @default - workloads.images.bitnami */
+  images: ImageSource.optional(),
+  /** @default - the workload size's */
+  resources: Resources.optional(),
+  /** Volume size per replica. @default - the workload size's */
+  storage: Quantity.optional(),
+  /** Prometheus exporter / metrics endpoint. @default false */
+  metrics: z.boolean().optional(),
+};
+
+export const PostgresqlConfig = obj({
+  ...releaseFields,
+  /** Primary + replicas + pgpool (bitnami/postgresql-ha) instead of one server (bitnami/postgresql). @default - the tier's highAvailability */
+  ha: z.boolean().optional(),
+  /** PostgreSQL nodes with `ha` (repmgr needs 2; 3+ odd keeps a quorum). @default - the tier's replicas, at least 3 */
+  replicas: z.number().int().min(1).max(9).optional(),
+  /** Pgpool replicas with `ha`. @default - 2 with high availability, else 1 */
+  pgpoolReplicas: z.number().int().min(1).max(9).optional(),
+  /** Pgpool resources with `ha`. @default - the workload size's */
+  pgpoolResources: Resources.optional(),
+  /** Database created for the applications. @default "app" */
+  database: named({
+    ...NAME_RULES.dnsLabel,
+    what: "database name",
+    pattern: /^[a-z_][a-z0-9_]*$/,
+    charset: "lower-case letters, digits and underscores",
+  }).optional(),
+  /** Role the applications log in as. @default "app" */
+  username: named({
+    ...NAME_RULES.dnsLabel,
+    what: "database user",
+    pattern: /^[a-z_][a-z0-9_]*$/,
+    charset: "lower-case letters, digits and underscores",
+  }).optional(),
+});
+
+export const RedisConfig = obj({
+  ...releaseFields,
+  /** Replication with Sentinel failover. @default - the tier's highAvailability */
+  sentinel: z.boolean().optional(),
+  /** Redis nodes with sentinel (each runs a sentinel; quorum 2 needs 3). @default - the tier's replicas, at least 3 */
+  replicas: z.number().int().min(1).max(9).optional(),
+});
+
+export const RabbitmqConfig = obj({
+  ...releaseFields,
+  /** Cluster nodes: 1, or an odd number ≥ 3 (quorum queues). @default - 3 with high availability, else 1 */
+  replicas: z.number().int().min(1).max(9).optional(),
+});
+
+export const KafkaConfig = obj({
+  ...releaseFields,
+  /** KRaft controller nodes: 1, 3 or 5. @default - 3 with high availability, else 1 */
+  controllers: z.number().int().min(1).max(5).optional(),
+  /** Broker-only nodes beside dedicated controllers; 0 = controllers also act as brokers. @default - the tier's replicas with high availability, else 0 */
+  brokers: z.number().int().min(0).max(12).optional(),
+});
+
+const toggle = {
+  /** @default true */
+  enabled: z.boolean().optional(),
+  images: ImageSource.optional(),
+  /** @default - the tier's replicas, at most 3 */
+  replicas: z.number().int().min(1).max(9).optional(),
+  resources: Resources.optional(),
+  /** @default false */
+  metrics: z.boolean().optional(),
+};
+
+/** Cluster-wide components; installed by the cluster's owner only (guests get their namespace). */
+export const PlatformConfig = obj({
+  /** cert-manager with its CRDs. @default - on */
+  certManager: obj(toggle).optional(),
+  /** ingress-nginx controller. @default - on */
+  ingressNginx: obj(toggle).optional(),
+  /** Argo CD. @default - off */
+  argocd: obj(toggle).optional(),
+  /**
+   * Pod Security Admission level enforced on the workload namespace.
+   * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
+   * @default "restricted"
+   */
+  podSecurity: z.enum(["privileged", "baseline", "restricted"]).optional(),
+});
+
+export const DatabasesConfig = obj({
+  postgresql: PostgresqlConfig.optional(),
+  redis: RedisConfig.optional(),
+});
+
+export const BusesConfig = obj({
+  rabbitmq: RabbitmqConfig.optional(),
+  kafka: KafkaConfig.optional(),
+});
+
+export const EventStore = z.enum(["bigtable", "dynamodb", "postgres"]);
+export type EventStore = z.infer<typeof EventStore>;
+export const Bus = z.enum(["pubsub", "sns-sqs", "rabbitmq", "kafka"]);
+export type Bus = z.infer<typeof Bus>;
+
+/** One choice, or one per cloud (`{ gcp: "bigtable", aws: "dynamodb" }`). */
+function perCloud<T extends z.ZodType<string>>(choice: T) {
+  return z.union([
+    choice,
+    obj({ gcp: choice.optional(), aws: choice.optional(), digitalocean: choice.optional() }),
+  ]);
+}
+
+const EnvVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+  error: (i) =>
+    `${JSON.stringify(i.input)} is not an environment variable name; use UPPER_SNAKE_CASE`,
+});
+
+/**
+ * An application's chart: one shipped in this repository (`{ local: "service" }`, charts/service)
+ * or one from a repository, pinned (`{ repository, name, version }`).
+ */
+export const AppChart = obj({
+  local: z.enum(["service"]).optional(),
+  /** `https://…` or `oci://…` */
+  repository: z
+    .string()
+    .regex(/^(https?|oci):\/\/\S+$/, { error: "repository must be an https:// or oci:// URL" })
+    .optional(),
+  name: z.string().min(1).optional(),
+  version: ChartVersion.optional(),
+}).superRefine((c, ctx) => {
+  if (c.local !== undefined) {
+    if (c.repository ?? c.name ?? c.version) {
+      ctx.addIssue({
+        code: "custom",
+        message: `a local chart takes no repository, name or version (its version is charts/${c.local}/Chart.yaml's)`,
+      });
+    }
+  } else if (!c.repository || !c.name) {
+    ctx.addIssue({
+      code: "custom",
+      message: 'a chart is { local: "service" } or { repository, name, version }',
+    });
+  } else if (!c.version) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["version"],
+      message: `chart ${c.name} from ${c.repository} has no pinned version; add version: "<exact version>" (without one, helm installs whatever is newest)`,
+    });
+  }
+});
+
+export const AppConfig = obj({
+  /** @default { local: "service" } (charts/service) */
+  chart: AppChart.optional(),
+  image: obj({
+    repository: z.string().regex(/^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?$/, {
+      error: "image repository must look like ghcr.io/org/name",
+    }),
+    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
+      error: "image tag must be a Docker tag like 1.4.2",
+    }),
+  }),
+  /** Container port. @default 8080 */
+  port: z.number().int().min(1).max(65535).optional(),
+  /** HTTP path for readiness/liveness. @default - a TCP check on the port */
+  healthPath: z
+    .string()
+    .regex(/^\/\S*$/)
+    .optional(),
+  /** @default - the tier's replicas */
+  replicas: z.number().int().min(1).max(100).optional(),
+  /** @default - the workload size's */
+  resources: Resources.optional(),
+  /** HorizontalPodAutoscaler on CPU. @default - off */
+  autoscaling: obj({
+    /** @default true */
+    enabled: z.boolean().optional(),
+    /** @default - the app's replicas */
+    minReplicas: z.number().int().min(1).max(100).optional(),
+    maxReplicas: z.number().int().min(1).max(500),
+    /** @default 70 */
+    targetCpuPercent: z.number().int().min(10).max(100).optional(),
+  }).optional(),
+  /** PodDisruptionBudget (minAvailable 1). @default - the tier's highAvailability */
+  pdb: z.boolean().optional(),
+  /** Event store. @default - none */
+  eventStore: perCloud(EventStore).optional(),
+  /** Message bus. @default - none */
+  bus: perCloud(Bus).optional(),
+  /** The in-cluster PostgreSQL as the app's own database (hosts in the ConfigMap, password in the Secret). @default false */
+  database: z.boolean().optional(),
+  /** The in-cluster Redis. @default false */
+  cache: z.boolean().optional(),
+  /** Put a postgresql:// connection URL with credentials in this variable of the app's Secret. @default - none */
+  databaseUrlEnv: EnvVarName.optional(),
+  /** Clusters to run on. @default - every workload cluster where what it uses is available */
+  clouds: Clouds.optional(),
+  /** LOG_LEVEL. @default "info" */
+  logLevel: z.enum(["debug", "info", "warn", "error"]).optional(),
+  /** Non-sensitive settings for the ConfigMap. @default {} */
+  env: z.record(EnvVarName, z.string()).optional(),
+  /** UID the container runs as (non-root). @default 10001 */
+  runAsUser: z.number().int().min(1).max(2147483647).optional(),
+  /** Writable emptyDir mounts (the root filesystem is read-only). @default ["/tmp"] */
+  writablePaths: z.array(z.string().regex(/^\/\S*$/)).optional(),
+});
+export type AppConfigInput = z.input<typeof AppConfig>;
+
+export const AppName = named({ ...NAME_RULES.dnsLabel, what: "application name", maxLength: 40 });
 
 export const Workloads = obj({
   /** Kubernetes namespace of this environment's workloads. @default - the environment name */
@@ -24,4 +352,516 @@ export const Workloads = obj({
    * of its own (on any cloud).
    */
   sharedCluster: obj({ environment: z.string(), cloud: ConfigCloud }).optional(),
+  /** Resources and volume sizes. @default - the tier's (small / medium / large) */
+  size: WorkloadSize.optional(),
+  /**
+   * How the helm and kubernetes providers authenticate: `exec` runs the cloud's credential plugin
+   * on every call (aws eks get-token, gke-gcloud-auth-plugin, doctl), so long applies never hold
+   * an expired token; `token` reads a short-lived token once (EKS: 15 minutes) and needs no CLI.
+   * @default "exec"
+   */
+  clusterAuth: z.enum(["exec", "token"]).optional(),
+  /** Helm timeout per release, seconds. @default 600 */
+  timeoutSeconds: z.number().int().min(60).max(3600).optional(),
+  /** Release revisions Helm keeps. @default 10 */
+  maxHistory: z.number().int().min(1).max(100).optional(),
+  /** Chart versions. @default - CHART_VERSIONS */
+  charts: obj(
+    Object.fromEntries(CHART_KEYS.map((k) => [k, ChartVersion.optional()])) as Record<
+      ChartKey,
+      z.ZodOptional<typeof ChartVersion>
+    >,
+  ).optional(),
+  /** Image locations. */
+  images: obj({
+    /**
+     * Where Bitnami charts pull their images. Required when a Bitnami chart is used: Bitnami moved
+     * its versioned images to docker.io/bitnamilegacy (unmaintained) in August 2025.
+     * @default - none (an error when a Bitnami chart is used without it)
+     */
+    bitnami: obj({ registry: z.string().min(1), namespace: z.string().min(1) }).optional(),
+  }).optional(),
+  /** Storage class per cloud. @default { gcp: "standard-rwo", aws: "gp3", digitalocean: "do-block-storage" } */
+  storageClasses: obj({
+    gcp: named(NAME_RULES.dnsLabel).optional(),
+    aws: named(NAME_RULES.dnsLabel).optional(),
+    digitalocean: named(NAME_RULES.dnsLabel).optional(),
+  }).optional(),
+  /** @default - cert-manager and ingress-nginx on, Argo CD off */
+  platform: PlatformConfig.optional(),
+  /** @default - none */
+  databases: DatabasesConfig.optional(),
+  /** @default - none */
+  buses: BusesConfig.optional(),
+  /** Applications by name (the release name). @default {} */
+  apps: z.record(AppName, AppConfig).optional(),
 });
+export type WorkloadsInput = z.input<typeof Workloads>;
+
+type WorkloadsFields = z.output<typeof Workloads>;
+type ReleaseFields = z.output<typeof RabbitmqConfig>;
+type PlatformPartFields = NonNullable<z.output<typeof PlatformConfig>["certManager"]>;
+type AppFields = z.output<typeof AppConfig>;
+
+/** Per-size resources and volume sizes of each component. */
+interface ComponentSizing {
+  readonly resources: Resources;
+  /** Volume per replica; absent for stateless components. */
+  readonly storage?: string;
+}
+
+export type SizedComponent =
+  | "postgresql"
+  | "pgpool"
+  | "redis"
+  | "rabbitmq"
+  | "kafka"
+  | "app"
+  | "certManager"
+  | "ingressNginx"
+  | "argocd";
+
+const r = (cpu: string, memory: string, memoryLimit: string): Resources => ({
+  requests: { cpu, memory },
+  limits: { memory: memoryLimit },
+});
+
+/**
+ * Resources and volumes per workload size. Requests follow the charts' own presets (Bitnami
+ * `nano`…`large`: small ≈ micro/small, medium ≈ small/medium, large ≈ large); memory limits are
+ * twice the request, CPU is not limited.
+ */
+export const WORKLOAD_SIZES: Readonly<
+  Record<WorkloadSize, Readonly<Record<SizedComponent, ComponentSizing>>>
+> = {
+  small: {
+    postgresql: { resources: r("100m", "256Mi", "512Mi"), storage: "8Gi" },
+    pgpool: { resources: r("50m", "128Mi", "256Mi") },
+    redis: { resources: r("50m", "64Mi", "128Mi"), storage: "2Gi" },
+    rabbitmq: { resources: r("100m", "256Mi", "512Mi"), storage: "8Gi" },
+    kafka: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
+    app: { resources: r("50m", "128Mi", "256Mi") },
+    certManager: { resources: r("10m", "32Mi", "64Mi") },
+    ingressNginx: { resources: r("100m", "90Mi", "256Mi") },
+    argocd: { resources: r("100m", "128Mi", "256Mi") },
+  },
+  medium: {
+    postgresql: { resources: r("250m", "512Mi", "1Gi"), storage: "20Gi" },
+    pgpool: { resources: r("100m", "256Mi", "512Mi") },
+    redis: { resources: r("100m", "128Mi", "256Mi"), storage: "4Gi" },
+    rabbitmq: { resources: r("250m", "512Mi", "1Gi"), storage: "10Gi" },
+    kafka: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
+    app: { resources: r("100m", "256Mi", "512Mi") },
+    certManager: { resources: r("25m", "64Mi", "128Mi") },
+    ingressNginx: { resources: r("200m", "256Mi", "512Mi") },
+    argocd: { resources: r("250m", "256Mi", "512Mi") },
+  },
+  large: {
+    postgresql: { resources: r("1", "2Gi", "4Gi"), storage: "100Gi" },
+    pgpool: { resources: r("250m", "512Mi", "1Gi") },
+    redis: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
+    rabbitmq: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
+    kafka: { resources: r("1", "2Gi", "4Gi"), storage: "100Gi" },
+    app: { resources: r("250m", "512Mi", "1Gi") },
+    certManager: { resources: r("50m", "128Mi", "256Mi") },
+    ingressNginx: { resources: r("500m", "512Mi", "1Gi") },
+    argocd: { resources: r("500m", "512Mi", "1Gi") },
+  },
+};
+
+/** Default release names: Bitnami names resources `<release>-<chart>` (`db-postgresql`). */
+export const DEFAULT_RELEASE_NAMES = {
+  postgresql: "db",
+  redis: "cache",
+  rabbitmq: "mq",
+  kafka: "events",
+} as const;
+
+/** Storage class per cloud: the CSI-backed defaults of GKE, EKS (created by the platform layer) and DOKS. */
+export const DEFAULT_STORAGE_CLASSES: Readonly<Record<ConfigCloud, string>> = {
+  gcp: "standard-rwo",
+  aws: "gp3",
+  digitalocean: "do-block-storage",
+};
+
+/** Replicas an HA mode needs at least, and why. */
+export const HA_MINIMUM = {
+  /** repmgr needs a standby to fail over to. */
+  postgresqlHa: 2,
+  /** Sentinel's default quorum of 2 needs 3 sentinels (one per Redis node). */
+  redisSentinel: 3,
+} as const;
+
+/** What the schema needs from the rest of the environment to check and resolve workloads. */
+export interface WorkloadContext {
+  readonly name: string;
+  readonly tier: "dev" | "staging" | "prod";
+  /** Clouds the workloads run on: the shared cluster's, or each cloud with a cluster. */
+  readonly clouds: readonly ConfigCloud[];
+  /** Clouds the environment has a target on (cloud-native stores and buses live there). */
+  readonly targets: Readonly<Partial<Record<ConfigCloud, unknown>>>;
+}
+
+/** The store or bus an app uses on one cloud. */
+export function choiceOn<T extends string>(
+  choice: T | Partial<Record<ConfigCloud, T>> | undefined,
+  cloud: ConfigCloud,
+): T | undefined {
+  return typeof choice === "object" ? choice[cloud] : choice;
+}
+
+/** Where each in-cluster service runs (undefined: not configured). */
+function serviceClouds(w: WorkloadsFields | undefined, all: readonly ConfigCloud[]) {
+  const on = (c: { clouds?: ConfigCloud[] } | undefined) => (c ? (c.clouds ?? all) : []);
+  return {
+    postgres: on(w?.databases?.postgresql),
+    redis: on(w?.databases?.redis),
+    rabbitmq: on(w?.buses?.rabbitmq),
+    kafka: on(w?.buses?.kafka),
+  };
+}
+
+/** Why `app` cannot run on `cloud`, or undefined when everything it uses is there. */
+export function appBlocker(
+  app: AppFields,
+  cloud: ConfigCloud,
+  w: WorkloadsFields | undefined,
+  ctx: WorkloadContext,
+  name: string,
+): string | undefined {
+  const services = serviceClouds(w, ctx.clouds);
+  /** Why an in-cluster service is missing on this cloud, or undefined when it is there. */
+  const missing = (service: keyof typeof services, what: string): string | undefined => {
+    const on = services[service];
+    if (on.includes(cloud)) return undefined;
+    const where = on.length ? `.clouds is [${on.join(", ")}]` : " is not configured";
+    return `${what} is not installed on ${cloud} (workloads.${IN_CLUSTER_CONFIG[service]}${where})`;
+  };
+  const store = choiceOn(app.eventStore, cloud);
+  const bus = choiceOn(app.bus, cloud);
+  if (typeof app.eventStore === "object" && !store) return `eventStore names no store for ${cloud}`;
+  if (typeof app.bus === "object" && !bus) return `bus names no bus for ${cloud}`;
+  for (const used of [store, bus]) {
+    if (!used) continue;
+    const home = NATIVE_HOME[used];
+    if (home && home !== cloud) return `${used} is only reachable from ${home} clusters`;
+    if (home) {
+      const problem = nativeBlocker(used, home, name, ctx);
+      if (problem) return problem;
+    }
+    const problem = home ? undefined : missing(used as keyof typeof services, used);
+    if (problem) return problem;
+  }
+  if (app.database || app.databaseUrlEnv) {
+    const problem = missing("postgres", "its database (PostgreSQL)");
+    if (problem) return problem;
+  }
+  return app.cache ? missing("redis", "its cache (Redis)") : undefined;
+}
+
+/** The section of a cloud target that creates each cloud-native store and bus. */
+const NATIVE_SECTION: Readonly<Record<string, string>> = {
+  bigtable: "eventStore",
+  pubsub: "pubsub",
+  dynamodb: "eventStore",
+  "sns-sqs": "messaging",
+};
+
+/**
+ * Why a cloud-native store or bus is not usable by `app`: the target, the section that creates it,
+ * or the app's workload identity (the service account / IAM role it runs as) is missing.
+ */
+function nativeBlocker(
+  used: string,
+  home: ConfigCloud,
+  app: string,
+  ctx: WorkloadContext,
+): string | undefined {
+  const target = ctx.targets[home] as
+    (Record<string, unknown> & { workloadIdentities?: ReadonlyArray<{ app: string }> }) | undefined;
+  if (!target)
+    return `${used} needs targets.${home} (its ${used} lives in this environment's ${home} account)`;
+  const section = NATIVE_SECTION[used];
+  if (target[section] === undefined)
+    return `${used} needs targets.${home}.${section}, the layer that creates it`;
+  if (!(target.workloadIdentities ?? []).some((w) => w.app === app)) {
+    return `${used} needs a workload identity for "${app}" in targets.${home}.workloadIdentities (the identity it runs as, with access to its ${used})`;
+  }
+  return undefined;
+}
+
+/** The cloud each cloud-native store and bus lives in. */
+const NATIVE_HOME: Readonly<Record<string, ConfigCloud>> = {
+  bigtable: "gcp",
+  pubsub: "gcp",
+  dynamodb: "aws",
+  "sns-sqs": "aws",
+};
+
+/** Where each in-cluster service is configured. */
+const IN_CLUSTER_CONFIG = {
+  postgres: "databases.postgresql",
+  redis: "databases.redis",
+  rabbitmq: "buses.rabbitmq",
+  kafka: "buses.kafka",
+} as const;
+
+/** The clouds an app runs on: as configured, or every workload cloud where it can. */
+export function appClouds(
+  app: AppFields,
+  w: WorkloadsFields | undefined,
+  ctx: WorkloadContext,
+  name: string,
+): ConfigCloud[] {
+  return app.clouds ?? ctx.clouds.filter((c) => appBlocker(app, c, w, ctx, name) === undefined);
+}
+
+/** Checks that need the whole workloads section and the environment around it. */
+export function checkWorkloads(
+  w: WorkloadsFields | undefined,
+  ctx: WorkloadContext,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  if (!w) return;
+  const anything =
+    Object.keys(w.databases ?? {}).length +
+      Object.keys(w.buses ?? {}).length +
+      Object.keys(w.apps ?? {}).length >
+    0;
+  if (anything && ctx.clouds.length === 0) {
+    issue(
+      [],
+      "databases, buses and apps need a cluster: add targets.<cloud>.cluster or workloads.sharedCluster",
+    );
+    return;
+  }
+  const where = `the environment's workloads run on [${ctx.clouds.join(", ")}]`;
+
+  const releases: Array<
+    [PropertyKey[], { clouds?: ConfigCloud[]; images?: ImageSource } | undefined, ChartKey]
+  > = [
+    [["databases", "postgresql"], w.databases?.postgresql, "postgresql"],
+    [["databases", "redis"], w.databases?.redis, "redis"],
+    [["buses", "rabbitmq"], w.buses?.rabbitmq, "rabbitmq"],
+    [["buses", "kafka"], w.buses?.kafka, "kafka"],
+  ];
+  for (const [path, release, chart] of releases) {
+    if (!release) continue;
+    release.clouds?.forEach((c, i) => {
+      if (!ctx.clouds.includes(c))
+        issue([...path, "clouds", i], `${c} has no cluster for this environment; ${where}`);
+    });
+    const bitnami = w.images?.bitnami;
+    if (BITNAMI_CHARTS.includes(chart) && !(release.images?.registry ?? bitnami?.registry)) {
+      issue(
+        [...path, "images"],
+        `no image location for a Bitnami chart: Bitnami moved its versioned images to docker.io/bitnamilegacy (unmaintained) in August 2025; set workloads.images.bitnami to { registry, namespace } (e.g. { registry: "docker.io", namespace: "bitnamilegacy" } or your mirror), or images on this release`,
+      );
+    } else if (
+      BITNAMI_CHARTS.includes(chart) &&
+      !(release.images?.namespace ?? bitnami?.namespace)
+    ) {
+      issue(
+        [...path, "images", "namespace"],
+        `no image namespace for a Bitnami chart; set workloads.images.bitnami.namespace or images.namespace on this release (e.g. bitnamilegacy)`,
+      );
+    }
+  }
+
+  const pg = w.databases?.postgresql;
+  if (pg?.ha && pg.replicas !== undefined && pg.replicas < HA_MINIMUM.postgresqlHa) {
+    issue(
+      ["databases", "postgresql", "replicas"],
+      `PostgreSQL HA (bitnami/postgresql-ha) needs at least ${HA_MINIMUM.postgresqlHa} nodes, got ${pg.replicas}; set replicas to 3 (or ha: false for a single server)`,
+    );
+  }
+  const redis = w.databases?.redis;
+  if (
+    redis?.sentinel &&
+    redis.replicas !== undefined &&
+    redis.replicas < HA_MINIMUM.redisSentinel
+  ) {
+    issue(
+      ["databases", "redis", "replicas"],
+      `Redis with Sentinel needs at least ${HA_MINIMUM.redisSentinel} nodes (quorum 2), got ${redis.replicas}; set replicas to 3 (or sentinel: false)`,
+    );
+  }
+  const mq = w.buses?.rabbitmq;
+  if (mq?.replicas !== undefined && mq.replicas > 1 && mq.replicas % 2 === 0) {
+    issue(
+      ["buses", "rabbitmq", "replicas"],
+      `a RabbitMQ cluster of ${mq.replicas} loses its quorum queues' majority as easily as one of ${mq.replicas - 1}; use 1 (no cluster) or an odd number ≥ 3`,
+    );
+  }
+  const kafka = w.buses?.kafka;
+  if (kafka?.controllers !== undefined && kafka.controllers % 2 === 0) {
+    issue(
+      ["buses", "kafka", "controllers"],
+      `KRaft needs an odd number of controllers for a majority, got ${kafka.controllers}; use 1, 3 or 5`,
+    );
+  }
+
+  for (const [name, app] of Object.entries(w.apps ?? {})) {
+    const path = ["apps", name];
+    if (app.clouds) {
+      app.clouds.forEach((c, i) => {
+        if (!ctx.clouds.includes(c)) {
+          issue([...path, "clouds", i], `${c} has no cluster for this environment; ${where}`);
+          return;
+        }
+        const blocker = appBlocker(app, c, w, ctx, name);
+        if (blocker) issue([...path, "clouds", i], `${name} cannot run on ${c}: ${blocker}`);
+      });
+    } else if (appClouds(app, w, ctx, name).length === 0) {
+      const reasons = ctx.clouds.map((c) => `${c}: ${appBlocker(app, c, w, ctx, name)}`).join("; ");
+      issue(
+        path,
+        `${name} uses a store or bus this environment does not provide on any of its clusters (${reasons}); configure it under workloads.databases/buses, or pick another eventStore/bus`,
+      );
+    }
+    if (ctx.tier === "prod" && app.image.tag === "latest") {
+      issue(
+        [...path, "image", "tag"],
+        `a prod-tier environment cannot run image tag "latest" (it changes under the same name and cannot be rolled back); pin a version such as 1.4.2`,
+      );
+    }
+    const scaling = app.autoscaling;
+    if (scaling && scaling.minReplicas !== undefined && scaling.minReplicas > scaling.maxReplicas) {
+      issue(
+        [...path, "autoscaling", "minReplicas"],
+        `minReplicas (${scaling.minReplicas}) must be <= maxReplicas (${scaling.maxReplicas})`,
+      );
+    }
+    const native = [...CONFIG_CLOUDS].some((c) => {
+      const s = choiceOn(app.eventStore, c);
+      const b = choiceOn(app.bus, c);
+      return s === "bigtable" || b === "pubsub";
+    });
+    const gsa = `${ctx.name}-${name}`;
+    if (native && gsa.length > 30) {
+      issue(
+        path,
+        `the GCP service account id "${gsa}" is ${gsa.length} characters (GCP allows 6–30); shorten the application name`,
+      );
+    }
+  }
+}
+
+/** Fills every default of the workloads section from the tier. */
+export function resolveWorkloads(
+  w: WorkloadsFields | undefined,
+  ctx: WorkloadContext,
+  tier: TierDefaults,
+) {
+  const size = w?.size ?? tier.workloadSize;
+  const sizing = WORKLOAD_SIZES[size];
+  const bitnami = w?.images?.bitnami;
+  const release = <C extends ReleaseFields>(
+    c: C,
+    component: SizedComponent,
+    defaultName: string,
+  ) => ({
+    ...c,
+    releaseName: c.releaseName ?? defaultName,
+    clouds: c.clouds ?? [...ctx.clouds],
+    images: {
+      registry: c.images?.registry ?? bitnami?.registry,
+      namespace: c.images?.namespace ?? bitnami?.namespace,
+    },
+    resources: c.resources ?? sizing[component].resources,
+    storage: c.storage ?? sizing[component].storage!,
+    metrics: c.metrics ?? false,
+  });
+  const platformPart = (
+    c: PlatformPartFields | undefined,
+    component: SizedComponent,
+    on: boolean,
+  ) => ({
+    ...c,
+    enabled: c?.enabled ?? on,
+    replicas: c?.replicas ?? Math.min(tier.replicas, 3),
+    resources: c?.resources ?? sizing[component].resources,
+    metrics: c?.metrics ?? false,
+  });
+  const pg = w?.databases?.postgresql;
+  const redis = w?.databases?.redis;
+  const mq = w?.buses?.rabbitmq;
+  const kafka = w?.buses?.kafka;
+  const ha = tier.highAvailability;
+  const apps = Object.fromEntries(
+    Object.entries(w?.apps ?? {}).map(([name, app]) => {
+      const replicas = app.replicas ?? tier.replicas;
+      return [
+        name,
+        {
+          ...app,
+          chart: app.chart ?? { local: "service" as const },
+          port: app.port ?? 8080,
+          replicas,
+          resources: app.resources ?? sizing.app.resources,
+          autoscaling: app.autoscaling && {
+            ...app.autoscaling,
+            enabled: app.autoscaling.enabled ?? true,
+            minReplicas: app.autoscaling.minReplicas ?? replicas,
+            targetCpuPercent: app.autoscaling.targetCpuPercent ?? 70,
+          },
+          pdb: app.pdb ?? ha,
+          database: app.database ?? app.databaseUrlEnv !== undefined,
+          cache: app.cache ?? false,
+          clouds: appClouds(app, w, ctx, name),
+          logLevel: app.logLevel ?? ("info" as const),
+          env: app.env ?? {},
+          runAsUser: app.runAsUser ?? 10001,
+          writablePaths: app.writablePaths ?? ["/tmp"],
+        },
+      ];
+    }),
+  );
+  return {
+    namespace: w?.namespace ?? ctx.name,
+    sharedCluster: w?.sharedCluster,
+    size,
+    clusterAuth: w?.clusterAuth ?? ("exec" as const),
+    timeoutSeconds: w?.timeoutSeconds ?? 600,
+    maxHistory: w?.maxHistory ?? 10,
+    charts: { ...CHART_VERSIONS, ...w?.charts },
+    images: w?.images ?? {},
+    storageClasses: { ...DEFAULT_STORAGE_CLASSES, ...w?.storageClasses },
+    platform: {
+      certManager: platformPart(w?.platform?.certManager, "certManager", true),
+      ingressNginx: platformPart(w?.platform?.ingressNginx, "ingressNginx", true),
+      argocd: platformPart(w?.platform?.argocd, "argocd", false),
+      podSecurity: w?.platform?.podSecurity ?? ("restricted" as const),
+    },
+    databases: {
+      postgresql: pg && {
+        ...release(pg, "postgresql", DEFAULT_RELEASE_NAMES.postgresql),
+        ha: pg.ha ?? ha,
+        replicas: pg.replicas ?? ((pg.ha ?? ha) ? Math.max(tier.replicas, 3) : 1),
+        pgpoolReplicas: pg.pgpoolReplicas ?? (ha ? 2 : 1),
+        pgpoolResources: pg.pgpoolResources ?? sizing.pgpool.resources,
+        database: pg.database ?? "app",
+        username: pg.username ?? "app",
+      },
+      redis: redis && {
+        ...release(redis, "redis", DEFAULT_RELEASE_NAMES.redis),
+        sentinel: redis.sentinel ?? ha,
+        replicas: redis.replicas ?? ((redis.sentinel ?? ha) ? Math.max(tier.replicas, 3) : 1),
+      },
+    },
+    buses: {
+      rabbitmq: mq && {
+        ...release(mq, "rabbitmq", DEFAULT_RELEASE_NAMES.rabbitmq),
+        replicas: mq.replicas ?? (ha ? 3 : 1),
+      },
+      kafka: kafka && {
+        ...release(kafka, "kafka", DEFAULT_RELEASE_NAMES.kafka),
+        controllers: kafka.controllers ?? (ha ? 3 : 1),
+        brokers: kafka.brokers ?? (ha ? tier.replicas : 0),
+      },
+    },
+    apps,
+  };
+}
+export type WorkloadsConfig = ReturnType<typeof resolveWorkloads>;
+export type AppSettings = WorkloadsConfig["apps"][string];

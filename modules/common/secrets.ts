@@ -7,8 +7,12 @@
 const SECRET_KEY_RE =
   /(^|[^a-z])(password|passwd|passphrase|secret|token|apikey|api_key|privatekey|private_key|credentials?|masterkey|master_key)$/i;
 
-/** Keys that name or point to a secret rather than hold one. */
-const REFERENCE_KEY_RE = /(Ref|Name|Names|Env|Var|Variable|Id|Arn|Key(Name|Id)|Path|Keys)$/;
+/**
+ * Keys that name or point to a secret rather than hold one (`passwordSecretRef`; Helm charts'
+ * `existingSecret`, `existingPasswordSecret`, which take a Secret's name).
+ */
+const REFERENCE_KEY_RE =
+  /(Ref|Name|Names|Env|Var|Variable|Id|Arn|Key(Name|Id)|Path|Keys)$|^existing[A-Z]/;
 
 /** True when a key with a string value would hold a secret (`dbPassword`, `API_TOKEN`), not name one. */
 export function isSecretKey(key: string): boolean {
@@ -26,9 +30,16 @@ const SECRET_VALUE_PATTERNS: Array<[string, RegExp]> = [
   ["a Slack token", /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/],
 ];
 
-/** Names the kind of credential a string looks like, or undefined. */
+/** A Terraform interpolation (`${random_password.p.result}`): a reference, not a value. */
+const INTERPOLATION_RE = /\$\{[^{}]*\}/g;
+
+/**
+ * Names the kind of credential a string looks like, or undefined. Interpolations are not
+ * literals: `amqp://app:${data.kubernetes_secret_v1.mq.data["password"]}@host` holds none.
+ */
 export function secretValueKind(value: string): string | undefined {
-  return SECRET_VALUE_PATTERNS.find(([, re]) => re.test(value))?.[0];
+  const literal = value.replace(INTERPOLATION_RE, "");
+  return SECRET_VALUE_PATTERNS.find(([, re]) => re.test(literal))?.[0];
 }
 
 /** A literal secret found in a tree of plain data. */

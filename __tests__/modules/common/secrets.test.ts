@@ -18,6 +18,8 @@ describe("isSecretKey", () => {
     "secretKeys",
     "owner",
     "tokens_per_second",
+    "existingSecret",
+    "existingPasswordSecret",
   ])("%s does not", (key) => expect(isSecretKey(key)).toBe(false));
 });
 
@@ -41,5 +43,21 @@ describe("findLiteralSecrets", () => {
       "c.note",
       "f.0.value",
     ]);
+  });
+});
+
+describe("interpolations are references, not literals", () => {
+  test("a URL whose password is a Terraform interpolation holds no literal", () => {
+    expect(
+      findLiteralSecrets({
+        url: 'amqp://app:${data.kubernetes_secret_v1.mq.data["rabbitmq-password"]}@mq:5672/',
+      }),
+    ).toEqual([]);
+  });
+
+  test("a literal password beside an interpolation is still found", () => {
+    expect(
+      findLiteralSecrets({ url: "postgresql://app:hunter2@${var.host}:5432/app" }),
+    ).toHaveLength(1);
   });
 });

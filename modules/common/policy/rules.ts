@@ -350,7 +350,7 @@ export const RULES: readonly Rule[] = [
     check: (r) => {
       const local =
         !set(r.config.repository) && /^(\.{0,2}\/|assets\/)/.test(String(r.config.chart ?? ""));
-      return local || /^\d+\.\d+\.\d+/.test(String(r.config.version ?? ""))
+      return local || /^v?\d+\.\d+\.\d+/.test(String(r.config.version ?? ""))
         ? []
         : [`version "${String(r.config.version ?? "")}" is not an exact version`];
     },

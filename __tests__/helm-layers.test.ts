@@ -1,0 +1,108 @@
+/** The seed environments synthesize their Helm layers on each of their clusters, in order. */
+import { placements } from "../environments";
+import { CLOUD_CODE } from "../stacks/kubernetes/cluster-ref";
+import { realApp, type SynthesizedApp } from "./support/app";
+import { releasesOf, unknownValuePaths } from "./support/chart-values";
+
+let app: SynthesizedApp;
+beforeAll(() => {
+  app = realApp();
+});
+
+describe("the seeds' Helm layers", () => {
+  test("dev, staging and prod have all four layers on each cluster they run on", () => {
+    const layers = Object.fromEntries(
+      app.registry.all.map((env) => [
+        env.name,
+        placements(env).map((p) =>
+          ["platform", "databases", "buses", "apps"]
+            .map((l) => `${env.name}-${CLOUD_CODE[p.cloud]}-${l}`)
+            .filter((s) => app.stacks.has(s)),
+        ),
+      ]),
+    );
+    expect(layers).toEqual({
+      dev: ["gcp", "aws", "do"].map((c) =>
+        ["platform", "databases", "buses", "apps"].map((l) => `dev-${c}-${l}`),
+      ),
+      staging: [["platform", "databases", "buses", "apps"].map((l) => `staging-do-${l}`)],
+      prod: ["gcp", "aws", "do"].map((c) =>
+        ["platform", "databases", "buses", "apps"].map((l) => `prod-${c}-${l}`),
+      ),
+    });
+  });
+
+  test("each layer depends on the one before; staging's platform waits for prod's", () => {
+    const deps = (s: string) => app.manifest.stacks[s].dependencies;
+    for (const prefix of [
+      "dev-gcp",
+      "dev-aws",
+      "dev-do",
+      "prod-gcp",
+      "prod-aws",
+      "prod-do",
+      "staging-do",
+    ]) {
+      expect(deps(`${prefix}-databases`)).toEqual([`${prefix}-platform`]);
+      expect(deps(`${prefix}-buses`)).toEqual([`${prefix}-databases`]);
+      // Apps wait for the buses layer, and for the cloud-native data and messaging stacks they use.
+      expect(deps(`${prefix}-apps`)[0]).toBe(`${prefix}-buses`);
+      for (const dep of deps(`${prefix}-apps`).slice(1)) {
+        expect(dep).toMatch(new RegExp(`^${prefix}-(data|messaging)$`));
+      }
+    }
+    expect(deps("staging-do-platform")).toEqual(["prod-do-cluster", "prod-do-platform"]);
+  });
+
+  test("staging's Helm stacks run on prod's DOKS cluster, in a namespace of their own", () => {
+    const platform = app.stacks.get("staging-do-platform")!;
+    expect(Object.values(platform.data!.digitalocean_kubernetes_cluster)).toEqual([
+      expect.objectContaining({ name: "prod-doks" }),
+    ]);
+    const namespaces = Object.values(platform.resource!.kubernetes_namespace_v1) as Array<{
+      metadata: { name: string };
+    }>;
+    expect(namespaces.map((n) => n.metadata.name)).toEqual(["staging"]);
+    for (const layer of ["databases", "buses", "apps"]) {
+      for (const r of releasesOf(app.stacks.get(`staging-do-${layer}`)!)) {
+        expect({ release: r.name, namespace: r.raw.namespace }).toEqual({
+          release: r.name,
+          namespace: "staging",
+        });
+      }
+    }
+    expect(app.stacks.has("staging-do-cluster")).toBe(false);
+  });
+
+  test("every release of every environment sets only keys its pinned chart has", () => {
+    const unknown = [...app.stacks].flatMap(([name, tf]) =>
+      releasesOf(tf)
+        .filter((r) => r.repository !== undefined)
+        .flatMap((r) =>
+          unknownValuePaths(r.chart, r.version!, r.values).map((p) => `${name}/${r.name}: ${p}`),
+        ),
+    );
+    expect(unknown).toEqual([]);
+  });
+
+  test("prod: PostgreSQL HA, Sentinel, a 3-node RabbitMQ cluster, autoscaling and PDBs", () => {
+    const byName = (stack: string) =>
+      Object.fromEntries(releasesOf(app.stacks.get(stack)!).map((r) => [r.name, r]));
+    const db = byName("prod-gcp-databases");
+    expect(db.db.chart).toBe("postgresql-ha");
+    expect(db.cache.values).toMatchObject({
+      sentinel: { enabled: true },
+      replica: { replicaCount: 3 },
+    });
+    expect(byName("prod-gcp-buses").mq.values).toMatchObject({ replicaCount: 3 });
+    expect(byName("prod-gcp-apps").backend.values).toMatchObject({
+      autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 10 },
+      podDisruptionBudget: { enabled: true },
+    });
+    expect(byName("staging-do-apps").backend.values).toMatchObject({
+      replicaCount: 2,
+      autoscaling: { enabled: false },
+      podDisruptionBudget: { enabled: false },
+    });
+  });
+});

@@ -1,0 +1,188 @@
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
+import { Testing } from "cdktf";
+import { ArgoCd, type ArgoCdProps } from "../../../modules/helm/argo-cd";
+import { CertManager, type CertManagerProps } from "../../../modules/helm/cert-manager";
+import { Gp3StorageClass } from "../../../modules/helm/gp3-storage-class";
+import { IngressNginx, type IngressNginxProps } from "../../../modules/helm/ingress-nginx";
+import { WorkloadNamespace } from "../../../modules/helm/workload-namespace";
+import { releaseNamed, unknownValuePaths } from "../../support/chart-values";
+import { synthScope } from "./helpers";
+
+const cm = (p: Partial<CertManagerProps> = {}) =>
+  releaseNamed(
+    synthScope((s) => new CertManager(s, "CertManager", { namespace: "cert-manager", ...p })),
+    "cert-manager",
+  );
+const nginx = (p: Partial<IngressNginxProps> = {}) =>
+  releaseNamed(
+    synthScope((s) => new IngressNginx(s, "Nginx", { namespace: "ingress-nginx", ...p })),
+    "ingress-nginx",
+  );
+
+describe("CertManager (jetstack/cert-manager)", () => {
+  test("pinned v1.18.2 from charts.jetstack.io; every values key exists in it", () => {
+    for (const r of [
+      cm(),
+      cm({ replicas: 3, metrics: true, images: { registry: "mirror.example.com" } }),
+    ]) {
+      expect(r).toMatchObject({ repository: "https://charts.jetstack.io", version: "v1.18.2" });
+      expect(unknownValuePaths("cert-manager", r.version!, r.values)).toEqual([]);
+    }
+  });
+
+  test("installs and keeps its CRDs (crds.enabled, not the deprecated installCRDs)", () => {
+    const { values } = cm();
+    expect(values.crds).toEqual({ enabled: true, keep: true });
+    expect(values).not.toHaveProperty("installCRDs");
+  });
+
+  test("replicas and a PDB per component when > 1", () => {
+    const { values } = cm({ replicas: 2 });
+    for (const c of [values, values.webhook, values.cainjector] as Array<Record<string, unknown>>) {
+      expect(c).toMatchObject({ replicaCount: 2, podDisruptionBudget: { enabled: true } });
+    }
+  });
+
+  test("images from the chart's registry unless overridden", () => {
+    expect(cm().values).not.toHaveProperty("image");
+    expect(
+      cm({ images: { registry: "mirror.example.com", namespace: "jetstack" } }).values,
+    ).toMatchObject({
+      image: { repository: "mirror.example.com/jetstack/cert-manager-controller" },
+      webhook: { image: { repository: "mirror.example.com/jetstack/cert-manager-webhook" } },
+    });
+  });
+
+  test("bad resources", () => {
+    expect(() => cm({ resources: { limits: { memory: "1 GiB" } } })).toThrow(
+      /resources.limits.memory "1 GiB" is not a Kubernetes quantity/,
+    );
+  });
+});
+
+describe("IngressNginx", () => {
+  test("pinned 4.12.0; every values key exists in it", () => {
+    for (const r of [
+      nginx(),
+      nginx({
+        replicas: 2,
+        metrics: true,
+        images: { registry: "m.example.com", namespace: "mirror" },
+      }),
+    ]) {
+      expect(r).toMatchObject({ chart: "ingress-nginx", version: "4.12.0" });
+      expect(unknownValuePaths("ingress-nginx", r.version!, r.values)).toEqual([]);
+    }
+  });
+
+  test("keeps client IPs, default IngressClass nginx, admission webhooks on", () => {
+    expect(nginx().values).toMatchObject({
+      controller: {
+        replicaCount: 1,
+        minAvailable: 1,
+        service: { externalTrafficPolicy: "Local" },
+        ingressClassResource: { name: "nginx", enabled: true, default: true },
+        admissionWebhooks: { enabled: true },
+      },
+    });
+  });
+
+  test("registry and image namespace overrides", () => {
+    expect(
+      nginx({ images: { registry: "m.example.com", namespace: "mirror" } }).values,
+    ).toMatchObject({
+      global: { image: { registry: "m.example.com" } },
+      controller: {
+        image: { image: "mirror/controller" },
+        admissionWebhooks: { patch: { image: { image: "mirror/kube-webhook-certgen" } } },
+      },
+    });
+  });
+});
+
+describe("WorkloadNamespace", () => {
+  const synth = (p: Partial<ConstructorParameters<typeof WorkloadNamespace>[2]> = {}) =>
+    Testing.synthScope((s) => {
+      new WorkloadNamespace(s, "Ns", { name: "prod", labels: { environment: "prod" }, ...p });
+    });
+
+  test("Pod Security Admission at restricted, enforced, warned and audited; standard labels", () => {
+    expect(synth()).toHaveResourceWithProperties(NamespaceV1, {
+      metadata: {
+        name: "prod",
+        labels: {
+          environment: "prod",
+          "kubernetes.io/metadata.name": "prod",
+          "pod-security.kubernetes.io/enforce": "restricted",
+          "pod-security.kubernetes.io/warn": "restricted",
+          "pod-security.kubernetes.io/audit": "restricted",
+        },
+      },
+    });
+  });
+
+  test("another level", () => {
+    expect(synth({ podSecurity: "baseline" })).toHaveResourceWithProperties(NamespaceV1, {
+      metadata: expect.objectContaining({
+        labels: expect.objectContaining({ "pod-security.kubernetes.io/enforce": "baseline" }),
+      }),
+    });
+  });
+
+  test("a namespace that is not a DNS label", () => {
+    expect(() => synth({ name: "Prod_1" })).toThrow(/namespace "Prod_1" may contain only/);
+  });
+});
+
+describe("Gp3StorageClass", () => {
+  test("encrypted gp3 on the EBS CSI driver, bound where the pod lands, volumes retained", () => {
+    expect(
+      Testing.synthScope((s) => {
+        new Gp3StorageClass(s, "Gp3");
+      }),
+    ).toHaveResourceWithProperties(StorageClassV1, {
+      metadata: expect.objectContaining({ name: "gp3" }),
+      storage_provisioner: "ebs.csi.aws.com",
+      reclaim_policy: "Retain",
+      volume_binding_mode: "WaitForFirstConsumer",
+      allow_volume_expansion: true,
+      parameters: expect.objectContaining({ type: "gp3", encrypted: "true" }),
+    });
+  });
+});
+
+describe("ArgoCd (argo/argo-cd, optional)", () => {
+  const argo = (p: Partial<ArgoCdProps> = {}) =>
+    releaseNamed(
+      synthScope((s) => new ArgoCd(s, "Argo", { namespace: "argocd", ...p })),
+      "argocd",
+    );
+
+  test("pinned 7.8.23; every values key exists in its values.yaml", () => {
+    for (const r of [
+      argo(),
+      argo({ replicas: 2, metrics: true, images: { registry: "m.example.com" } }),
+    ]) {
+      expect(r).toMatchObject({
+        repository: "https://argoproj.github.io/argo-helm",
+        version: "7.8.23",
+      });
+      expect(unknownValuePaths("argo-cd", r.version!, r.values)).toEqual([]);
+    }
+  });
+
+  test("CRDs installed and kept; HA with replicas > 1 (Redis HA, PDBs, one controller)", () => {
+    expect(argo().values).toMatchObject({
+      crds: { install: true, keep: true },
+      "redis-ha": { enabled: false },
+      server: { replicas: 1, pdb: { enabled: false } },
+    });
+    expect(argo({ replicas: 2 }).values).toMatchObject({
+      "redis-ha": { enabled: true },
+      controller: { replicas: 1 },
+      server: { replicas: 2, pdb: { enabled: true } },
+      repoServer: { replicas: 2 },
+    });
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Chart values checked against the key paths of the pinned chart's values.yaml
+ * (__tests__/fixtures/chart-values/<chart>-<version>.json), so a misspelt key fails a test
+ * instead of being silently ignored by Helm.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+import type { TfJson } from "./synth";
+
+const FIXTURES = path.join(__dirname, "..", "fixtures", "chart-values");
+
+/** The key paths of one chart version. Throws when there is no fixture for it. */
+export function chartKeys(chart: string, version: string): Set<string> {
+  const file = path.join(FIXTURES, `${chart}-${version}.json`);
+  if (!fs.existsSync(file)) {
+    throw new Error(
+      `no values fixture for ${chart} ${version} (${path.relative(process.cwd(), file)}): add the key paths of its values.yaml before pinning it`,
+    );
+  }
+  const fixture = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    keys: string[];
+    /** Keys verified beyond the file's YAML keys (commented defaults), with the evidence. */
+    addedKeys?: Record<string, string>;
+  };
+  return new Set([...fixture.keys, ...Object.keys(fixture.addedKeys ?? {})]);
+}
+
+/** Dotted paths of the leaves of a values tree (arrays and empty maps are leaves). */
+export function valuePaths(values: unknown, prefix = ""): string[] {
+  if (values === null || typeof values !== "object" || Array.isArray(values)) return [prefix];
+  const entries = Object.entries(values as Record<string, unknown>);
+  if (entries.length === 0) return [prefix];
+  return entries.flatMap(([k, v]) => valuePaths(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/**
+ * Paths of `values` the chart does not have. A path is known when it is listed, or when a prefix
+ * is listed without children (a free-form map such as `commonLabels` or `resources`).
+ */
+export function unknownValuePaths(chart: string, version: string, values: unknown): string[] {
+  const keys = chartKeys(chart, version);
+  const hasChildren = (p: string) => [...keys].some((k) => k.startsWith(`${p}.`));
+  return valuePaths(values).filter((p) => {
+    if (keys.has(p)) return false;
+    const parts = p.split(".");
+    for (let i = parts.length - 1; i > 0; i--) {
+      const prefix = parts.slice(0, i).join(".");
+      if (keys.has(prefix)) return hasChildren(prefix);
+    }
+    return true;
+  });
+}
+
+/** A helm_release of a synthesized stack with its values parsed. */
+export interface SynthesizedRelease {
+  readonly id: string;
+  readonly name: string;
+  readonly chart: string;
+  readonly repository?: string;
+  readonly version?: string;
+  readonly values: Record<string, unknown>;
+  readonly raw: Record<string, unknown>;
+}
+
+/** Every helm_release in a synthesized stack. */
+export function releasesOf(tf: TfJson): SynthesizedRelease[] {
+  return Object.entries(tf.resource?.helm_release ?? {}).map(([id, r]) => ({
+    id,
+    name: r.name as string,
+    chart: r.chart as string,
+    repository: r.repository as string | undefined,
+    version: r.version as string | undefined,
+    values: parse((r.values as string[])[0]) as Record<string, unknown>,
+    raw: r,
+  }));
+}
+
+/** The one release named `name`. */
+export function releaseNamed(tf: TfJson, name: string): SynthesizedRelease {
+  const found = releasesOf(tf).filter((r) => r.name === name);
+  if (found.length !== 1) throw new Error(`expected one release "${name}", found ${found.length}`);
+  return found[0];
+}

@@ -1,0 +1,66 @@
+/**
+ * What every Bitnami chart shares: image locations (never the chart's default since Bitnami moved
+ * its versioned images to docker.io/bitnamilegacy in August 2025), resources, persistence and
+ * PVC retention, the `global` block.
+ */
+import type { ResourceRequirements } from "./kubernetes-values";
+
+/** A registry and the namespace under it that holds the Bitnami images (`docker.io` + `bitnamilegacy`). */
+export interface ImageLocation {
+  readonly registry: string;
+  readonly namespace: string;
+}
+
+/** Bitnami chart repository. */
+export const BITNAMI_REPOSITORY = "oci://registry-1.docker.io/bitnamicharts";
+
+/** `image` values for one Bitnami image (`postgresql`, `os-shell`, …). */
+export function bitnamiImage(location: ImageLocation, name: string) {
+  return { registry: location.registry, repository: `${location.namespace}/${name}` };
+}
+
+/**
+ * The `global` block: the storage class, and permission to use images from a location other than
+ * the chart's default (without it the chart refuses to render with a changed repository).
+ */
+export function bitnamiGlobal(storageClass: string) {
+  return { defaultStorageClass: storageClass, security: { allowInsecureImages: true } };
+}
+
+/** Explicit resources (`resourcesPreset: none` so the preset never silently applies). */
+export function bitnamiResources(resources: ResourceRequirements) {
+  return { resourcesPreset: "none", resources };
+}
+
+/** Volumes outlive the release: PVCs are kept when it is deleted or scaled down. */
+export const RETAIN_PVCS = { enabled: true, whenDeleted: "Retain", whenScaled: "Retain" } as const;
+
+/** A persistent volume per replica. */
+export function bitnamiPersistence(size: string, storageClass: string) {
+  return { enabled: true, size, storageClass };
+}
+
+/** Name Bitnami gives a release's objects: the release name when it contains the chart name. */
+export function bitnamiFullname(release: string, chart: string): string {
+  const name = release.includes(chart) ? release : `${release}-${chart}`;
+  return name.slice(0, 63).replace(/-+$/, "");
+}
+
+/** Props every Bitnami module takes. */
+export interface BitnamiReleaseProps {
+  /** Release name (DNS label, ≤ 53). */
+  readonly name: string;
+  readonly namespace: string;
+  /** Where the chart's images are pulled from: required, since the chart's default is unmaintained. */
+  readonly images: ImageLocation;
+  /** Storage class of the volumes (`standard-rwo`, `gp3`, `do-block-storage`). */
+  readonly storageClass: string;
+  /** Labels on every object of the release (`commonLabels`). @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default 600 */
+  readonly timeoutSeconds?: number;
+  /** @default 10 */
+  readonly maxHistory?: number;
+  /** Metrics exporter. @default false */
+  readonly metrics?: boolean;
+}

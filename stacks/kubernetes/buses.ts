@@ -1,0 +1,53 @@
+import type { Construct } from "constructs";
+import { Kafka } from "../../modules/helm/kafka";
+import { Rabbitmq } from "../../modules/helm/rabbitmq";
+import { bitnamiImages } from "./databases";
+import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
+
+/** `<env>-<cloud>-buses`: the in-cluster message buses configured for this cluster. */
+export class BusesStack extends HelmLayerStack {
+  readonly rabbitmq?: Rabbitmq;
+  readonly kafka?: Kafka;
+
+  constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
+    super(scope, name, { ...props, generatesSecrets: true });
+    const { buses, charts } = this.env.workloads;
+    const mq = buses.rabbitmq;
+    if (mq?.clouds.includes(this.cloud)) {
+      this.rabbitmq = new Rabbitmq(this, "Rabbitmq", {
+        ...this.releaseSettings,
+        name: mq.releaseName,
+        version: charts.rabbitmq,
+        images: bitnamiImages(mq.images),
+        storageClass: this.storageClass,
+        storage: mq.storage,
+        resources: mq.resources,
+        metrics: mq.metrics,
+        replicas: mq.replicas,
+      });
+    }
+    const kafka = buses.kafka;
+    if (kafka?.clouds.includes(this.cloud)) {
+      this.kafka = new Kafka(this, "Kafka", {
+        ...this.releaseSettings,
+        name: kafka.releaseName,
+        version: charts.kafka,
+        images: bitnamiImages(kafka.images),
+        storageClass: this.storageClass,
+        storage: kafka.storage,
+        resources: kafka.resources,
+        metrics: kafka.metrics,
+        controllers: kafka.controllers,
+        brokers: kafka.brokers,
+      });
+    }
+  }
+}
+
+/** True when an environment runs any bus on `cloud`. */
+export function hasBuses(
+  buses: { rabbitmq?: { clouds: string[] }; kafka?: { clouds: string[] } },
+  cloud: string,
+): boolean {
+  return [buses.rabbitmq, buses.kafka].some((b) => b?.clouds.includes(cloud));
+}

@@ -1,0 +1,64 @@
+/** What every Helm-layer stack shares: its placement, the cluster providers, labels, storage. */
+import type { Construct } from "constructs";
+import type { Environment } from "../../environments/schema";
+import type { ConfigCloud } from "../../environments/schema/workloads";
+import { StrataStack, type StrataStackProps } from "../strata-stack";
+import type { ClusterRef } from "./cluster-ref";
+import { clusterProviders, randomProvider, type ClusterProviders } from "./providers";
+
+/** Props of every Helm-layer stack. */
+export interface HelmLayerStackProps extends StrataStackProps {
+  /** The cluster the layer runs on (possibly another environment's). */
+  readonly cluster: ClusterRef;
+  /** The environment owning the cluster (for its AWS account pin). */
+  readonly clusterOwner: Environment;
+  /** Generates passwords: adds the random provider. @default false */
+  readonly generatesSecrets?: boolean;
+}
+
+/** Labels on every Kubernetes object of an environment (chart `commonLabels`, namespaces). */
+export function kubernetesLabels(env: Environment): Record<string, string> {
+  return {
+    ...env.labels,
+    environment: env.name,
+    team: env.team,
+    "app.kubernetes.io/part-of": env.team,
+  };
+}
+
+/** A stack that installs Helm releases into one cluster. */
+export class HelmLayerStack extends StrataStack {
+  readonly cloud: ConfigCloud;
+  readonly cluster: ClusterRef;
+  readonly providers: ClusterProviders;
+  /** The environment's namespace on this cluster. */
+  readonly namespace: string;
+  /** Storage class for volumes on this cloud. */
+  readonly storageClass: string;
+  readonly labels: Record<string, string>;
+
+  constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
+    super(scope, name, props);
+    const { env, cluster } = props;
+    this.cloud = cluster.cloud;
+    this.cluster = cluster;
+    this.namespace = env.workloads.namespace;
+    this.storageClass = env.workloads.storageClasses[cluster.cloud];
+    this.labels = kubernetesLabels(env);
+    this.providers = clusterProviders(this, cluster, {
+      auth: env.workloads.clusterAuth,
+      awsAccountId: props.clusterOwner.targets.aws?.accountId,
+    });
+    if (props.generatesSecrets) randomProvider(this);
+  }
+
+  /** Helm settings every release of the environment shares. */
+  get releaseSettings() {
+    return {
+      namespace: this.namespace,
+      labels: this.labels,
+      timeoutSeconds: this.env.workloads.timeoutSeconds,
+      maxHistory: this.env.workloads.maxHistory,
+    };
+  }
+}
