@@ -106,3 +106,23 @@ describe("the seeds' Helm layers", () => {
     });
   });
 });
+
+describe("managed databases (DigitalOcean)", () => {
+  test("prod's platform layer puts each managed database user's connection into a Secret, read by name", () => {
+    const platform = app.stacks.get("prod-do-platform")!;
+    const secrets = Object.values(platform.resource!.kubernetes_secret_v1) as Array<{
+      metadata: { name: string; namespace: string };
+      data: Record<string, string>;
+    }>;
+    expect(secrets.map((s) => `${s.metadata.namespace}/${s.metadata.name}`)).toEqual([
+      "prod/managed-postgres-app",
+    ]);
+    const data = secrets[0].data;
+    expect(data.password).toMatch(/^\$\{data\.digitalocean_database_user\.[^}]+\.password\}$/);
+    expect(data.host).toMatch(/^\$\{data\.digitalocean_database_cluster\.[^}]+\.private_host\}$/);
+    expect(Object.values(platform.data!.digitalocean_database_cluster)).toEqual([
+      expect.objectContaining({ name: "prod-postgres" }),
+    ]);
+    expect(app.manifest.stacks["prod-do-platform"].dependencies).toContain("prod-do-data");
+  });
+});

@@ -51,6 +51,9 @@ export function buildHelmStacks(
     dependOn(platform, existing(cluster.stack));
     // A guest's releases need the owner's cluster-wide components (CRDs, ingress, storage class).
     if (!ownsCluster) dependOn(platform, existing(stackName(owner.name, code, "platform")));
+    // Managed databases' Secrets are read from the databases the data stack creates.
+    if (placement.cloud === "digitalocean")
+      dependOn(platform, existing(stackName(env.name, code, "data")));
 
     const w = env.workloads;
     let last: TerraformStack = platform;

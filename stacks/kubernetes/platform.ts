@@ -4,7 +4,14 @@ import { CertManager } from "../../modules/helm/cert-manager";
 import { Gp3StorageClass } from "../../modules/helm/gp3-storage-class";
 import { IngressNginx } from "../../modules/helm/ingress-nginx";
 import { WorkloadNamespace } from "../../modules/helm/workload-namespace";
+import { ManagedDatabaseSecret } from "../../modules/digitalocean/managed-database-secret";
+import { DO_DATABASE_ENGINES, doDatabaseClusterName } from "../digitalocean/data";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
+
+/** Name of the Secret holding a managed database user's connection details. */
+export function managedDatabaseSecretName(kind: string, user: string): string {
+  return `managed-${kind}-${user}`;
+}
 
 /** Namespaces of the cluster-wide components. */
 export const PLATFORM_NAMESPACES = {
@@ -34,6 +41,8 @@ export class PlatformStack extends HelmLayerStack {
   readonly ingressNginx?: IngressNginx;
   readonly argocd?: ArgoCd;
   readonly storageClassResource?: Gp3StorageClass;
+  /** Secrets with the connection details of managed databases (DigitalOcean). */
+  readonly managedDatabaseSecrets: ManagedDatabaseSecret[] = [];
 
   constructor(scope: Construct, name: string, props: PlatformStackProps) {
     super(scope, name, props);
@@ -44,6 +53,7 @@ export class PlatformStack extends HelmLayerStack {
       podSecurity: platform.podSecurity,
       labels,
     });
+    if (this.cloud === "digitalocean") this.addManagedDatabaseSecrets(labels);
     if (!props.ownsCluster) return;
 
     if (this.cloud === "aws") {
@@ -109,5 +119,32 @@ export class PlatformStack extends HelmLayerStack {
         dependsOn: [ns.namespace],
       });
     }
+  }
+
+  /**
+   * One Kubernetes Secret per managed database user of the environment (DigitalOcean managed
+   * PostgreSQL / Valkey / Kafka from `<env>-do-data`), named `managed-<kind>-<user>`: the only way
+   * their connection details reach applications.
+   */
+  private addManagedDatabaseSecrets(labels: Record<string, string>): void {
+    const dbs = this.env.targets.digitalocean?.databases;
+    if (!dbs) return;
+    const secret = (kind: keyof typeof DO_DATABASE_ENGINES, user?: string, database?: string) => {
+      const who = user ?? "admin";
+      this.managedDatabaseSecrets.push(
+        new ManagedDatabaseSecret(this, `Managed-${kind}-${who}`, {
+          clusterName: doDatabaseClusterName(this.env.name, kind),
+          engine: DO_DATABASE_ENGINES[kind],
+          ...(user !== undefined ? { user } : {}),
+          ...(database !== undefined ? { database } : {}),
+          secretName: managedDatabaseSecretName(kind, who),
+          namespace: this.namespace,
+          labels,
+        }),
+      );
+    };
+    for (const db of dbs.postgres?.databases ?? []) secret("postgres", db.user, db.name);
+    if (dbs.redis) secret("redis");
+    for (const user of dbs.kafka?.users ?? []) secret("kafka", user.name);
   }
 }
