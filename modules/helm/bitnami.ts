@@ -3,6 +3,9 @@
  * its versioned images to docker.io/bitnamilegacy in August 2025), resources, persistence and
  * PVC retention, the `global` block.
  */
+import type { ITerraformDependable } from "cdktf";
+import type { Construct } from "constructs";
+import { HelmChartRelease } from "./chart-release";
 import type { ResourceRequirements } from "./kubernetes-values";
 
 /** A registry and the namespace under it that holds the Bitnami images (`docker.io` + `bitnamilegacy`). */
@@ -63,4 +66,27 @@ export interface BitnamiReleaseProps {
   readonly maxHistory?: number;
   /** Metrics exporter. @default false */
   readonly metrics?: boolean;
+}
+
+/**
+ * The release of a Bitnami chart (construct id "Chart" under `scope`): Bitnami's OCI repository,
+ * the pinned version (or the module's default), and the release settings every module shares.
+ */
+export function bitnamiChartRelease(
+  scope: Construct,
+  chart: string,
+  defaultVersion: string,
+  props: BitnamiReleaseProps & { readonly version?: string },
+  values: object,
+  dependsOn: ITerraformDependable[],
+): HelmChartRelease {
+  return new HelmChartRelease(scope, "Chart", {
+    name: props.name,
+    namespace: props.namespace,
+    chart: { repository: BITNAMI_REPOSITORY, chart, version: props.version ?? defaultVersion },
+    values,
+    timeoutSeconds: props.timeoutSeconds,
+    maxHistory: props.maxHistory,
+    dependsOn,
+  });
 }

@@ -1,7 +1,7 @@
 import { Id } from "@cdktf/provider-random/lib/id";
 import { Construct } from "constructs";
 import {
-  BITNAMI_REPOSITORY,
+  bitnamiChartRelease,
   bitnamiFullname,
   bitnamiGlobal,
   bitnamiImage,
@@ -10,7 +10,7 @@ import {
   RETAIN_PVCS,
   type BitnamiReleaseProps,
 } from "./bitnami";
-import { HelmChartRelease } from "./chart-release";
+import type { HelmChartRelease } from "./chart-release";
 import { GeneratedSecret } from "./generated-secret";
 import {
   checkMinimum,
@@ -128,19 +128,9 @@ export class Kafka extends Construct {
       controller: { ...node(controllers), controllerOnly: brokers > 0 },
       broker: node(brokers),
     };
-    this.release = new HelmChartRelease(this, "Chart", {
-      name: props.name,
-      namespace: props.namespace,
-      chart: {
-        repository: BITNAMI_REPOSITORY,
-        chart: "kafka",
-        version: props.version ?? DEFAULT_KAFKA_VERSION,
-      },
-      values,
-      timeoutSeconds: props.timeoutSeconds,
-      maxHistory: props.maxHistory,
-      dependsOn: [this.credentials.secret],
-    });
+    this.release = bitnamiChartRelease(this, "kafka", DEFAULT_KAFKA_VERSION, props, values, [
+      this.credentials.secret,
+    ]);
     this.connection = kafkaConnection({ ...props, username });
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import {
-  BITNAMI_REPOSITORY,
+  bitnamiChartRelease,
   bitnamiFullname,
   bitnamiGlobal,
   bitnamiImage,
@@ -9,7 +9,7 @@ import {
   RETAIN_PVCS,
   type BitnamiReleaseProps,
 } from "./bitnami";
-import { HelmChartRelease } from "./chart-release";
+import type { HelmChartRelease } from "./chart-release";
 import { GeneratedSecret } from "./generated-secret";
 import {
   checkMinimum,
@@ -133,19 +133,14 @@ export class PostgresqlHa extends Construct {
       persistence: bitnamiPersistence(storage, props.storageClass),
       persistentVolumeClaimRetentionPolicy: RETAIN_PVCS,
     };
-    this.release = new HelmChartRelease(this, "Chart", {
-      name: props.name,
-      namespace: props.namespace,
-      chart: {
-        repository: BITNAMI_REPOSITORY,
-        chart: "postgresql-ha",
-        version: props.version ?? DEFAULT_POSTGRESQL_HA_VERSION,
-      },
+    this.release = bitnamiChartRelease(
+      this,
+      "postgresql-ha",
+      DEFAULT_POSTGRESQL_HA_VERSION,
+      props,
       values,
-      timeoutSeconds: props.timeoutSeconds,
-      maxHistory: props.maxHistory,
-      dependsOn: [this.credentials.secret, this.pgpoolCredentials.secret],
-    });
+      [this.credentials.secret, this.pgpoolCredentials.secret],
+    );
     this.connection = postgresqlHaConnection({ ...props, database, username });
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import {
-  BITNAMI_REPOSITORY,
+  bitnamiChartRelease,
   bitnamiFullname,
   bitnamiGlobal,
   bitnamiImage,
@@ -9,7 +9,7 @@ import {
   RETAIN_PVCS,
   type BitnamiReleaseProps,
 } from "./bitnami";
-import { HelmChartRelease } from "./chart-release";
+import type { HelmChartRelease } from "./chart-release";
 import { GeneratedSecret } from "./generated-secret";
 import { checkQuantity, checkResources, type ResourceRequirements } from "./kubernetes-values";
 
@@ -102,19 +102,14 @@ export class Postgresql extends Construct {
         persistentVolumeClaimRetentionPolicy: RETAIN_PVCS,
       },
     };
-    this.release = new HelmChartRelease(this, "Chart", {
-      name: props.name,
-      namespace: props.namespace,
-      chart: {
-        repository: BITNAMI_REPOSITORY,
-        chart: "postgresql",
-        version: props.version ?? DEFAULT_POSTGRESQL_VERSION,
-      },
+    this.release = bitnamiChartRelease(
+      this,
+      "postgresql",
+      DEFAULT_POSTGRESQL_VERSION,
+      props,
       values,
-      timeoutSeconds: props.timeoutSeconds,
-      maxHistory: props.maxHistory,
-      dependsOn: [this.credentials.secret],
-    });
+      [this.credentials.secret],
+    );
     this.connection = postgresqlConnection({ ...props, database, username });
   }
 }

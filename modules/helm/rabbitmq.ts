@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import {
-  BITNAMI_REPOSITORY,
+  bitnamiChartRelease,
   bitnamiFullname,
   bitnamiGlobal,
   bitnamiImage,
@@ -9,7 +9,7 @@ import {
   RETAIN_PVCS,
   type BitnamiReleaseProps,
 } from "./bitnami";
-import { HelmChartRelease } from "./chart-release";
+import type { HelmChartRelease } from "./chart-release";
 import { GeneratedSecret } from "./generated-secret";
 import {
   checkMinimum,
@@ -112,19 +112,9 @@ export class Rabbitmq extends Construct {
       pdb: { create: replicas > 1, minAvailable: Math.floor(replicas / 2) + 1 },
       metrics: { enabled: props.metrics ?? false },
     };
-    this.release = new HelmChartRelease(this, "Chart", {
-      name: props.name,
-      namespace: props.namespace,
-      chart: {
-        repository: BITNAMI_REPOSITORY,
-        chart: "rabbitmq",
-        version: props.version ?? DEFAULT_RABBITMQ_VERSION,
-      },
-      values,
-      timeoutSeconds: props.timeoutSeconds,
-      maxHistory: props.maxHistory,
-      dependsOn: [this.credentials.secret],
-    });
+    this.release = bitnamiChartRelease(this, "rabbitmq", DEFAULT_RABBITMQ_VERSION, props, values, [
+      this.credentials.secret,
+    ]);
     this.connection = rabbitmqConnection({ ...props, username });
   }
 }

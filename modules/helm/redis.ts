@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import {
-  BITNAMI_REPOSITORY,
+  bitnamiChartRelease,
   bitnamiFullname,
   bitnamiGlobal,
   bitnamiImage,
@@ -9,7 +9,7 @@ import {
   RETAIN_PVCS,
   type BitnamiReleaseProps,
 } from "./bitnami";
-import { HelmChartRelease } from "./chart-release";
+import type { HelmChartRelease } from "./chart-release";
 import { GeneratedSecret } from "./generated-secret";
 import {
   checkMinimum,
@@ -128,19 +128,9 @@ export class Redis extends Construct {
       master: node,
       replica: { ...node, replicaCount: sentinel ? replicas : 0 },
     };
-    this.release = new HelmChartRelease(this, "Chart", {
-      name: props.name,
-      namespace: props.namespace,
-      chart: {
-        repository: BITNAMI_REPOSITORY,
-        chart: "redis",
-        version: props.version ?? DEFAULT_REDIS_VERSION,
-      },
-      values,
-      timeoutSeconds: props.timeoutSeconds,
-      maxHistory: props.maxHistory,
-      dependsOn: [this.credentials.secret],
-    });
+    this.release = bitnamiChartRelease(this, "redis", DEFAULT_REDIS_VERSION, props, values, [
+      this.credentials.secret,
+    ]);
     this.connection = redisConnection({ ...props, sentinel });
   }
 }
