@@ -146,7 +146,6 @@ const EnvVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
     `${JSON.stringify(i.input)} is not an environment variable name; use UPPER_SNAKE_CASE`,
 });
 
-
 /** A Helm release timeout: 60 s (Helm needs time to even schedule pods) to 4 h. */
 const ReleaseTimeout = z
   .number()

@@ -8,6 +8,7 @@ import type { MigrationInput } from "../../../environments/schema/workloads";
 import { AppsStack } from "../../../stacks/kubernetes/apps";
 import { clusterRef } from "../../../stacks/kubernetes/cluster-ref";
 import { migrationsOn } from "../../../stacks/kubernetes/migrations";
+import { realApp } from "../../support/app";
 import { testEnv } from "../../support/env";
 import { synthJson, type TfJson } from "../../support/synth";
 
@@ -161,5 +162,19 @@ describe("migrations in the apps stack", () => {
       "orders-migrate",
     );
     expect(JSON.stringify(tf)).not.toMatch(/MigrationChart/);
+  });
+});
+
+describe("the seeds", () => {
+  test("prod's angzarr migrates its PostgreSQL event store before its release, on DigitalOcean only", () => {
+    const app = realApp();
+    const r = releases(app.stacks.get("prod-do-apps")!);
+    expect(r.angzarr.depends_on).toContain(r["angzarr-migrate"].address);
+    expect(String(r["angzarr-migrate"].values)).toMatch(
+      /jobName: angzarr-migrate-0-4-3\nimage:\n  repository: ghcr\.io\/angzarr\/angzarr-migrations\n  tag: 0\.4\.3/,
+    );
+    for (const stack of ["prod-gcp-apps", "prod-aws-apps"]) {
+      expect(releases(app.stacks.get(stack)!)["angzarr-migrate"]).toBeUndefined();
+    }
   });
 });
