@@ -128,6 +128,9 @@ export default defineEnvironment({
     },
   },
   workloads: {
+    // Databases and buses may take up to 160 minutes to come up the first time (restores, HA
+    // members joining one by one); applications keep the tier's 15 minutes.
+    timeoutSeconds: { stateful: 9600 },
     images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
     databases: { postgresql: {}, redis: {} },
     buses: { rabbitmq: {} },
@@ -139,6 +142,14 @@ export default defineEnvironment({
         healthPath: "/healthz",
         logLevel: "warn",
         autoscaling: { maxReplicas: 12 },
+        // Placeholder image: Atlas (arigaio/atlas) with angzarr's migrations directory baked in,
+        // published with each angzarr release. Runs where angzarr's event store is PostgreSQL
+        // (DigitalOcean), before angzarr's release; a new tag runs it again.
+        migration: {
+          image: { repository: "ghcr.io/angzarr/angzarr-migrations", tag: "0.4.3" },
+          args: ["migrate", "apply", "--dir", "file:///migrations", "--url", "$(DATABASE_URL)"],
+          timeoutSeconds: 900,
+        },
       },
       backend: {
         image: { repository: "ghcr.io/angzarr/backend", tag: "0.8.2" },

@@ -134,6 +134,7 @@ function resolveEnvironment(e: Fields) {
     customerManagedKeys: e.customerManagedKeys ?? base.customerManagedKeys,
     preventDestroy: e.preventDestroy ?? base.preventDestroy,
     workloadSize: base.workloadSize,
+    releaseTimeouts: base.releaseTimeouts,
   };
   return {
     name: e.name,

@@ -62,6 +62,11 @@ export default defineEnvironment({
         eventStore: "postgres",
         bus: "rabbitmq",
         healthPath: "/healthz",
+        // Placeholder image, as in prod: Atlas with angzarr's migrations, tagged like the app.
+        migration: {
+          image: { repository: "ghcr.io/angzarr/angzarr-migrations", tag: "0.5.0-rc.2" },
+          args: ["migrate", "apply", "--dir", "file:///migrations", "--url", "$(DATABASE_URL)"],
+        },
       },
       backend: {
         image: { repository: "ghcr.io/angzarr/backend", tag: "0.9.0-rc.1" },

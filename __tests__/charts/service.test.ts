@@ -30,7 +30,7 @@ beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "strata-chart-"));
   releases = [...app.stacks].flatMap(([stack, tf]) =>
     releasesOf(tf)
-      .filter((r) => r.chart.startsWith("./assets/"))
+      .filter((r) => r.chart.startsWith("./assets/ServiceChart/"))
       .map((release) => ({ stack, namespace: release.raw.namespace as string, release })),
   );
 });

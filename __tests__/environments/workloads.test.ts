@@ -50,7 +50,7 @@ describe("workloads defaults", () => {
       namespace: "test",
       size: "small",
       clusterAuth: "exec",
-      timeoutSeconds: 600,
+      timeoutSeconds: { platform: 600, stateful: 900, apps: 600 },
       maxHistory: 10,
       charts: {
         postgresql: "16.7.27",

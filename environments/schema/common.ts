@@ -119,6 +119,7 @@ export const TIER_DEFAULTS = {
     customerManagedKeys: false,
     preventDestroy: false,
     workloadSize: "small",
+    releaseTimeouts: { platform: 600, stateful: 900, apps: 600 },
   },
   staging: {
     deletionProtection: true,
@@ -128,6 +129,7 @@ export const TIER_DEFAULTS = {
     customerManagedKeys: false,
     preventDestroy: false,
     workloadSize: "medium",
+    releaseTimeouts: { platform: 600, stateful: 1800, apps: 600 },
   },
   prod: {
     deletionProtection: true,
@@ -137,6 +139,7 @@ export const TIER_DEFAULTS = {
     customerManagedKeys: true,
     preventDestroy: true,
     workloadSize: "large",
+    releaseTimeouts: { platform: 900, stateful: 3600, apps: 900 },
   },
 } as const satisfies Record<Tier, TierDefaults>;
 
@@ -156,4 +159,15 @@ export interface TierDefaults {
   readonly preventDestroy: boolean;
   /** Resources and volume sizes of Helm workloads (environments/schema/workloads.ts WORKLOAD_SIZES). */
   readonly workloadSize: "small" | "medium" | "large";
+  /**
+   * Helm timeout per release, seconds, by layer: `platform` (cert-manager, ingress, Argo CD),
+   * `stateful` (databases and buses: volumes provisioned, replicas joined one by one, first
+   * initialization) and `apps` (Deployments rolling). Larger HA topologies start more pods in
+   * sequence, hence the longer prod defaults.
+   */
+  readonly releaseTimeouts: {
+    readonly platform: number;
+    readonly stateful: number;
+    readonly apps: number;
+  };
 }

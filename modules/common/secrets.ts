@@ -32,13 +32,16 @@ const SECRET_VALUE_PATTERNS: Array<[string, RegExp]> = [
 
 /** A Terraform interpolation (`${random_password.p.result}`): a reference, not a value. */
 const INTERPOLATION_RE = /\$\{[^{}]*\}/g;
+/** A Kubernetes dependent variable (`$(DB_PASSWORD)`), expanded in the pod: a reference too. */
+const KUBERNETES_VAR_RE = /\$\([A-Za-z_][A-Za-z0-9_]*\)/g;
 
 /**
  * Names the kind of credential a string looks like, or undefined. Interpolations are not
- * literals: `amqp://app:${data.kubernetes_secret_v1.mq.data["password"]}@host` holds none.
+ * literals: `amqp://app:${data.kubernetes_secret_v1.mq.data["password"]}@host` holds none, nor
+ * does `postgres://$(DB_USER):$(DB_PASSWORD)@host` (Kubernetes expands it from a Secret).
  */
 export function secretValueKind(value: string): string | undefined {
-  const literal = value.replace(INTERPOLATION_RE, "");
+  const literal = value.replace(INTERPOLATION_RE, "").replace(KUBERNETES_VAR_RE, "");
   return SECRET_VALUE_PATTERNS.find(([, re]) => re.test(literal))?.[0];
 }
 

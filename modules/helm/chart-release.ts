@@ -2,7 +2,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { stringify } from "yaml";
-import { checkNamespace, checkReleaseName } from "./kubernetes-values";
+import { checkNamespace, checkReleaseName, MAX_TIMEOUT_SECONDS } from "./kubernetes-values";
 
 /** Where a chart comes from. */
 export interface ChartSource {
@@ -62,8 +62,10 @@ export class HelmChartRelease extends Construct {
       );
     }
     const timeout = props.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    if (!Number.isInteger(timeout) || timeout < 60 || timeout > 3600) {
-      throw new Error(`${path}: timeoutSeconds (${timeout}) must be an integer from 60 to 3600`);
+    if (!Number.isInteger(timeout) || timeout < 60 || timeout > MAX_TIMEOUT_SECONDS) {
+      throw new Error(
+        `${path}: timeoutSeconds (${timeout}) must be an integer from 60 to ${MAX_TIMEOUT_SECONDS} (4 h)`,
+      );
     }
     this.name = props.name;
     this.namespace = props.namespace;

@@ -25,6 +25,12 @@ export type KubernetesLabels = Readonly<Record<string, string>>;
  */
 const QUANTITY_RE = /^(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 
+/**
+ * The longest Helm or migration wait: 4 h. The seeds allow 160 minutes for a database's first
+ * initialization; anything longer should be split or fixed rather than waited for.
+ */
+export const MAX_TIMEOUT_SECONDS = 14_400;
+
 /** Helm's limit on release names (names of generated objects append suffixes up to 63). */
 export const MAX_RELEASE_NAME = 53;
 

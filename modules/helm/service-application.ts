@@ -1,6 +1,6 @@
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
-import { Token } from "cdktf";
+import { Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { isSecretKey, secretValueKind } from "../common/secrets";
@@ -59,6 +59,8 @@ export interface ServiceApplicationProps {
   readonly timeoutSeconds?: number;
   /** @default 10 */
   readonly maxHistory?: number;
+  /** What must be in place before the release, besides its ConfigMap and Secret (its migration). @default [] */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 const DEFAULT_RESOURCES: ResourceRequirements = {
@@ -162,7 +164,7 @@ export class ServiceApplication extends Construct {
       values: this.values,
       timeoutSeconds: props.timeoutSeconds,
       maxHistory: props.maxHistory,
-      dependsOn: [this.config, ...(this.secret ? [this.secret] : [])],
+      dependsOn: [this.config, ...(this.secret ? [this.secret] : []), ...(props.dependsOn ?? [])],
     });
   }
 }

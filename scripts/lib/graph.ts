@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { readStack, stackParts, UsageError, type CdktfOut } from "./cdktf-out";
+import { ROLLOUT_LAYERS } from "./rollout";
 
 /** One stack in the graph. */
 export interface GraphStack {
@@ -174,8 +175,20 @@ export function renderMermaid(g: StackGraph): string {
 /** Commands to run in a stack's folder after its apply; other layers register theirs here. */
 export type PostApplyHook = (stack: GraphStack) => readonly string[];
 
-/** Post-apply hooks, in order. A later issue adds a readiness check after the apps layer. */
-export const POST_APPLY_HOOKS: PostApplyHook[] = [];
+/**
+ * After a databases, buses or apps stack: wait for each Deployment and StatefulSet it deployed,
+ * in order (`npm run rollout`, scripts/rollout.ts). npm runs it from the project root, so the
+ * cdktf.out folder is named relative to it.
+ */
+export const readinessHook: PostApplyHook = (stack) => {
+  if (!stack.layer || !ROLLOUT_LAYERS.includes(stack.layer)) return [];
+  const out = stack.workingDirectory.replace(/\/stacks\/[^/]+$/, "");
+  const dir = out === "cdktf.out" ? "" : ` ${out}`;
+  return [`npm run -s rollout -- ${stack.name}${dir} --run`];
+};
+
+/** Post-apply hooks, in order. */
+export const POST_APPLY_HOOKS: PostApplyHook[] = [readinessHook];
 
 /** How to apply one stack: its folder, the commands there, then the post-apply commands. */
 export interface ApplyStep {

@@ -6,9 +6,11 @@ import fs from "node:fs";
 import path from "node:path";
 import type { AppSettings } from "../../environments/schema/workloads";
 import type { ChartSource } from "../../modules/helm/chart-release";
+import { DatabaseMigration } from "../../modules/helm/database-migration";
 import { ServiceApplication } from "../../modules/helm/service-application";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
-import { appWiring, type SecretSource } from "./wiring";
+import { migrationsOn } from "./migrations";
+import { appWiring, postgresConnectionOf, type SecretSource } from "./wiring";
 
 /** Stable construct ids of the Secrets apps read, by source. */
 const SECRET_IDS: Record<SecretSource, string> = {
@@ -18,8 +20,12 @@ const SECRET_IDS: Record<SecretSource, string> = {
   kafka: "KafkaSecret",
 };
 
+/** Stable construct ids of the charts shipped from charts/. */
+const CHART_ASSET_IDS = { service: "ServiceChart", migration: "MigrationChart" } as const;
+
 /**
- * `<env>-<cloud>-apps`: the applications placed on this cluster, each with its ConfigMap, its
+ * `<env>-<cloud>-apps`: the schema migrations (each a hook Job that must complete before the
+ * release of the application that declares it), then the applications placed on this cluster, each with its ConfigMap, its
  * Secret (credentials copied from the database and bus Secrets, connection URLs assembled there)
  * and a release of its chart. Reads the other layers' Secrets by name, never their state, so
  * upgrading a database leaves this stack untouched.
@@ -29,7 +35,9 @@ export class AppsStack extends HelmLayerStack {
   /** Cloud layers (`data`, `messaging`) the placed apps use. */
   readonly cloudLayers: ReadonlyArray<"data" | "messaging">;
   private readonly sources = new Map<SecretSource, DataKubernetesSecretV1>();
-  private chartAsset?: TerraformAsset;
+  private readonly chartAssets = new Map<string, TerraformAsset>();
+  /** Schema migrations on this cluster, by name. */
+  readonly migrations: Readonly<Record<string, DatabaseMigration>>;
 
   constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
     super(scope, name, props);
@@ -37,6 +45,7 @@ export class AppsStack extends HelmLayerStack {
     // Apps under their own scope: their names (the release names) cannot collide with the stack's
     // own constructs (`backend` is the state backend's id).
     const appsScope = new Construct(this, "Apps");
+    this.migrations = this.buildMigrations();
     const layers = new Set<"data" | "messaging">();
     for (const [appName, app] of placedApps(this.env.workloads.apps, this.cloud)) {
       const wiring = appWiring(this.env, appName, app, this.cloud);
@@ -60,7 +69,7 @@ export class AppsStack extends HelmLayerStack {
       }
       // The application's name is its release, ServiceAccount and Deployment name.
       apps[appName] = new ServiceApplication(appsScope, appName, {
-        ...this.releaseSettings,
+        ...this.releaseSettings("apps"),
         name: appName,
         chart: this.chartOf(app),
         image: app.image,
@@ -82,10 +91,55 @@ export class AppsStack extends HelmLayerStack {
         serviceAccountAnnotations: annotations,
         runAsUser: app.runAsUser,
         writablePaths: app.writablePaths,
+        // The release waits for its migration (and, through it, for the ones before).
+        dependsOn: this.migrationOf(appName),
       });
     }
     this.apps = apps;
     this.cloudLayers = [...layers].sort();
+  }
+
+  /**
+   * The schema migrations on this cluster, in order, each depending on the ones it runs after. The
+   * Job reads the password from the database's Secret itself (the name the app's Secret copies
+   * from), so nothing here reads it.
+   */
+  private buildMigrations(): Record<string, DatabaseMigration> {
+    const placed = migrationsOn(this.env, this.cloud);
+    const connection = postgresConnectionOf(this.env);
+    if (placed.length === 0 || !connection) return {};
+    const scope = new Construct(this, "Migrations");
+    const out: Record<string, DatabaseMigration> = {};
+    for (const m of placed) {
+      const s = m.settings;
+      // The migration's name is its release name, unique in the namespace (schema-checked).
+      out[m.name] = new DatabaseMigration(scope, m.name, {
+        name: m.name,
+        namespace: this.namespace,
+        chart: this.localChart("migration"),
+        image: s.image,
+        command: s.command,
+        args: s.args,
+        connection,
+        urlEnv: s.urlEnv,
+        env: s.env,
+        timeoutSeconds: s.timeoutSeconds,
+        backoffLimit: s.backoffLimit,
+        ttlSecondsAfterFinished: s.ttlSecondsAfterFinished,
+        resources: s.resources,
+        runAsUser: s.runAsUser,
+        labels: this.labels,
+        maxHistory: this.env.workloads.maxHistory,
+        dependsOn: m.after.map((d) => out[d].release.release),
+      });
+    }
+    return out;
+  }
+
+  /** The release of `app`'s migration on this cluster, as a dependency list. */
+  private migrationOf(app: string): DatabaseMigration["release"]["release"][] {
+    const m = migrationsOn(this.env, this.cloud).find((x) => x.app === app);
+    return m ? [this.migrations[m.name].release.release] : [];
   }
 
   /** One data source per Secret read, shared by the apps of the stack. */
@@ -107,15 +161,22 @@ export class AppsStack extends HelmLayerStack {
   }
 
   private chartOf(app: AppSettings): ChartSource {
-    if (app.chart.local) {
-      this.chartAsset ??= new TerraformAsset(this, "ServiceChart", {
-        path: projectChart(app.chart.local),
+    if (app.chart.local) return this.localChart(app.chart.local);
+    return { repository: app.chart.repository, chart: app.chart.name!, version: app.chart.version };
+  }
+
+  /** A chart of charts/, copied into the stack once. */
+  private localChart(name: "service" | "migration"): ChartSource {
+    let asset = this.chartAssets.get(name);
+    if (!asset) {
+      asset = new TerraformAsset(this, CHART_ASSET_IDS[name], {
+        path: projectChart(name),
         type: AssetType.DIRECTORY,
       });
-      // "./": a path, never read as <repo>/<chart>. Relative to the stack folder, where tofu runs.
-      return { chart: `./${this.chartAsset.path}` };
+      this.chartAssets.set(name, asset);
     }
-    return { repository: app.chart.repository, chart: app.chart.name!, version: app.chart.version };
+    // "./": a path, never read as <repo>/<chart>. Relative to the stack folder, where tofu runs.
+    return { chart: `./${asset.path}` };
   }
 }
 

@@ -15,7 +15,7 @@ export class BusesStack extends HelmLayerStack {
     const mq = buses.rabbitmq;
     if (mq?.clouds.includes(this.cloud)) {
       this.rabbitmq = new Rabbitmq(this, "Rabbitmq", {
-        ...this.releaseSettings,
+        ...this.releaseSettings("stateful"),
         name: mq.releaseName,
         version: charts.rabbitmq,
         images: bitnamiImages(mq.images),
@@ -29,7 +29,7 @@ export class BusesStack extends HelmLayerStack {
     const kafka = buses.kafka;
     if (kafka?.clouds.includes(this.cloud)) {
       this.kafka = new Kafka(this, "Kafka", {
-        ...this.releaseSettings,
+        ...this.releaseSettings("stateful"),
         name: kafka.releaseName,
         version: charts.kafka,
         images: bitnamiImages(kafka.images),

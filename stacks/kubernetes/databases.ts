@@ -18,7 +18,7 @@ export class DatabasesStack extends HelmLayerStack {
     const pg = databases.postgresql;
     if (pg?.clouds.includes(this.cloud)) {
       const common = {
-        ...this.releaseSettings,
+        ...this.releaseSettings("stateful"),
         name: pg.releaseName,
         images: bitnamiImages(pg.images),
         storageClass: this.storageClass,
@@ -41,7 +41,7 @@ export class DatabasesStack extends HelmLayerStack {
     const redis = databases.redis;
     if (redis?.clouds.includes(this.cloud)) {
       this.redis = new Redis(this, "Redis", {
-        ...this.releaseSettings,
+        ...this.releaseSettings("stateful"),
         name: redis.releaseName,
         version: charts.redis,
         images: bitnamiImages(redis.images),

@@ -11,6 +11,7 @@ import { AppsStack, placedApps } from "./apps";
 import { BusesStack, hasBuses } from "./buses";
 import { CLOUD_CODE, clusterRef } from "./cluster-ref";
 import { DatabasesStack, hasDatabases } from "./databases";
+import { migrationsOn } from "./migrations";
 import { PlatformStack } from "./platform";
 
 /** The Helm stacks of one environment on one cluster. */
@@ -70,7 +71,10 @@ export function buildHelmStacks(
       dependOn(buses, last);
       last = buses;
     }
-    if (placedApps(w.apps, placement.cloud).length > 0) {
+    if (
+      placedApps(w.apps, placement.cloud).length > 0 ||
+      migrationsOn(env, placement.cloud).length > 0
+    ) {
       apps = new AppsStack(app, named("apps"), props);
       dependOn(apps, last);
       // Cloud-native stores and buses of the environment itself (its own account/project).

@@ -26,6 +26,9 @@ export function kubernetesLabels(env: Environment): Record<string, string> {
   };
 }
 
+/** Which timeout a release gets (workloads.timeoutSeconds). */
+export type ReleaseKind = "platform" | "stateful" | "apps";
+
 /** A stack that installs Helm releases into one cluster. */
 export class HelmLayerStack extends StrataStack {
   readonly cloud: ConfigCloud;
@@ -52,12 +55,15 @@ export class HelmLayerStack extends StrataStack {
     if (props.generatesSecrets) randomProvider(this);
   }
 
-  /** Helm settings every release of the environment shares. */
-  get releaseSettings() {
+  /**
+   * Helm settings every release of the environment shares, with the timeout of its layer's kind:
+   * `stateful` for databases and buses, `apps` for applications, `platform` for the rest.
+   */
+  releaseSettings(kind: ReleaseKind) {
     return {
       namespace: this.namespace,
       labels: this.labels,
-      timeoutSeconds: this.env.workloads.timeoutSeconds,
+      timeoutSeconds: this.env.workloads.timeoutSeconds[kind],
       maxHistory: this.env.workloads.maxHistory,
     };
   }

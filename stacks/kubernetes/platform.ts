@@ -46,7 +46,8 @@ export class PlatformStack extends HelmLayerStack {
 
   constructor(scope: Construct, name: string, props: PlatformStackProps) {
     super(scope, name, props);
-    const { platform, timeoutSeconds, maxHistory, charts } = this.env.workloads;
+    const { platform, maxHistory, charts } = this.env.workloads;
+    const timeoutSeconds = this.env.workloads.timeoutSeconds.platform;
     const labels = { ...this.labels, "app.kubernetes.io/managed-by": "strata" };
     this.workloadNamespace = new WorkloadNamespace(this, "Namespace", {
       name: this.namespace,

@@ -81,9 +81,16 @@ describe("HelmChartRelease validation", () => {
     },
   );
 
-  test("a timeout outside 60–3600 s", () => {
+  test("a timeout outside 60 s–4 h", () => {
     expect(() => synth({ timeoutSeconds: 10 })).toThrow(
-      /timeoutSeconds \(10\) must be .* 60 to 3600/,
+      /timeoutSeconds \(10\) must be .* 60 to 14400 \(4 h\)/,
     );
+    expect(() => synth({ timeoutSeconds: 14_401 })).toThrow(/timeoutSeconds \(14401\)/);
+  });
+
+  test("up to 4 h: a stateful release's first initialization (160 minutes in the seeds)", () => {
+    expect(synth({ timeoutSeconds: 9600 })).toHaveResourceWithProperties(Release, {
+      timeout: 9600,
+    });
   });
 });
