@@ -13,7 +13,7 @@ import {
   renderMermaid,
   renderWaves,
 } from "../../scripts/lib/graph";
-import { synthesizeRealApp } from "../support/app";
+import { realApp } from "../support/app";
 import { fakeOut } from "./support/fake-out";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "strata-graph-"));
@@ -31,7 +31,7 @@ const LAYERED = {
 };
 
 describe("the real app", () => {
-  const app = synthesizeRealApp(path.join(work, "real"));
+  const app = realApp();
   const graph = buildGraph(readCdktfOut(app.outdir), { prodEnvironments: ["prod"] });
   const waveOf = new Map(graph.waves.flatMap((w, i) => w.map((s) => [s, i] as const)));
 

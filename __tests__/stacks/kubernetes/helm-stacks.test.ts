@@ -67,14 +67,19 @@ function full(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
   };
 }
 
-const synthesized: SynthesizedApp[] = [];
+const synthesized = new Map<string, SynthesizedApp>();
+/** Synthesizes the environments (once per distinct input: several groups read the same app). */
 function synth(
   envs: EnvironmentInput[],
   before?: Parameters<typeof synthesizeRealApp>[2],
   select?: string,
 ) {
-  const app = synthesizeRealApp(undefined, { builtins: envs, envs: select }, before);
-  synthesized.push(app);
+  const key = JSON.stringify({ envs, select, before: before?.toString() });
+  let app = synthesized.get(key);
+  if (!app) {
+    app = synthesizeRealApp(undefined, { builtins: envs, envs: select }, before);
+    synthesized.set(key, app);
+  }
   return app;
 }
 afterAll(() => synthesized.forEach((a) => fs.rmSync(a.outdir, { recursive: true, force: true })));
