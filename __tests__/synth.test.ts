@@ -29,7 +29,8 @@ describe("npm run synth", () => {
   const out = path.join(cwd, "cdktf.out");
   beforeAll(() => {
     fs.mkdirSync(cwd, { recursive: true });
-    const first = synth(cwd);
+    // Two environments are enough to see a stale one removed later (the CLI test below runs all).
+    const first = synth(cwd, { STRATA_ENVS: "dev,staging" });
     expect(first.status).toBe(0);
   });
 
