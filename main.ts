@@ -4,7 +4,7 @@
  */
 import { loadEnvironments } from "./environments";
 import { TODAY_CONTEXT } from "./modules/common/policy/gate";
-import { buildApp } from "./stacks/app";
+import { buildGroups } from "./stacks/app";
 import { synthesizeAtomically } from "./stacks/synth";
 
 function main(): void {
@@ -13,17 +13,15 @@ function main(): void {
     envFile: process.env.STRATA_ENV_FILE,
   });
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
-  // Under the cdktf CLI (which sets CDKTF_OUTDIR), the CLI removes stale stack folders itself.
+  // Waiver expiry is judged against today; STRATA_TODAY=YYYY-MM-DD pins it (CI replays, tests).
+  const today = process.env.STRATA_TODAY;
   const { stacks } = synthesizeAtomically(
     outdir,
-    (app) => {
-      // Waiver expiry is judged against today; STRATA_TODAY=YYYY-MM-DD pins it (CI replays, tests).
-      if (process.env.STRATA_TODAY) app.node.setContext(TODAY_CONTEXT, process.env.STRATA_TODAY);
-      buildApp(app, registry.selected, registry.all);
-    },
-    {
-      removeOrphans: process.env.CDKTF_OUTDIR === undefined,
-    },
+    buildGroups(registry.selected, registry.all, (app) => {
+      if (today) app.node.setContext(TODAY_CONTEXT, today);
+    }),
+    // Under the cdktf CLI (which sets CDKTF_OUTDIR), the CLI removes stale stack folders itself.
+    { removeOrphans: process.env.CDKTF_OUTDIR === undefined },
   );
   const names = registry.selected.map((e) => e.name).join(", ");
   console.log(`strata: ${stacks.length} stacks for ${names} → ${outdir}`);

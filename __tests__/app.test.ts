@@ -1,8 +1,11 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { STACK_NAME_RE } from "../modules/common/naming";
 import { findLiteralSecrets } from "../modules/common/secrets";
-import { readTree, realApp, synthesizeRealApp, type SynthesizedApp } from "./support/app";
+import { buildApp } from "../stacks/app";
+import { synthesizeAtomically } from "../stacks/synth";
+import { readTree, realApp, type SynthesizedApp } from "./support/app";
 
 let app: SynthesizedApp;
 beforeAll(() => {
@@ -97,15 +100,6 @@ describe("the real app", () => {
     expect(findings).toEqual([]);
   });
 
-  test("synthesis is deterministic: a second run is byte-identical", () => {
-    const again = synthesizeRealApp();
-    try {
-      expect(readTree(again.outdir)).toEqual(readTree(app.outdir));
-    } finally {
-      fs.rmSync(again.outdir, { recursive: true, force: true });
-    }
-  });
-
   test("stack snapshots", () => {
     for (const [name, text] of app.files) expect(text).toMatchSnapshot(name);
   });
@@ -130,5 +124,18 @@ describe("the source tree", () => {
     };
     roots.forEach(scan);
     expect(offenders).toEqual([]);
+  });
+});
+
+describe("synthesis by groups", () => {
+  test("deterministic, whatever the grouping: one App for everything, in this process, is byte-identical to npm run synth's grouped output", () => {
+    const registry = app.registry;
+    const single = fs.mkdtempSync(path.join(os.tmpdir(), "strata-single-"));
+    try {
+      synthesizeAtomically(single, (a) => buildApp(a, registry.selected, registry.all));
+      expect(readTree(single)).toEqual(readTree(app.outdir));
+    } finally {
+      fs.rmSync(single, { recursive: true, force: true });
+    }
   });
 });

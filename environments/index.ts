@@ -259,3 +259,29 @@ export function checkAcrossEnvironments(all: readonly Environment[]): Problem[] 
   }
   return problems;
 }
+
+/**
+ * The selected environments in groups that must be synthesized together: an environment and the
+ * environments whose clusters it shares (or that share its cluster). Groups keep the registry's
+ * order; each is independent of the others, so each can be built on an App of its own.
+ */
+export function synthesisGroups(selected: readonly Environment[]): Environment[][] {
+  const parent = new Map(selected.map((e) => [e.name, e.name]));
+  const find = (n: string): string => {
+    const p = parent.get(n)!;
+    if (p === n) return n;
+    const root = find(p);
+    parent.set(n, root);
+    return root;
+  };
+  for (const env of selected) {
+    const host = env.workloads.sharedCluster?.environment;
+    if (host && parent.has(host)) parent.set(find(env.name), find(host));
+  }
+  const groups = new Map<string, Environment[]>();
+  for (const env of selected) {
+    const root = find(env.name);
+    groups.set(root, [...(groups.get(root) ?? []), env]);
+  }
+  return [...groups.values()];
+}

@@ -3,7 +3,9 @@
  * is visible here: each stack gets what it needs as props, and dependencies are declared here.
  */
 import type { App } from "cdktf";
+import { synthesisGroups } from "../environments";
 import type { Environment } from "../environments/schema";
+import type { BuildGroup } from "./synth";
 import { buildAwsStacks, type AwsStacks } from "./aws";
 import { buildDoStacks, linkSharedDoClusters, type DoStacks } from "./digitalocean";
 import { buildGcpStacks, type GcpStacks } from "./gcp";
@@ -45,4 +47,19 @@ export function buildApp(
   );
   const helm = new Map(ownersFirst.map((env) => [env.name, buildHelmStacks(app, env, all)]));
   return cloud.map((stacks) => ({ ...stacks, helm: helm.get(stacks.env.name) ?? [] }));
+}
+
+/**
+ * One build per synthesis group (environments linked by shared clusters), for
+ * synthesizeAtomically: each group gets an App of its own. `prepare` runs on each App first.
+ */
+export function buildGroups(
+  selected: readonly Environment[],
+  all: readonly Environment[],
+  prepare: (app: App) => void = () => undefined,
+): BuildGroup[] {
+  return synthesisGroups(selected).map((group) => (app: App) => {
+    prepare(app);
+    buildApp(app, group, all);
+  });
 }

@@ -55,6 +55,8 @@ type TerraformJson = {
 /** A TerraformStack configured from its environment. */
 export class StrataStack extends TerraformStack {
   readonly env: Environment;
+  /** The Terraform JSON the policy gate just judged, handed to the next toTerraform() call. */
+  private judgedTerraform?: ReturnType<TerraformStack["toTerraform"]>;
 
   constructor(scope: Construct, name: string, props: StrataStackProps) {
     super(scope, name);
@@ -63,7 +65,12 @@ export class StrataStack extends TerraformStack {
     if (this.env.stateEncryption.enabled) this.configureStateEncryption();
     Aspects.of(this).add(new StandardLabels(environmentLabels(this.env)));
     if (this.env.preventDestroy) Aspects.of(this).add(new PreventDestroy());
-    this.node.addValidation(new PolicyGate(this, this.env.tier, this.env.waivers));
+    this.node.addValidation(
+      new PolicyGate(this, this.env.tier, this.env.waivers, () => {
+        this.judgedTerraform = this.toTerraform();
+        return this.judgedTerraform;
+      }),
+    );
   }
 
   private configureBackend(name: string): void {
@@ -138,6 +145,13 @@ export class StrataStack extends TerraformStack {
 
   /** Qualifies every required provider's source (`google` → `hashicorp/google`). */
   override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
+    // cdktf runs validations (the policy gate) right before it writes the stack; the JSON the
+    // gate judged is handed over once instead of being resolved a second time.
+    const judged = this.judgedTerraform;
+    if (judged !== undefined) {
+      this.judgedTerraform = undefined;
+      return judged;
+    }
     const tf = super.toTerraform() as TerraformJson;
     for (const [name, req] of Object.entries(tf.terraform?.required_providers ?? {})) {
       if (req.source && !req.source.includes("/")) {

@@ -3,7 +3,7 @@
  * folder beside the output, and only when that succeeds are the stacks moved into place. Files
  * that `tofu init` left in a stack folder (.terraform/, .terraform.lock.hcl, plans) are kept.
  */
-import { App } from "cdktf";
+import { App, Manifest, type IManifest, type StackManifest } from "cdktf";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -24,26 +24,66 @@ export interface SynthResult {
   readonly stacks: readonly string[];
 }
 
+/** Builds the stacks of one group on a fresh App. */
+export type BuildGroup = (app: App) => void;
+
 /**
- * Runs `build` on a fresh App and publishes its output to `outdir`. When `build` or synthesis
+ * Runs each build on a fresh App, one after another, and publishes their stacks together to
+ * `outdir`. Stacks of different groups must not depend on each other (a group is a set of
+ * environments linked by shared clusters). Each App is dropped before the next is built, so
+ * memory is bounded by the largest group, not by the whole output. When a build or a synthesis
  * throws, `outdir` is exactly as it was.
  */
 export function synthesizeAtomically(
   outdir: string,
-  build: (app: App) => void,
+  build: BuildGroup | readonly BuildGroup[],
   options: SynthOptions = {},
 ): SynthResult {
+  const builds: readonly BuildGroup[] = typeof build === "function" ? [build] : build;
   const target = path.resolve(outdir);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const staging = fs.mkdtempSync(`${target}.tmp-`);
   try {
-    const app = new App({ outdir: staging, stackTraces: false });
-    build(app);
-    app.synth();
+    if (builds.length === 1) synthesizeGroup(builds[0], staging);
+    else synthesizeGroups(builds, staging);
     return publish(staging, target, options.removeOrphans ?? true);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+function synthesizeGroup(build: BuildGroup, outdir: string): void {
+  const app = new App({ outdir, stackTraces: false });
+  build(app);
+  app.synth();
+}
+
+/** Synthesizes each group into a folder of its own, then merges stacks and manifests. */
+function synthesizeGroups(builds: readonly BuildGroup[], staging: string): void {
+  const stacks: Record<string, StackManifest> = {};
+  let version = "";
+  fs.mkdirSync(path.join(staging, Manifest.stacksFolder));
+  builds.forEach((build, i) => {
+    const dir = path.join(staging, `.group-${i}`);
+    synthesizeGroup(build, dir);
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(dir, Manifest.fileName), "utf8"),
+    ) as IManifest;
+    version = manifest.version;
+    for (const [name, entry] of Object.entries(manifest.stacks)) {
+      if (stacks[name]) throw new Error(`stack ${name} is synthesized by two groups`);
+      stacks[name] = entry;
+      fs.renameSync(
+        path.join(dir, Manifest.stacksFolder, name),
+        path.join(staging, Manifest.stacksFolder, name),
+      );
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  // cdktf's own Manifest writes the file, so it is byte-identical to a single App's.
+  const merged = new Manifest(version, staging, false);
+  Object.assign(merged.stacks, stacks);
+  merged.writeToFile();
 }
 
 function publish(staging: string, target: string, removeOrphans: boolean): SynthResult {

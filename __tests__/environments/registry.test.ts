@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
-import { loadEnvironments, placements } from "../../environments";
+import { loadEnvironments, placements, synthesisGroups } from "../../environments";
 import { ConfigError } from "../../environments/errors";
 import type { EnvironmentInput } from "../../environments/schema";
 import { clusterRef } from "../../stacks/kubernetes/cluster-ref";
@@ -367,5 +367,25 @@ describe("the real registry", () => {
       autoScale: { minNodes: 3, maxNodes: 9 },
     });
     expect(target.databases?.postgres?.nodeCount).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("synthesis groups", () => {
+  test("environments linked by a shared cluster are one group; the others stand alone, in order", () => {
+    const owner = envInput({
+      name: "alpha",
+      targets: { gcp: { project: "strata-test", region: "europe-west1", cluster: {} } },
+    });
+    const guest = envInput({
+      name: "beta",
+      targets: {},
+      workloads: { sharedCluster: { environment: "alpha", cloud: "gcp" } },
+    });
+    const solo = envInput({ name: "gamma", targets: { aws: { region: "eu-west-1" } } });
+    const { all } = loadEnvironments({ builtins: [guest, solo, owner] });
+    expect(synthesisGroups(all).map((g) => g.map((e) => e.name))).toEqual([
+      ["beta", "alpha"],
+      ["gamma"],
+    ]);
   });
 });

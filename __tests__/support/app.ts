@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadEnvironments, type Registry, type Selection } from "../../environments";
-import { buildApp } from "../../stacks/app";
+import { buildGroups } from "../../stacks/app";
 import { synthesizeAtomically } from "../../stacks/synth";
 import type { TfJson } from "./synth";
 
@@ -27,10 +27,7 @@ export function synthesizeRealApp(
   before?: (app: App) => void,
 ): SynthesizedApp {
   const registry = loadEnvironments(selection);
-  synthesizeAtomically(outdir, (app) => {
-    before?.(app);
-    buildApp(app, registry.selected, registry.all);
-  });
+  synthesizeAtomically(outdir, buildGroups(registry.selected, registry.all, before));
   return readApp(outdir, registry);
 }
 

@@ -24,6 +24,8 @@ export class PolicyGate implements IValidation {
     private readonly stack: TerraformStack,
     private readonly tier: PolicyTier,
     private readonly waivers: readonly Waiver[],
+    /** The stack's resolved Terraform JSON. @default - stack.toTerraform() */
+    private readonly terraform: () => unknown = () => stack.toTerraform(),
   ) {}
 
   validate(): string[] {
@@ -31,7 +33,7 @@ export class PolicyGate implements IValidation {
     const today =
       (this.stack.node.tryGetContext(TODAY_CONTEXT) as string | undefined) ??
       new Date().toISOString().slice(0, 10);
-    const json = this.stack.toTerraform() as StackJson;
+    const json = this.terraform() as StackJson;
     const { violations } = evaluateStack(json, {
       stack: name,
       tier: this.tier,
