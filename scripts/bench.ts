@@ -123,7 +123,7 @@ async function measure(
   env: NodeJS.ProcessEnv = {},
 ): Promise<Run> {
   const rssFile = path.join(os.tmpdir(), `strata-rss-${process.pid}-${Date.now()}.txt`);
-  const nodeOptions = `--require ${PROBE} --max-old-space-size=4096`;
+  const nodeOptions = `--require ${PROBE}`;
   const start = process.hrtime.bigint();
   const child = spawn(cmd, args, {
     cwd,
