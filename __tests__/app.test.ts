@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -5,7 +6,7 @@ import { STACK_NAME_RE } from "../modules/common/naming";
 import { findLiteralSecrets } from "../modules/common/secrets";
 import { buildApp } from "../stacks/app";
 import { synthesizeAtomically } from "../stacks/synth";
-import { readTree, realApp, type SynthesizedApp } from "./support/app";
+import { readTree, realApp, synthesizeRealApp, type SynthesizedApp } from "./support/app";
 
 let app: SynthesizedApp;
 beforeAll(() => {
@@ -136,6 +137,32 @@ describe("synthesis by groups", () => {
       expect(readTree(single)).toEqual(readTree(app.outdir));
     } finally {
       fs.rmSync(single, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("npm run config -- show", () => {
+  test("a printed environment, loaded back from its file, synthesizes byte-identical stacks", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-config-show-"));
+    try {
+      const printed = spawnSync(
+        process.execPath,
+        [path.join(__dirname, "..", "scripts", "run-app.mjs"), "scripts/config.ts", "show", "prod"],
+        {
+          cwd: path.join(__dirname, ".."),
+          encoding: "utf8",
+        },
+      );
+      expect(printed.status).toBe(0);
+      const file = path.join(dir, "prod.json");
+      fs.writeFileSync(file, printed.stdout);
+      const reloaded = synthesizeRealApp(path.join(dir, "out"), { envFile: file, envs: "prod" });
+      const prodStacks = [...app.files.keys()].filter((s) => s.startsWith("prod-"));
+      expect([...reloaded.files.keys()].sort()).toEqual(prodStacks.sort());
+      for (const s of prodStacks)
+        expect({ s, same: reloaded.files.get(s) === app.files.get(s) }).toEqual({ s, same: true });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
