@@ -96,7 +96,7 @@ export default defineEnvironment({
   },
   workloads: {
     images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
-    databases: { postgresql: {}, redis: {} },
+    databases: { postgresql: {}, redis: {}, clickhouse: {}, meilisearch: {} },
     buses: { rabbitmq: {}, kafka: { clouds: ["aws"] } },
     apps: {
       angzarr: {
@@ -110,6 +110,8 @@ export default defineEnvironment({
         image: { repository: "ghcr.io/angzarr/backend", tag: "main" },
         database: true,
         cache: true,
+        analytics: true,
+        search: true,
         bus: "rabbitmq",
         healthPath: "/healthz",
         logLevel: "debug",

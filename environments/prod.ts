@@ -132,7 +132,7 @@ export default defineEnvironment({
     // members joining one by one); applications keep the tier's 15 minutes.
     timeoutSeconds: { stateful: 9600 },
     images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
-    databases: { postgresql: {}, redis: {} },
+    databases: { postgresql: {}, redis: {}, clickhouse: {}, meilisearch: {} },
     buses: { rabbitmq: {} },
     apps: {
       angzarr: {
@@ -155,6 +155,8 @@ export default defineEnvironment({
         image: { repository: "ghcr.io/angzarr/backend", tag: "0.8.2" },
         database: true,
         cache: true,
+        analytics: true,
+        search: true,
         bus: "rabbitmq",
         healthPath: "/healthz",
         logLevel: "warn",

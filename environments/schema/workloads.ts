@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
+import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch";
 import { named, obj, type TierDefaults } from "./common";
 
 export const ConfigCloud = z.enum(["gcp", "aws", "digitalocean"]);
@@ -91,6 +92,8 @@ export const CHART_KEYS = [
   "postgresql",
   "postgresqlHa",
   "redis",
+  "clickhouse",
+  "meilisearch",
   "rabbitmq",
   "kafka",
 ] as const;
@@ -101,7 +104,8 @@ export type ChartKey = (typeof CHART_KEYS)[number];
  * __tests__/fixtures/chart-values/). Where the exact file was not reachable, the nearest one was:
  * postgresql 16.7.27 (keys from 17.1.0 minus later additions), postgresql-ha 16.3.2 (16.3.4),
  * rabbitmq 16.0.14 (16.0.16), cert-manager v1.18.2 (a v1.17/v1.18 file), argo-cd 7.8.23 (a 7.8–7.9
- * file). redis 23.1.1: no 24.x values.yaml was found.
+ * file). redis 23.1.1: no 24.x values.yaml was found. clickhouse 9.4.6 (a fork's copy of 9.4.6).
+ * meilisearch 0.25.0 (Chart.yaml of meilisearch-kubernetes; keys from an older values.yaml).
  */
 export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   certManager: "v1.18.2",
@@ -110,6 +114,8 @@ export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   postgresql: "16.7.27",
   postgresqlHa: "16.3.2",
   redis: "23.1.1",
+  clickhouse: "9.4.6",
+  meilisearch: "0.25.0",
   rabbitmq: "16.0.14",
   kafka: "32.4.4",
 };
@@ -119,6 +125,7 @@ export const BITNAMI_CHARTS: readonly ChartKey[] = [
   "postgresql",
   "postgresqlHa",
   "redis",
+  "clickhouse",
   "rabbitmq",
   "kafka",
 ];
@@ -268,6 +275,50 @@ export const RedisConfig = obj({
   replicas: z.number().int().min(1).max(9).optional(),
 });
 
+export const ClickhouseConfig = obj({
+  ...releaseFields,
+  /** Shards (one StatefulSet each). @default 1 */
+  shards: z.number().int().min(1).max(10).optional(),
+  /** ClickHouse servers per shard. @default - 2 with high availability (unless keeperReplicas is 0), else 1 */
+  replicas: z.number().int().min(1).max(9).optional(),
+  /** ClickHouse Keeper nodes (Raft: 0, 1, 3 or 5; replicas > 1 need it). @default - 3 when replicas > 1, else 0 */
+  keeperReplicas: z.number().int().min(0).max(5).optional(),
+  /** Keeper resources. @default - the workload size's */
+  keeperResources: Resources.optional(),
+  /** User the applications log in as (the chart's admin user). @default "default" */
+  username: named({
+    ...NAME_RULES.dnsLabel,
+    what: "ClickHouse user",
+    pattern: /^[a-z_][a-z0-9_]*$/,
+    charset: "lower-case letters, digits and underscores",
+  }).optional(),
+});
+
+/** Meilisearch (not a Bitnami chart): one node, its image from Docker Hub unless overridden. */
+export const MeilisearchConfig = obj({
+  /** Helm release name. */
+  releaseName: ReleaseName.optional(),
+  /** Clusters to install on. @default - every cluster the environment's workloads run on */
+  clouds: Clouds.optional(),
+  /**
+   * Image; the chart has no registry value, so `repository` includes the registry.
+   * @default - docker.io/getmeili/meilisearch at the pinned chart's appVersion (v1.34.2)
+   */
+  image: obj({
+    repository: z.string().regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)+$/, {
+      error: (i) =>
+        `meilisearch image repository ${JSON.stringify(i.input)} must include its registry, like docker.io/getmeili/meilisearch`,
+    }),
+    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
+      error: "meilisearch image tag must be a Docker tag like v1.34.2",
+    }),
+  }).optional(),
+  /** @default - the workload size's */
+  resources: Resources.optional(),
+  /** Volume size. @default - the workload size's */
+  storage: Quantity.optional(),
+});
+
 export const RabbitmqConfig = obj({
   ...releaseFields,
   /** Cluster nodes: 1, or an odd number ≥ 3 (quorum queues). @default - 3 with high availability, else 1 */
@@ -312,6 +363,10 @@ export const PlatformConfig = obj({
 export const DatabasesConfig = obj({
   postgresql: PostgresqlConfig.optional(),
   redis: RedisConfig.optional(),
+  /** Analytics database (bitnami/clickhouse). @default - none */
+  clickhouse: ClickhouseConfig.optional(),
+  /** Search engine (meilisearch/meilisearch). @default - none */
+  meilisearch: MeilisearchConfig.optional(),
 });
 
 export const BusesConfig = obj({
@@ -409,6 +464,10 @@ export const AppConfig = obj({
   database: z.boolean().optional(),
   /** The in-cluster Redis. @default false */
   cache: z.boolean().optional(),
+  /** The in-cluster ClickHouse (CLICKHOUSE_* in the ConfigMap, the password in the Secret). @default false */
+  analytics: z.boolean().optional(),
+  /** The in-cluster Meilisearch (MEILI_HOST in the ConfigMap, MEILI_MASTER_KEY in the Secret). @default false */
+  search: z.boolean().optional(),
   /** Put a postgresql:// connection URL with credentials in this variable of the app's Secret. @default - none */
   databaseUrlEnv: EnvVarName.optional(),
   /** Clusters to run on. @default - every workload cluster where what it uses is available */
@@ -519,6 +578,9 @@ export type SizedComponent =
   | "postgresql"
   | "pgpool"
   | "redis"
+  | "clickhouse"
+  | "clickhouseKeeper"
+  | "meilisearch"
   | "rabbitmq"
   | "kafka"
   | "app"
@@ -543,6 +605,9 @@ export const WORKLOAD_SIZES: Readonly<
     postgresql: { resources: r("100m", "256Mi", "512Mi"), storage: "8Gi" },
     pgpool: { resources: r("50m", "128Mi", "256Mi") },
     redis: { resources: r("50m", "64Mi", "128Mi"), storage: "2Gi" },
+    clickhouse: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
+    clickhouseKeeper: { resources: r("50m", "128Mi", "256Mi"), storage: "2Gi" },
+    meilisearch: { resources: r("100m", "256Mi", "512Mi"), storage: "5Gi" },
     rabbitmq: { resources: r("100m", "256Mi", "512Mi"), storage: "8Gi" },
     kafka: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
     app: { resources: r("50m", "128Mi", "256Mi") },
@@ -554,6 +619,9 @@ export const WORKLOAD_SIZES: Readonly<
     postgresql: { resources: r("250m", "512Mi", "1Gi"), storage: "20Gi" },
     pgpool: { resources: r("100m", "256Mi", "512Mi") },
     redis: { resources: r("100m", "128Mi", "256Mi"), storage: "4Gi" },
+    clickhouse: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
+    clickhouseKeeper: { resources: r("100m", "256Mi", "512Mi"), storage: "4Gi" },
+    meilisearch: { resources: r("250m", "512Mi", "1Gi"), storage: "10Gi" },
     rabbitmq: { resources: r("250m", "512Mi", "1Gi"), storage: "10Gi" },
     kafka: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
     app: { resources: r("100m", "256Mi", "512Mi") },
@@ -565,6 +633,9 @@ export const WORKLOAD_SIZES: Readonly<
     postgresql: { resources: r("1", "2Gi", "4Gi"), storage: "100Gi" },
     pgpool: { resources: r("250m", "512Mi", "1Gi") },
     redis: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
+    clickhouse: { resources: r("2", "4Gi", "8Gi"), storage: "100Gi" },
+    clickhouseKeeper: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
+    meilisearch: { resources: r("1", "2Gi", "4Gi"), storage: "50Gi" },
     rabbitmq: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
     kafka: { resources: r("1", "2Gi", "4Gi"), storage: "100Gi" },
     app: { resources: r("250m", "512Mi", "1Gi") },
@@ -578,6 +649,8 @@ export const WORKLOAD_SIZES: Readonly<
 export const DEFAULT_RELEASE_NAMES = {
   postgresql: "db",
   redis: "cache",
+  clickhouse: "analytics",
+  meilisearch: "search",
   rabbitmq: "mq",
   kafka: "events",
 } as const;
@@ -621,6 +694,8 @@ function serviceClouds(w: WorkloadsFields | undefined, all: readonly ConfigCloud
   return {
     postgres: on(w?.databases?.postgresql),
     redis: on(w?.databases?.redis),
+    clickhouse: on(w?.databases?.clickhouse),
+    meilisearch: on(w?.databases?.meilisearch),
     rabbitmq: on(w?.buses?.rabbitmq),
     kafka: on(w?.buses?.kafka),
   };
@@ -661,7 +736,15 @@ export function appBlocker(
     const problem = missing("postgres", "its database (PostgreSQL)");
     if (problem) return problem;
   }
-  return app.cache ? missing("redis", "its cache (Redis)") : undefined;
+  if (app.cache) {
+    const problem = missing("redis", "its cache (Redis)");
+    if (problem) return problem;
+  }
+  if (app.analytics) {
+    const problem = missing("clickhouse", "its analytics database (ClickHouse)");
+    if (problem) return problem;
+  }
+  return app.search ? missing("meilisearch", "its search engine (Meilisearch)") : undefined;
 }
 
 /** The section of a cloud target that creates each cloud-native store and bus. */
@@ -707,6 +790,8 @@ const NATIVE_HOME: Readonly<Record<string, ConfigCloud>> = {
 const IN_CLUSTER_CONFIG = {
   postgres: "databases.postgresql",
   redis: "databases.redis",
+  clickhouse: "databases.clickhouse",
+  meilisearch: "databases.meilisearch",
   rabbitmq: "buses.rabbitmq",
   kafka: "buses.kafka",
 } as const;
@@ -747,6 +832,8 @@ export function checkWorkloads(
   > = [
     [["databases", "postgresql"], w.databases?.postgresql, "postgresql"],
     [["databases", "redis"], w.databases?.redis, "redis"],
+    [["databases", "clickhouse"], w.databases?.clickhouse, "clickhouse"],
+    [["databases", "meilisearch"], w.databases?.meilisearch, "meilisearch"],
     [["buses", "rabbitmq"], w.buses?.rabbitmq, "rabbitmq"],
     [["buses", "kafka"], w.buses?.kafka, "kafka"],
   ];
@@ -789,6 +876,19 @@ export function checkWorkloads(
     issue(
       ["databases", "redis", "replicas"],
       `Redis with Sentinel needs at least ${HA_MINIMUM.redisSentinel} nodes (quorum 2), got ${redis.replicas}; set replicas to 3 (or sentinel: false)`,
+    );
+  }
+  const ch = w.databases?.clickhouse;
+  if (ch?.keeperReplicas !== undefined && ch.keeperReplicas % 2 === 0 && ch.keeperReplicas > 0) {
+    issue(
+      ["databases", "clickhouse", "keeperReplicas"],
+      `ClickHouse Keeper (Raft) needs an odd number of nodes for a majority, got ${ch.keeperReplicas}; use 1, 3 or 5 (or 0 with replicas: 1)`,
+    );
+  }
+  if (ch?.keeperReplicas === 0 && ch.replicas !== undefined && ch.replicas > 1) {
+    issue(
+      ["databases", "clickhouse", "keeperReplicas"],
+      `ClickHouse with ${ch.replicas} replicas per shard needs ClickHouse Keeper for replicated tables, but keeperReplicas is 0; set keeperReplicas to 3, or replicas to 1`,
     );
   }
   const mq = w.buses?.rabbitmq;
@@ -917,6 +1017,8 @@ function checkMigrations(
   for (const [path, c, fallback] of [
     ["databases.postgresql", w.databases?.postgresql, DEFAULT_RELEASE_NAMES.postgresql],
     ["databases.redis", w.databases?.redis, DEFAULT_RELEASE_NAMES.redis],
+    ["databases.clickhouse", w.databases?.clickhouse, DEFAULT_RELEASE_NAMES.clickhouse],
+    ["databases.meilisearch", w.databases?.meilisearch, DEFAULT_RELEASE_NAMES.meilisearch],
     ["buses.rabbitmq", w.buses?.rabbitmq, DEFAULT_RELEASE_NAMES.rabbitmq],
     ["buses.kafka", w.buses?.kafka, DEFAULT_RELEASE_NAMES.kafka],
   ] as const) {
@@ -1043,6 +1145,8 @@ export function resolveWorkloads(
   });
   const pg = w?.databases?.postgresql;
   const redis = w?.databases?.redis;
+  const ch = w?.databases?.clickhouse;
+  const meili = w?.databases?.meilisearch;
   const mq = w?.buses?.rabbitmq;
   const kafka = w?.buses?.kafka;
   const ha = tier.highAvailability;
@@ -1060,6 +1164,18 @@ export function resolveWorkloads(
       resources: m.resources ?? sizing.app.resources,
       runAsUser: m.runAsUser ?? 10001,
     };
+  const clickhouse = (c: z.output<typeof ClickhouseConfig>) => {
+    // Without Keeper (keeperReplicas: 0) only one server per shard can work.
+    const replicas = c.replicas ?? (ha && c.keeperReplicas !== 0 ? 2 : 1);
+    return {
+      ...release(c, "clickhouse", DEFAULT_RELEASE_NAMES.clickhouse),
+      shards: c.shards ?? 1,
+      replicas,
+      keeperReplicas: c.keeperReplicas ?? (replicas > 1 ? 3 : 0),
+      keeperResources: c.keeperResources ?? sizing.clickhouseKeeper.resources,
+      username: c.username ?? "default",
+    };
+  };
   const timeouts = w?.timeoutSeconds;
   const apps = Object.fromEntries(
     Object.entries(w?.apps ?? {}).map(([name, app]) => {
@@ -1081,6 +1197,8 @@ export function resolveWorkloads(
           pdb: app.pdb ?? ha,
           database: app.database ?? app.databaseUrlEnv !== undefined,
           cache: app.cache ?? false,
+          analytics: app.analytics ?? false,
+          search: app.search ?? false,
           clouds: appClouds(app, w, ctx, name),
           logLevel: app.logLevel ?? ("info" as const),
           env: app.env ?? {},
@@ -1129,6 +1247,15 @@ export function resolveWorkloads(
         ...release(redis, "redis", DEFAULT_RELEASE_NAMES.redis),
         sentinel: redis.sentinel ?? ha,
         replicas: redis.replicas ?? ((redis.sentinel ?? ha) ? Math.max(tier.replicas, 3) : 1),
+      },
+      clickhouse: ch && clickhouse(ch),
+      meilisearch: meili && {
+        ...meili,
+        releaseName: meili.releaseName ?? DEFAULT_RELEASE_NAMES.meilisearch,
+        clouds: meili.clouds ?? [...ctx.clouds],
+        image: meili.image ?? { ...DEFAULT_MEILISEARCH_IMAGE },
+        resources: meili.resources ?? sizing.meilisearch.resources,
+        storage: meili.storage ?? sizing.meilisearch.storage!,
       },
     },
     buses: {

@@ -16,6 +16,8 @@ import { appWiring, postgresConnectionOf, type SecretSource } from "./wiring";
 const SECRET_IDS: Record<SecretSource, string> = {
   postgresql: "PostgresqlSecret",
   redis: "RedisSecret",
+  clickhouse: "ClickhouseSecret",
+  meilisearch: "MeilisearchSecret",
   rabbitmq: "RabbitmqSecret",
   kafka: "KafkaSecret",
 };

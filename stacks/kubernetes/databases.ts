@@ -1,4 +1,6 @@
 import type { Construct } from "constructs";
+import { Clickhouse } from "../../modules/helm/clickhouse";
+import { Meilisearch } from "../../modules/helm/meilisearch";
 import { Postgresql } from "../../modules/helm/postgresql";
 import { PostgresqlHa } from "../../modules/helm/postgresql-ha";
 import { Redis } from "../../modules/helm/redis";
@@ -11,6 +13,8 @@ import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
 export class DatabasesStack extends HelmLayerStack {
   readonly postgresql?: Postgresql | PostgresqlHa;
   readonly redis?: Redis;
+  readonly clickhouse?: Clickhouse;
+  readonly meilisearch?: Meilisearch;
 
   constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
     super(scope, name, { ...props, generatesSecrets: true });
@@ -53,6 +57,36 @@ export class DatabasesStack extends HelmLayerStack {
         replicas: redis.replicas,
       });
     }
+    const ch = databases.clickhouse;
+    if (ch?.clouds.includes(this.cloud)) {
+      this.clickhouse = new Clickhouse(this, "Clickhouse", {
+        ...this.releaseSettings("stateful"),
+        name: ch.releaseName,
+        version: charts.clickhouse,
+        images: bitnamiImages(ch.images),
+        storageClass: this.storageClass,
+        storage: ch.storage,
+        resources: ch.resources,
+        metrics: ch.metrics,
+        shards: ch.shards,
+        replicas: ch.replicas,
+        keeperReplicas: ch.keeperReplicas,
+        keeperResources: ch.keeperResources,
+        username: ch.username,
+      });
+    }
+    const meili = databases.meilisearch;
+    if (meili?.clouds.includes(this.cloud)) {
+      this.meilisearch = new Meilisearch(this, "Meilisearch", {
+        ...this.releaseSettings("stateful"),
+        name: meili.releaseName,
+        version: charts.meilisearch,
+        image: meili.image,
+        storageClass: this.storageClass,
+        storage: meili.storage,
+        resources: meili.resources,
+      });
+    }
   }
 }
 
@@ -68,8 +102,8 @@ export function bitnamiImages(images: { registry?: string; namespace?: string })
 
 /** True when an environment runs any database on `cloud`. */
 export function hasDatabases(
-  databases: { postgresql?: { clouds: string[] }; redis?: { clouds: string[] } },
+  databases: Readonly<Record<string, { clouds: string[] } | undefined>>,
   cloud: string,
 ): boolean {
-  return [databases.postgresql, databases.redis].some((d) => d?.clouds.includes(cloud));
+  return Object.values(databases).some((d) => d?.clouds.includes(cloud));
 }

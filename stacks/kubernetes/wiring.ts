@@ -10,7 +10,9 @@ import { awsQueueName, awsTopicName } from "../aws/messaging";
 import { gcpSubscriptionName, gcpTopicName } from "../gcp/messaging";
 import type { Environment } from "../../environments/schema";
 import { choiceOn, type AppSettings, type ConfigCloud } from "../../environments/schema/workloads";
+import { clickhouseConnection } from "../../modules/helm/clickhouse";
 import { kafkaConnection } from "../../modules/helm/kafka";
+import { meilisearchConnection } from "../../modules/helm/meilisearch";
 import { postgresqlConnection, type PostgresConnection } from "../../modules/helm/postgresql";
 import { postgresqlHaConnection } from "../../modules/helm/postgresql-ha";
 import { rabbitmqConnection } from "../../modules/helm/rabbitmq";
@@ -18,7 +20,8 @@ import { redisConnection } from "../../modules/helm/redis";
 import { awsRoleName, gcpServiceAccountEmail } from "../identity-names";
 
 /** The in-cluster services whose Secrets apps read. */
-export type SecretSource = "postgresql" | "redis" | "rabbitmq" | "kafka";
+export type SecretSource =
+  "postgresql" | "redis" | "clickhouse" | "meilisearch" | "rabbitmq" | "kafka";
 
 /** A credential variable taken from another release's Secret. */
 export interface SecretRef {
@@ -252,6 +255,36 @@ export function appWiring(
       source: "redis",
       secretName: c.secretName,
       key: c.passwordKey,
+    });
+  }
+  if (app.analytics) {
+    const ch = w.databases.clickhouse!;
+    const c = clickhouseConnection({
+      name: ch.releaseName,
+      namespace: w.namespace,
+      username: ch.username,
+    });
+    Object.assign(settings, {
+      CLICKHOUSE_HOST: c.host,
+      CLICKHOUSE_PORT: String(c.port),
+      CLICKHOUSE_USER: c.username,
+    });
+    secrets.push({
+      variable: "CLICKHOUSE_PASSWORD",
+      source: "clickhouse",
+      secretName: c.secretName,
+      key: c.passwordKey,
+    });
+  }
+  if (app.search) {
+    const m = w.databases.meilisearch!;
+    const c = meilisearchConnection({ name: m.releaseName, namespace: w.namespace });
+    settings.MEILI_HOST = c.url;
+    secrets.push({
+      variable: "MEILI_MASTER_KEY",
+      source: "meilisearch",
+      secretName: c.secretName,
+      key: c.masterKeyKey,
     });
   }
   Object.assign(settings, app.env);
