@@ -554,6 +554,68 @@ describe("Helm stacks: apps wiring", () => {
   });
 });
 
+describe("Helm stacks: ClickHouse and Meilisearch", () => {
+  let app: SynthesizedApp;
+  beforeAll(() => {
+    const env = full();
+    const w = env.workloads!;
+    app = synth([
+      {
+        ...env,
+        workloads: {
+          ...w,
+          databases: { ...w.databases, clickhouse: { clouds: ["aws"] }, meilisearch: {} },
+          apps: {
+            ...w.apps,
+            report: {
+              image: { repository: "ghcr.io/x/report", tag: "1.0.0" },
+              analytics: true,
+              search: true,
+            },
+          },
+        },
+      },
+    ]);
+  });
+  const resourcesOf = (name: string, type: string) =>
+    Object.values(stack(app, name).resource![type] ?? {});
+
+  test("installed in the databases layer where configured", () => {
+    const charts = (name: string) => releasesOf(stack(app, name)).map((r) => r.chart);
+    expect(charts("test-aws-databases")).toEqual(
+      expect.arrayContaining(["clickhouse", "meilisearch"]),
+    );
+    expect(charts("test-gcp-databases")).not.toContain("clickhouse");
+    expect(charts("test-gcp-databases")).toContain("meilisearch");
+  });
+
+  test("an app with analytics and search: hosts in the ConfigMap, passwords copied into its Secret", () => {
+    const config = resourcesOf("test-aws-apps", "kubernetes_config_map_v1").find(
+      (c) => (c.metadata as { name: string }).name === "report-config",
+    )!.data as Record<string, string>;
+    expect(config).toMatchObject({
+      CLICKHOUSE_HOST: "analytics-clickhouse.test.svc.cluster.local",
+      CLICKHOUSE_PORT: "8123",
+      CLICKHOUSE_USER: "default",
+      MEILI_HOST: "http://search-meilisearch.test.svc.cluster.local:7700",
+    });
+    const secret = resourcesOf("test-aws-apps", "kubernetes_secret_v1").find(
+      (c) => (c.metadata as { name: string }).name === "report-credentials",
+    )!.data as Record<string, string>;
+    expect(secret).toEqual({
+      CLICKHOUSE_PASSWORD: '${data.kubernetes_secret_v1.ClickhouseSecret.data["admin-password"]}',
+      MEILI_MASTER_KEY: '${data.kubernetes_secret_v1.MeilisearchSecret.data["MEILI_MASTER_KEY"]}',
+    });
+  });
+
+  test("the app runs only where ClickHouse is", () => {
+    expect(app.stacks.has("test-aws-apps")).toBe(true);
+    const names = (name: string) => releasesOf(stack(app, name)).map((r) => r.name);
+    expect(names("test-aws-apps")).toContain("report");
+    expect(names("test-gcp-apps")).not.toContain("report");
+  });
+});
+
 describe("Helm stacks: optional platform parts", () => {
   test("Argo CD when enabled; cert-manager and ingress-nginx can be turned off", () => {
     const input = full();
