@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
-import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch";
+import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image";
 import { named, obj, type TierDefaults } from "./common";
 
 export const ConfigCloud = z.enum(["gcp", "aws", "digitalocean"]);

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { DEFAULT_MEILISEARCH_IMAGE, type MeilisearchImage } from "./meilisearch-image";
 import { HelmChartRelease } from "./chart-release";
 import { GeneratedSecret } from "./generated-secret";
 import {
@@ -7,12 +8,6 @@ import {
   type KubernetesLabels,
   type ResourceRequirements,
 } from "./kubernetes-values";
-
-/** Where the Meilisearch image is pulled from (`repository` includes the registry). */
-export interface MeilisearchImage {
-  readonly repository: string;
-  readonly tag: string;
-}
 
 /** Props of {@link Meilisearch}. */
 export interface MeilisearchProps {
@@ -44,12 +39,8 @@ export const MEILISEARCH_REPOSITORY = "https://meilisearch.github.io/meilisearch
  * appVersion v1.34.2). Its values.yaml was not readable: the keys set here come from an older
  * file of the chart (image v1.8.0, __tests__/fixtures/chart-values/meilisearch-0.25.0.json).
  */
+export { DEFAULT_MEILISEARCH_IMAGE, type MeilisearchImage };
 export const DEFAULT_MEILISEARCH_VERSION = "0.25.0";
-/** The chart's appVersion at 0.25.0; the chart has no `image.registry`, so the repository carries it. */
-export const DEFAULT_MEILISEARCH_IMAGE: MeilisearchImage = {
-  repository: "docker.io/getmeili/meilisearch",
-  tag: "v1.34.2",
-};
 const DEFAULT_RESOURCES: ResourceRequirements = {
   requests: { cpu: "100m", memory: "256Mi" },
   limits: { memory: "512Mi" },
