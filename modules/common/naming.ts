@@ -25,10 +25,11 @@ export function stackName(env: string, cloud: Cloud, layer: Layer): string {
   return `${env}-${cloud}-${layer}`;
 }
 
+/** The `-<cloud>-<layer>` end of a stack name; groups 1 and 2 are the cloud and the layer. */
+export const STACK_SUFFIX_RE = new RegExp(`-(${CLOUDS.join("|")})-(${LAYERS.join("|")})$`);
+
 /** Pattern every stack name matches. */
-export const STACK_NAME_RE = new RegExp(
-  `^[a-z][a-z0-9-]*-(${CLOUDS.join("|")})-(${LAYERS.join("|")})$`,
-);
+export const STACK_NAME_RE = new RegExp(`^[a-z][a-z0-9-]*${STACK_SUFFIX_RE.source}`);
 
 /** A cloud's naming rule for one kind of resource. */
 export interface NameRule {

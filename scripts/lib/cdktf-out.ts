@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { CLOUDS, LAYERS } from "../../modules/common/naming";
+import { STACK_SUFFIX_RE } from "../../modules/common/naming";
 
 /** An error the scripts print as is (no stack trace) and exit 1 with. */
 export class UsageError extends Error {
@@ -94,8 +94,6 @@ export function readStack(out: CdktfOut, name: string): StackJson {
   }
   return data as StackJson;
 }
-
-const STACK_SUFFIX_RE = new RegExp(`-(${CLOUDS.join("|")})-(${LAYERS.join("|")})$`);
 
 /** Environment, cloud and layer of a stack named `<env>-<cloud>-<layer>`. */
 export interface StackParts {

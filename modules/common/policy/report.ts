@@ -11,6 +11,7 @@ import {
   type Waiver,
 } from "./engine";
 import { RULES } from "./rules";
+import { STACK_SUFFIX_RE } from "../naming";
 
 /** What the report needs to know of an environment. */
 export interface PolicyEnvironment {
@@ -27,16 +28,13 @@ export interface PolicyReport {
   readonly stacks: number;
 }
 
-const STACK_SUFFIX_RE =
-  /^-(gcp|aws|do)-(network|cluster|data|messaging|platform|databases|buses|apps)$/;
-
 /** The environment a stack belongs to: `<env>-<cloud>-<layer>`. */
 export function environmentOfStack<E extends { name: string }>(
   stack: string,
   envs: readonly E[],
 ): E | undefined {
   return envs.find(
-    (e) => stack.startsWith(e.name) && STACK_SUFFIX_RE.test(stack.slice(e.name.length)),
+    (e) => stack.startsWith(e.name) && STACK_SUFFIX_RE.exec(stack)?.index === e.name.length,
   );
 }
 
