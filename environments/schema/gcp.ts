@@ -5,7 +5,7 @@ import { NAME_RULES } from "../../modules/common/naming";
 import {
   DEFAULT_BIGTABLE_AUTOSCALING,
   DEFAULT_EVENT_STORE_TABLES,
-} from "../../modules/gcp/bigtable-event-store";
+} from "../../modules/gcp/bigtable-defaults";
 import { PROJECT_NUMBER_RE } from "../../modules/gcp/iam";
 import { CidrText, named, obj, type TierDefaults } from "./common";
 

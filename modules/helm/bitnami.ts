@@ -8,6 +8,8 @@ import type { Construct } from "constructs";
 import { HelmChartRelease } from "./chart-release";
 import type { ResourceRequirements } from "./kubernetes-values";
 
+export { bitnamiFullname } from "./bitnami-names";
+
 /** A registry and the namespace under it that holds the Bitnami images (`docker.io` + `bitnamilegacy`). */
 export interface ImageLocation {
   readonly registry: string;
@@ -41,12 +43,6 @@ export const RETAIN_PVCS = { enabled: true, whenDeleted: "Retain", whenScaled: "
 /** A persistent volume per replica. */
 export function bitnamiPersistence(size: string, storageClass: string) {
   return { enabled: true, size, storageClass };
-}
-
-/** Name Bitnami gives a release's objects: the release name when it contains the chart name. */
-export function bitnamiFullname(release: string, chart: string): string {
-  const name = release.includes(chart) ? release : `${release}-${chart}`;
-  return name.slice(0, 63).replace(/-+$/, "");
 }
 
 /** Props every Bitnami module takes. */

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { bitnamiFullname } from "../../modules/helm/bitnami";
+import { bitnamiFullname } from "../../modules/helm/bitnami-names";
 import { readStack, UsageError, type CdktfOut } from "./cdktf-out";
 
 /** One workload to wait for. */
