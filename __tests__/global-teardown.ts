@@ -1,6 +1,6 @@
 import fs from "node:fs";
 
 export default function globalTeardown(): void {
-  const dir = process.env.STRATA_TEST_APP_DIR;
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  const root = process.env.STRATA_TEST_ROOT;
+  if (root) fs.rmSync(root, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@
 // Bundles the project's TypeScript (not node_modules) with esbuild in ~50 ms, then runs it.
 // Type-checking is `npm run typecheck`; this path only transpiles, so synth stays fast.
 import { buildSync } from "esbuild";
+import { renameSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -19,9 +20,12 @@ if (process.argv[2] === "--help" && entry === "main.ts") {
   process.exit(0);
 }
 
+// Built under a name of its own and renamed into place, so two runs at once (a synth and a
+// review, or the test suite's parallel syntheses) never load a half-written bundle.
+const staging = `${outfile}.${process.pid}.tmp`;
 buildSync({
   entryPoints: [path.join(root, entry)],
-  outfile,
+  outfile: staging,
   bundle: true,
   packages: "external",
   platform: "node",
@@ -30,5 +34,6 @@ buildSync({
   sourcemap: "inline",
   logLevel: "warning",
 });
+renameSync(staging, outfile);
 
 createRequire(import.meta.url)(outfile);

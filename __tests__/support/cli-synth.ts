@@ -1,0 +1,21 @@
+/** `cdktf synth` as jest's global setup ran it (__tests__/global-setup.ts). */
+import fs from "node:fs";
+import path from "node:path";
+
+export const CLI_RESULT_FILE = "cdktf-synth.json";
+
+/** How the CLI exited and what it printed. */
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The CLI's result and its output folder; undefined outside the global setup. */
+export function cliSynth(): (CliResult & { readonly outdir: string }) | undefined {
+  const root = process.env.STRATA_TEST_ROOT;
+  const file = root && path.join(root, CLI_RESULT_FILE);
+  if (!file || !fs.existsSync(file)) return undefined;
+  const result = JSON.parse(fs.readFileSync(file, "utf8")) as CliResult;
+  return { ...result, outdir: path.join(root, "cli") };
+}
