@@ -40,11 +40,15 @@ function main(): void {
   console.log(`strata: ${stacks.length} stacks for ${names} → ${outdir}`);
 }
 
-try {
-  main();
-} catch (e) {
-  // cdktf ends validation errors with advice to skip validation; Strata's advice is in each message.
-  const message = e instanceof Error ? e.message : String(e);
-  console.error(message.replace(/\n*If you wish to ignore these validations.*$/s, ""));
-  process.exitCode = 1;
+/** The app: synthesizes, prints a line, returns the exit code (run-app.mjs calls it). */
+export function run(): number {
+  try {
+    main();
+    return 0;
+  } catch (e) {
+    // cdktf ends validation errors with advice to skip validation; Strata's advice is in each message.
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(message.replace(/\n*If you wish to ignore these validations.*$/s, ""));
+    return 1;
+  }
 }

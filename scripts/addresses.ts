@@ -12,12 +12,12 @@ import {
   type AddressList,
 } from "../modules/common/policy/addresses";
 import { readAllStacks, readCdktfOut } from "./lib/cdktf-out";
-import { runScript } from "./lib/cli";
 
 const LIST = path.join("stacks", "stateful-addresses.json");
 const USAGE = `usage: npm run addresses -- [--dir cdktf.out] [--update]`;
 
-function run(argv: string[]): number {
+/** The command: argv after the script name; returns the exit code (run-app.mjs calls it). */
+export function run(argv: string[]): number {
   let dir = "cdktf.out";
   let update = false;
   for (let i = 0; i < argv.length; i++) {
@@ -48,5 +48,3 @@ function run(argv: string[]): number {
     console.log(`stateful addresses match ${LIST}`);
   return lost.length > 0 || moved.length > 0 || added.length > 0 ? 1 : 0;
 }
-
-runScript(run);

@@ -9,7 +9,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fit, generateCopies } from "./bench/scaling";
-import { runScript } from "./lib/cli";
 
 /** The project root: the nearest folder above this file (bundled into dist/ or not) with a cdktf.json. */
 function projectRoot(from: string): string {
@@ -192,7 +191,8 @@ function countOutput(outdir: string): { stacks: number; resources: number } {
   return { stacks: Object.keys(manifest.stacks).length, resources };
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The command: argv after the script name; returns the exit code (run-app.mjs calls it). */
+export async function run(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv);
   if (parsed === "help") {
     console.log(USAGE);
@@ -365,5 +365,3 @@ function printTable(r: {
       `  ${c.ok ? "✓" : "✗"} ${c.what}: ${f(c.value, c.unit === "ms" && c.value < 100 ? 2 : 0)} ${c.unit} (target ≤ ${c.target} ${c.unit})`,
     );
 }
-
-runScript(main);

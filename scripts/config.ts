@@ -4,12 +4,12 @@
  * Honours STRATA_ENV_FILE like synthesis does. Exit 1 on invalid configuration, 2 on bad usage.
  */
 import { loadEnvironments } from "../environments";
-import { runScript } from "./lib/cli";
 
 const USAGE = `usage: npm run config -- show <env>   print <env> resolved, as JSON for STRATA_ENV_FILE
        npm run config -- list         list environments with tier and targets`;
 
-function run(args: string[]): number {
+/** The command: argv after the script name; returns the exit code (run-app.mjs calls it). */
+export function run(args: string[]): number {
   const [command, name] = args;
   if (command === "--help" || command === "-h") {
     console.log(USAGE);
@@ -39,5 +39,3 @@ function run(args: string[]): number {
   console.log(JSON.stringify(env, null, 2));
   return 0;
 }
-
-runScript(run);

@@ -8,7 +8,6 @@ import { formatOption, parseArgs } from "./lib/args";
 import { readCdktfOut, UsageError } from "./lib/cdktf-out";
 import { applyPlan, buildGraph, renderMermaid, renderWaves } from "./lib/graph";
 import { environmentTiers } from "./lib/tiers";
-import { runScript } from "./lib/cli";
 
 const USAGE = `usage: npm run graph -- [cdktf.out] [--env <env,...>] [--format text|mermaid|json]
 
@@ -22,7 +21,8 @@ Reads the manifest of a synthesized cdktf.out (default ./cdktf.out; run npm run 
 
 exit: 0 ok, 1 error (not a cdktf.out, unknown dependency, dependency cycle)`;
 
-function run(argv: string[]): number {
+/** The command: argv after the script name; returns the exit code (run-app.mjs calls it). */
+export function run(argv: string[]): number {
   const args = parseArgs(argv, ["env", "format"], ["help", "h"]);
   if (args.options.has("help") || args.options.has("h")) {
     console.log(USAGE);
@@ -59,5 +59,3 @@ function run(argv: string[]): number {
   }
   return 0;
 }
-
-runScript(run);

@@ -6,12 +6,12 @@
 import { loadEnvironments } from "../environments";
 import { formatReport, policyReport, reportJson } from "../modules/common/policy/report";
 import { readAllStacks, readCdktfOut } from "./lib/cdktf-out";
-import { runScript } from "./lib/cli";
 
 const USAGE = `usage: npm run policy -- [--dir cdktf.out] [--format text|json] [--today YYYY-MM-DD]
   Judges every synthesized stack against the policy rules with its environment's tier and waivers.`;
 
-function run(argv: string[]): number {
+/** The command: argv after the script name; returns the exit code (run-app.mjs calls it). */
+export function run(argv: string[]): number {
   let dir = "cdktf.out";
   let format = "text";
   let today = new Date().toISOString().slice(0, 10);
@@ -40,5 +40,3 @@ function run(argv: string[]): number {
   );
   return report.violations.length > 0 ? 1 : 0;
 }
-
-runScript(run);

@@ -11,7 +11,6 @@ import { parseArgs, formatOption } from "./lib/args";
 import { readCdktfOut, UsageError } from "./lib/cdktf-out";
 import { renderJson, renderMarkdown, renderText, reviewOutputs } from "./lib/review";
 import { environmentTiers } from "./lib/tiers";
-import { runScript } from "./lib/cli";
 
 const USAGE = `usage: npm run review -- --base <git-ref> [options]      base ref vs the working tree
        npm run review -- <before-dir> <after-dir> [options]  two cdktf.out folders
@@ -108,7 +107,8 @@ function synthesizeBaseAndWorkingTree<T>(
   }
 }
 
-function run(argv: string[]): number {
+/** The command: argv after the script name; returns the exit code (run-app.mjs calls it). */
+export function run(argv: string[]): number {
   const args = parseArgs(argv, ["base", "format", "prod"], ["help", "h"]);
   if (args.options.has("help") || args.options.has("h")) {
     console.log(USAGE);
@@ -142,5 +142,3 @@ function run(argv: string[]): number {
   const [before, after] = args.positional;
   return review(before, after, before, after);
 }
-
-runScript(run);

@@ -8,7 +8,6 @@
 import { spawnSync } from "node:child_process";
 import { formatOption, parseArgs } from "./lib/args";
 import { readCdktfOut, UsageError } from "./lib/cdktf-out";
-import { runScript } from "./lib/cli";
 import { rolloutArgs, rolloutCommand, rolloutTargets } from "./lib/rollout";
 
 const USAGE = `usage: npm run rollout -- <stack> [cdktf.out] [--run] [--context <kubectl context>] [--format text|json]
@@ -22,7 +21,8 @@ as kubectl rollout status commands with each release's timeout.
 
 exit: 0 printed / all ready, 1 error or a workload not ready`;
 
-function run(argv: string[]): number {
+/** The command: argv after the script name; returns the exit code (run-app.mjs calls it). */
+export function run(argv: string[]): number {
   const args = parseArgs(argv, ["context", "format"], ["run", "help", "h"]);
   if (args.options.has("help") || args.options.has("h")) {
     console.log(USAGE);
@@ -59,5 +59,3 @@ function run(argv: string[]): number {
   console.log(`${stack}: ${targets.length} workload${targets.length === 1 ? "" : "s"} ready`);
   return 0;
 }
-
-runScript(run);

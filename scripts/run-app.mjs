@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The cdktf app command (cdktf.json "app") and `npm run synth`.
-// Bundles the project's TypeScript (not node_modules) with esbuild in ~50 ms, then runs it.
+// The cdktf app command (cdktf.json "app"), `npm run synth` and every `npm run <script>`.
+// Bundles the project's TypeScript (not node_modules) with esbuild in ~50 ms, then calls the
+// entry's exported `run(argv)`: its result is the exit code; an error prints its message (no
+// stack trace) and exits 1. Entries do nothing when imported, so tests call `run` in-process.
 // Type-checking is `npm run typecheck`; this path only transpiles, so synth stays fast.
 import { buildSync } from "esbuild";
 import { renameSync } from "node:fs";
@@ -36,4 +38,19 @@ buildSync({
 });
 renameSync(staging, outfile);
 
-createRequire(import.meta.url)(outfile);
+const { run } = createRequire(import.meta.url)(outfile);
+if (typeof run !== "function") {
+  console.error(`${entry} exports no run(argv) function to call`);
+  process.exit(1);
+}
+Promise.resolve()
+  .then(() => run(process.argv.slice(2)))
+  .then(
+    (code) => {
+      process.exitCode = code ?? 0;
+    },
+    (e) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exitCode = 1;
+    },
+  );

@@ -57,9 +57,11 @@ function check(quiet: boolean): number {
   return 0;
 }
 
-const argv = process.argv.slice(2);
-if (argv.includes("--help") || argv.includes("-h")) {
-  console.log(USAGE);
-} else {
-  process.exitCode = check(argv.includes("--quiet"));
+/** The command: argv after the script name; returns the exit code (run-app.mjs calls it). */
+export function run(argv: string[]): number {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  return check(argv.includes("--quiet"));
 }

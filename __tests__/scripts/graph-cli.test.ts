@@ -1,8 +1,13 @@
-/** `npm run graph` in child processes: formats, exit codes, bad input. */
+/**
+ * `npm run graph`: formats, exit codes, bad input. The command is spawned once; the rest call its
+ * run(argv) in-process (support/cli.ts).
+ */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { run } from "../../scripts/graph";
+import { invoke } from "../support/cli";
 import { fakeOut } from "./support/fake-out";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -10,12 +15,16 @@ const RUN_APP = path.join(ROOT, "scripts", "run-app.mjs");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "strata-graph-cli-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-function graph(args: string[]) {
+/** The command, spawned as `npm run graph` runs it. */
+function graphCommand(args: string[]) {
   return spawnSync(process.execPath, [RUN_APP, "scripts/graph.ts", ...args], {
     cwd: ROOT,
     encoding: "utf8",
   });
 }
+
+/** The same command in-process. */
+const graph = (args: string[]) => invoke(run, args, { cwd: ROOT });
 
 const out = fakeOut(work, {
   "prod-gcp-network": [],
@@ -24,7 +33,7 @@ const out = fakeOut(work, {
 });
 
 test("--format json prints stacks, edges, waves and the apply plan", () => {
-  const result = graph([out, "--format", "json"]);
+  const result = graphCommand([out, "--format", "json"]);
   expect(result.status).toBe(0);
   const json = JSON.parse(result.stdout);
   expect(json.waves).toEqual([["dev-gcp-network", "prod-gcp-network"], ["prod-gcp-cluster"]]);

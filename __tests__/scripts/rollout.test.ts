@@ -1,7 +1,8 @@
 /**
  * Readiness checks: the workloads of the seeds' Helm stacks in apply order with their release
  * timeouts, the post-apply hook of `npm run graph`, and `npm run rollout` printing offline or
- * running kubectl (a fake one on PATH) only with --run.
+ * running kubectl (a fake one on PATH) only with --run. Cases about kubectl spawn the command (it
+ * finds kubectl on the PATH it is given); the rest call its run(argv) in-process (support/cli.ts).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -10,7 +11,9 @@ import path from "node:path";
 import { readCdktfOut } from "../../scripts/lib/cdktf-out";
 import { applyPlan, buildGraph, readinessHook } from "../../scripts/lib/graph";
 import { rolloutCommand, rolloutTargets } from "../../scripts/lib/rollout";
+import { run } from "../../scripts/rollout";
 import { realApp } from "../support/app";
+import { invoke } from "../support/cli";
 
 const ROOT = path.join(__dirname, "..", "..");
 const RUN_APP = path.join(ROOT, "scripts", "run-app.mjs");
@@ -103,12 +106,16 @@ describe("npm run rollout", () => {
     );
     return bin;
   }
-  const rollout = (args: string[], bin?: string) =>
+  const searchPath = (bin?: string) => `${bin ?? fakeKubectl()}:${process.env.PATH}`;
+  /** The command, spawned as `npm run rollout` runs it. */
+  const spawnRollout = (args: string[], bin?: string) =>
     spawnSync(process.execPath, [RUN_APP, "scripts/rollout.ts", ...args], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, PATH: `${bin ?? fakeKubectl()}:${process.env.PATH}` },
+      env: { ...process.env, PATH: searchPath(bin) },
     });
+  /** The same command in-process (offline: it must not run kubectl). */
+  const rollout = (args: string[]) => invoke(run, args, { cwd: ROOT });
   const calls = (bin: string) =>
     fs.existsSync(path.join(bin, "calls"))
       ? fs.readFileSync(path.join(bin, "calls"), "utf8").trim().split("\n")
@@ -116,7 +123,7 @@ describe("npm run rollout", () => {
 
   test("prints the commands offline and runs nothing", () => {
     const bin = fakeKubectl();
-    const r = rollout(
+    const r = spawnRollout(
       ["prod-do-databases", realApp().outdir, "--context", "do-nyc3-prod-doks"],
       bin,
     );
@@ -129,7 +136,7 @@ describe("npm run rollout", () => {
 
   test("--run runs kubectl for each workload, in order", () => {
     const bin = fakeKubectl();
-    const r = rollout(["prod-do-databases", realApp().outdir, "--run"], bin);
+    const r = spawnRollout(["prod-do-databases", realApp().outdir, "--run"], bin);
     expect(r.status).toBe(0);
     expect(calls(bin)).toEqual([
       "rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s",
@@ -141,7 +148,7 @@ describe("npm run rollout", () => {
 
   test("--run stops at the first workload that is not ready, exit 1", () => {
     const bin = fakeKubectl("pgpool");
-    const r = rollout(["prod-do-databases", realApp().outdir, "--run"], bin);
+    const r = spawnRollout(["prod-do-databases", realApp().outdir, "--run"], bin);
     expect(r.status).toBe(1);
     expect(calls(bin)).toHaveLength(2);
     expect(r.stderr).toMatch(

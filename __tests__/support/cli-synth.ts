@@ -1,15 +1,11 @@
 /** `cdktf synth` as jest's global setup ran it (__tests__/global-setup.ts). */
 import fs from "node:fs";
 import path from "node:path";
+import type { CliResult } from "./cli";
+
+export type { CliResult };
 
 export const CLI_RESULT_FILE = "cdktf-synth.json";
-
-/** How the CLI exited and what it printed. */
-export interface CliResult {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** The CLI's result and its output folder; undefined outside the global setup. */
 export function cliSynth(): (CliResult & { readonly outdir: string }) | undefined {

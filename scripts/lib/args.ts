@@ -29,7 +29,9 @@ export function parseArgs(argv: readonly string[], valued: string[], flags: stri
       }
       options.set(name, value);
     } else {
-      const known = [...valued, ...flags].map((o) => `--${o}`).join(", ");
+      const known = [...valued, ...flags]
+        .map((o) => (o.length === 1 ? `-${o}` : `--${o}`))
+        .join(", ");
       throw new UsageError(`unknown option ${arg}; known: ${known}`);
     }
   }
