@@ -27,6 +27,12 @@ export default async function globalSetup(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "strata-jest-"));
   const appDir = path.join(root, "app");
   const cliDir = path.join(root, "cli");
+  // Temporary files of this run (cdktf's Testing makes a cdktf.outdir.* folder per synthesis and
+  // never removes it: ~600 a run) go below root, which the global teardown removes. The workers
+  // and every child process inherit it.
+  const tmp = path.join(root, "tmp");
+  fs.mkdirSync(tmp);
+  process.env.TMPDIR = process.env.TMP = process.env.TEMP = tmp;
   const { STRATA_ENVS: _envs, STRATA_ENV_FILE: _file, CDKTF_OUTDIR: _out, ...env } = process.env;
   const [app, cli] = await Promise.all([
     run(process.execPath, [path.join(ROOT, "scripts", "run-app.mjs")], {

