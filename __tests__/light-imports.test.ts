@@ -37,6 +37,7 @@ test.each([
   "scripts/policy.ts",
   "scripts/addresses.ts",
   "scripts/tofu-check.ts",
+  "scripts/bench.ts",
 ])("%s loads no cdktf, constructs or provider package", (entry) => {
   expect(packagesLoadedBy(entry).filter((p) => HEAVY.test(p))).toEqual([]);
 });
