@@ -1,34 +1,22 @@
-import {
-  EnvironmentSchema,
-  validateEnvironment,
-  type EnvironmentInput,
-} from "../../environments/schema";
+import { EnvironmentSchema, type EnvironmentInput } from "../../environments/schema";
 import type { WorkloadsInput } from "../../environments/schema/workloads";
+import { BITNAMI_IMAGES, envInput, problems } from "../support/env";
 
-const BITNAMI = { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } };
 const app = { image: { repository: "ghcr.io/x/app", tag: "1.0.0" } };
 
 function input(
   workloads: WorkloadsInput,
   overrides: Partial<EnvironmentInput> = {},
 ): EnvironmentInput {
-  return {
-    name: "test",
-    tier: "dev",
-    owner: "platform",
-    team: "core",
+  return envInput({
     targets: {
       digitalocean: { region: "fra1", network: { ipRange: "10.200.0.0/20" }, cluster: {} },
       aws: { region: "eu-west-1", cluster: {} },
     },
-    workloads: { images: BITNAMI, ...workloads },
+    workloads: { images: BITNAMI_IMAGES, ...workloads },
     ...overrides,
-  };
+  });
 }
-const problems = (raw: unknown) => {
-  const r = validateEnvironment(raw, "test");
-  return r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`);
-};
 const parse = (w: WorkloadsInput, o: Partial<EnvironmentInput> = {}) =>
   EnvironmentSchema.parse(input(w, o)).workloads;
 const PROD = {

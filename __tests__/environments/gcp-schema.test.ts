@@ -1,10 +1,6 @@
-import {
-  EnvironmentSchema,
-  validateEnvironment,
-  type EnvironmentInput,
-} from "../../environments/schema";
+import { EnvironmentSchema, type EnvironmentInput } from "../../environments/schema";
 import type { GcpTargetInput } from "../../environments/schema/gcp";
-import { envInput } from "../support/env";
+import { envInput, problems } from "../support/env";
 
 /** A dev environment whose GCP target is `gcp` on top of a valid minimal one. */
 function withGcp(gcp: Partial<GcpTargetInput>, overrides: Partial<EnvironmentInput> = {}) {
@@ -12,10 +8,6 @@ function withGcp(gcp: Partial<GcpTargetInput>, overrides: Partial<EnvironmentInp
     targets: { gcp: { project: "strata-test", region: "europe-west1", ...gcp } },
     ...overrides,
   });
-}
-function problems(raw: unknown): string[] {
-  const result = validateEnvironment(raw, "test");
-  return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
 }
 
 const FULL: Partial<GcpTargetInput> = {

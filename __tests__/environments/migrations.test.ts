@@ -1,12 +1,8 @@
 /** The migrations and release-timeout parts of the workloads schema: defaults and every bad input. */
-import {
-  EnvironmentSchema,
-  validateEnvironment,
-  type EnvironmentInput,
-} from "../../environments/schema";
+import { EnvironmentSchema, type EnvironmentInput } from "../../environments/schema";
 import type { MigrationInput, WorkloadsInput } from "../../environments/schema/workloads";
+import { BITNAMI_IMAGES, envInput, problems } from "../support/env";
 
-const BITNAMI = { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } };
 const PROD = { tier: "prod" as const, backend: { type: "gcs" as const, bucket: "tf-state" } };
 const ATLAS = { repository: "docker.io/arigaio/atlas", tag: "0.36.0" };
 
@@ -14,17 +10,13 @@ function input(
   workloads: WorkloadsInput,
   overrides: Partial<EnvironmentInput> = {},
 ): EnvironmentInput {
-  return {
-    name: "test",
-    tier: "dev",
-    owner: "platform",
-    team: "core",
+  return envInput({
     targets: {
       digitalocean: { region: "fra1", network: { ipRange: "10.200.0.0/20" }, cluster: {} },
     },
-    workloads: { images: BITNAMI, ...workloads },
+    workloads: { images: BITNAMI_IMAGES, ...workloads },
     ...overrides,
-  };
+  });
 }
 /** Two apps on the in-cluster PostgreSQL, with these migrations. */
 function shared(
@@ -52,10 +44,6 @@ function shared(
     },
   };
 }
-const problems = (raw: unknown) => {
-  const r = validateEnvironment(raw, "test");
-  return r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`);
-};
 
 describe("release timeouts", () => {
   test("per layer, from the tier: stateful releases wait longest", () => {

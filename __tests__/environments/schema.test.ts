@@ -1,11 +1,5 @@
-import { validateEnvironment, EnvironmentSchema } from "../../environments/schema";
-import { envInput } from "../support/env";
-
-/** Validates and returns the problems as "path: message" lines. */
-function problems(raw: unknown): string[] {
-  const result = validateEnvironment(raw, "test");
-  return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
-}
+import { EnvironmentSchema } from "../../environments/schema";
+import { envInput, problems } from "../support/env";
 
 describe("valid environments", () => {
   test("a minimal environment resolves with its tier's defaults", () => {

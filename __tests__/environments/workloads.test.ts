@@ -1,21 +1,12 @@
-import {
-  EnvironmentSchema,
-  validateEnvironment,
-  type EnvironmentInput,
-} from "../../environments/schema";
+import { EnvironmentSchema, type EnvironmentInput } from "../../environments/schema";
 import type { WorkloadsInput } from "../../environments/schema/workloads";
-
-const BITNAMI = { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } };
+import { BITNAMI_IMAGES, envInput, problems } from "../support/env";
 
 function input(
   workloads: WorkloadsInput,
   overrides: Partial<EnvironmentInput> = {},
 ): EnvironmentInput {
-  return {
-    name: "test",
-    tier: "dev",
-    owner: "platform",
-    team: "core",
+  return envInput({
     targets: {
       gcp: {
         project: "strata-test",
@@ -29,19 +20,15 @@ function input(
     },
     workloads,
     ...overrides,
-  };
+  });
 }
-const problems = (raw: unknown) => {
-  const r = validateEnvironment(raw, "test");
-  return r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`);
-};
 const app = { image: { repository: "ghcr.io/x/app", tag: "1.0.0" } };
 
 describe("workloads defaults", () => {
   test("dev: small, single nodes, exec auth, pinned charts, per-cloud storage classes", () => {
     const w = EnvironmentSchema.parse(
       input({
-        images: BITNAMI,
+        images: BITNAMI_IMAGES,
         databases: { postgresql: {}, redis: {} },
         buses: { rabbitmq: {}, kafka: {} },
       }),
@@ -85,7 +72,7 @@ describe("workloads defaults", () => {
     const w = EnvironmentSchema.parse(
       input(
         {
-          images: BITNAMI,
+          images: BITNAMI_IMAGES,
           databases: { postgresql: {}, redis: {} },
           buses: { rabbitmq: {}, kafka: {} },
           apps: { web: { ...app, database: true } },
@@ -114,7 +101,7 @@ describe("workloads defaults", () => {
   test("apps are placed where what they use exists; explicit clouds are kept", () => {
     const w = EnvironmentSchema.parse(
       input({
-        images: BITNAMI,
+        images: BITNAMI_IMAGES,
         databases: { postgresql: { clouds: ["digitalocean"] } },
         apps: {
           core: { ...app, eventStore: "bigtable" },
@@ -139,7 +126,7 @@ describe("workloads defaults", () => {
   test("databaseUrlEnv implies the database", () => {
     const w = EnvironmentSchema.parse(
       input({
-        images: BITNAMI,
+        images: BITNAMI_IMAGES,
         databases: { postgresql: {} },
         apps: { cron: { ...app, databaseUrlEnv: "DATABASE_URL" } },
       }),
@@ -151,7 +138,7 @@ describe("workloads defaults", () => {
     const once = EnvironmentSchema.parse(
       input(
         {
-          images: BITNAMI,
+          images: BITNAMI_IMAGES,
           databases: { postgresql: {}, redis: {} },
           buses: { rabbitmq: {} },
           apps: {
@@ -277,7 +264,10 @@ describe("workloads bad input", () => {
   test("a release name over 53 characters", () => {
     expect(
       problems(
-        input({ images: BITNAMI, databases: { postgresql: { releaseName: "a".repeat(54) } } }),
+        input({
+          images: BITNAMI_IMAGES,
+          databases: { postgresql: { releaseName: "a".repeat(54) } },
+        }),
       ),
     ).toEqual([
       expect.stringMatching(
@@ -296,7 +286,7 @@ describe("workloads bad input", () => {
     expect(
       problems(
         input({
-          images: BITNAMI,
+          images: BITNAMI_IMAGES,
           databases: {
             postgresql: { ha: true, replicas: 1 },
             redis: { sentinel: true, replicas: 2 },
@@ -329,7 +319,9 @@ describe("workloads bad input", () => {
       ),
     ]);
     expect(
-      problems(input({ images: BITNAMI, databases: { postgresql: { storage: "ten gigs" } } })),
+      problems(
+        input({ images: BITNAMI_IMAGES, databases: { postgresql: { storage: "ten gigs" } } }),
+      ),
     ).toEqual([
       expect.stringMatching(
         /databases\.postgresql\.storage: "ten gigs" is not a Kubernetes quantity/,

@@ -1,9 +1,15 @@
 /** Test fixtures: valid environments built through the real schema. */
 import {
   EnvironmentSchema,
+  validateEnvironment,
   type Environment,
   type EnvironmentInput,
 } from "../../environments/schema";
+
+/** Where Bitnami images are pulled from in test environments (the workloads schema requires it). */
+export const BITNAMI_IMAGES = {
+  bitnami: { registry: "docker.io", namespace: "bitnamilegacy" },
+} as const;
 
 /** A minimal valid dev environment with all three clouds; override any top-level field. */
 export function envInput(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
@@ -24,4 +30,10 @@ export function envInput(overrides: Partial<EnvironmentInput> = {}): Environment
 /** The resolved form of {@link envInput}. */
 export function testEnv(overrides: Partial<EnvironmentInput> = {}): Environment {
   return EnvironmentSchema.parse(envInput(overrides));
+}
+
+/** The problems of an input, as "path: message" lines; none when it is valid. */
+export function problems(raw: unknown): string[] {
+  const result = validateEnvironment(raw, "test");
+  return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
 }

@@ -1,6 +1,6 @@
-import { EnvironmentSchema, validateEnvironment } from "../../../environments/schema";
+import { EnvironmentSchema } from "../../../environments/schema";
 import type { AwsTargetInput } from "../../../environments/schema/aws";
-import { envInput } from "../../support/env";
+import { envInput, problems } from "../../support/env";
 
 const messaging = {
   topics: [{ name: "events" }],
@@ -16,10 +16,6 @@ function withAws(aws: Partial<AwsTargetInput>, tier: "dev" | "prod" = "dev") {
       : {}),
     targets: { aws: { region: "eu-west-1", ...aws } },
   });
-}
-function problems(raw: unknown): string[] {
-  const result = validateEnvironment(raw, "test");
-  return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
 }
 
 describe("AWS target defaults", () => {

@@ -1,10 +1,6 @@
-import {
-  EnvironmentSchema,
-  validateEnvironment,
-  type EnvironmentInput,
-} from "../../../environments/schema";
+import { EnvironmentSchema, type EnvironmentInput } from "../../../environments/schema";
 import type { DoTargetInput } from "../../../environments/schema/digitalocean";
-import { envInput } from "../../support/env";
+import { envInput, problems } from "../../support/env";
 
 const PROD = { tier: "prod", backend: { type: "gcs", bucket: "tf-state" } } as const;
 
@@ -18,12 +14,6 @@ function withDo(target: Partial<DoTargetInput>, overrides: Partial<EnvironmentIn
   });
 }
 const resolve = (raw: EnvironmentInput) => EnvironmentSchema.parse(raw).targets.digitalocean!;
-
-/** The problems of an input, as "path: message". */
-function problems(raw: unknown): string[] {
-  const result = validateEnvironment(raw, "test");
-  return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
-}
 
 describe("DOKS cluster defaults", () => {
   test("dev tier: no HA, 2 default nodes, latest 1.33, upgrades on, Sunday 03:00", () => {

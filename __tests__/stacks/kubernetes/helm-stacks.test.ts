@@ -3,16 +3,11 @@ import type { EnvironmentInput } from "../../../environments/schema";
 import { synthesizeRealApp, type SynthesizedApp } from "../../support/app";
 import { releasesOf } from "../../support/chart-values";
 import type { TfJson } from "../../support/synth";
-
-const BITNAMI = { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } };
+import { BITNAMI_IMAGES, envInput } from "../../support/env";
 
 /** A dev environment with clusters on all three clouds and everything in it. */
 function full(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
-  return {
-    name: "test",
-    tier: "dev",
-    owner: "platform",
-    team: "core",
+  return envInput({
     targets: {
       gcp: {
         project: "strata-test",
@@ -42,7 +37,7 @@ function full(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
       },
     },
     workloads: {
-      images: BITNAMI,
+      images: BITNAMI_IMAGES,
       databases: { postgresql: {}, redis: {} },
       buses: { rabbitmq: {}, kafka: { clouds: ["aws"] } },
       apps: {
@@ -64,7 +59,7 @@ function full(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
       },
     },
     ...overrides,
-  };
+  });
 }
 
 const synthesized = new Map<string, SynthesizedApp>();
@@ -148,7 +143,7 @@ describe("Helm stacks: a layer with nothing in it is not synthesized", () => {
       {
         ...input,
         workloads: {
-          images: BITNAMI,
+          images: BITNAMI_IMAGES,
           databases: { postgresql: {} },
           apps: {
             cron: { image: { repository: "n8nio/n8n", tag: "1" }, databaseUrlEnv: "DATABASE_URL" },
@@ -354,7 +349,7 @@ describe("Helm stacks: a shared cluster", () => {
       targets: { gcp: { project: "strata-guest", region: "europe-west1" } },
       workloads: {
         sharedCluster: { environment: "host", cloud: "digitalocean" },
-        images: BITNAMI,
+        images: BITNAMI_IMAGES,
         databases: { postgresql: {} },
         apps: { web: { image: { repository: "ghcr.io/x/web", tag: "1" }, database: true } },
       },

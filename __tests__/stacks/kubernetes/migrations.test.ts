@@ -9,7 +9,7 @@ import { AppsStack } from "../../../stacks/kubernetes/apps";
 import { clusterRef } from "../../../stacks/kubernetes/cluster-ref";
 import { migrationsOn } from "../../../stacks/kubernetes/migrations";
 import { realApp } from "../../support/app";
-import { testEnv } from "../../support/env";
+import { BITNAMI_IMAGES, testEnv } from "../../support/env";
 import { synthJson, type TfJson } from "../../support/synth";
 
 const ATLAS = { repository: "docker.io/arigaio/atlas", tag: "0.36.0" };
@@ -24,7 +24,7 @@ function env(
       digitalocean: { region: "fra1", network: { ipRange: "10.200.0.0/20" }, cluster: {} },
     },
     workloads: {
-      images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
+      images: BITNAMI_IMAGES,
       databases: { postgresql: { ...(migrations.db ? { migration: migrations.db } : {}) } },
       apps: {
         orders: {
@@ -141,7 +141,7 @@ describe("migrations in the apps stack", () => {
         digitalocean: { region: "fra1", network: { ipRange: "10.200.0.0/20" }, cluster: {} },
       },
       workloads: {
-        images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
+        images: BITNAMI_IMAGES,
         databases: { postgresql: {} },
         apps: {
           core: {
