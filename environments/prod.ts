@@ -1,3 +1,9 @@
+import {
+  AWS_MESSAGING,
+  AWS_WORKLOAD_IDENTITIES,
+  GCP_PUBSUB,
+  GCP_WORKLOAD_IDENTITIES,
+} from "./angzarr";
 import { defineEnvironment } from "./schema";
 
 /** Production: regional and replicated, CMEK, deletion protection, state in S3 with native locking. */
@@ -30,29 +36,16 @@ export default defineEnvironment({
         changeStreamRetentionHours: 24,
       },
       pubsub: {
-        topics: { events: {} },
+        ...GCP_PUBSUB,
         subscriptions: {
+          ...GCP_PUBSUB.subscriptions,
           "angzarr-projector": {
-            topic: "events",
-            messageOrdering: true,
+            ...GCP_PUBSUB.subscriptions["angzarr-projector"],
             exactlyOnceDelivery: true,
           },
-          backend: { topic: "events", messageOrdering: true },
-          "ai-service": { topic: "events" },
-          scheduler: { topic: "events", messageOrdering: true },
         },
       },
-      workloadIdentities: [
-        {
-          app: "angzarr",
-          eventStore: "read-write",
-          publishes: ["events"],
-          subscribes: ["angzarr-projector"],
-        },
-        { app: "backend", eventStore: "read", subscribes: ["backend"] },
-        { app: "ai-service", subscribes: ["ai-service"] },
-        { app: "scheduler", publishes: ["events"], subscribes: ["scheduler"] },
-      ],
+      workloadIdentities: GCP_WORKLOAD_IDENTITIES,
     },
     aws: {
       region: "us-east-1",
@@ -84,26 +77,8 @@ export default defineEnvironment({
         ],
       },
       eventStore: {},
-      messaging: {
-        topics: [{ name: "events" }],
-        consumers: [
-          { name: "angzarr-projector", topic: "events" },
-          { name: "backend", topic: "events" },
-          { name: "ai-service", topic: "events", visibilityTimeoutSeconds: 300 },
-          { name: "scheduler", topic: "events" },
-        ],
-      },
-      workloadIdentities: [
-        {
-          app: "angzarr",
-          eventStore: "read-write",
-          publishes: ["events"],
-          consumes: ["angzarr-projector"],
-        },
-        { app: "backend", eventStore: "read", consumes: ["backend"] },
-        { app: "ai-service", consumes: ["ai-service"] },
-        { app: "scheduler", publishes: ["events"], consumes: ["scheduler"] },
-      ],
+      messaging: AWS_MESSAGING,
+      workloadIdentities: AWS_WORKLOAD_IDENTITIES,
     },
     digitalocean: {
       region: "nyc3",

@@ -1,3 +1,4 @@
+import { AWS_MESSAGING, GCP_PUBSUB } from "./angzarr";
 import { defineEnvironment } from "./schema";
 
 /** Staging: production's shape at smaller sizes; state in GCS, encrypted. */
@@ -19,15 +20,7 @@ export default defineEnvironment({
         servicesCidr: "10.48.0.0/20",
       },
       eventStore: { instanceId: "angzarr-events", zones: ["us-central1-a"] },
-      pubsub: {
-        topics: { events: {} },
-        subscriptions: {
-          "angzarr-projector": { topic: "events", messageOrdering: true },
-          backend: { topic: "events", messageOrdering: true },
-          "ai-service": { topic: "events" },
-          scheduler: { topic: "events", messageOrdering: true },
-        },
-      },
+      pubsub: GCP_PUBSUB,
     },
     aws: {
       region: "us-east-1",
@@ -35,15 +28,7 @@ export default defineEnvironment({
       // No EKS cluster: staging's workloads run on prod's shared DigitalOcean cluster, so no IRSA
       // workload identities either.
       eventStore: {},
-      messaging: {
-        topics: [{ name: "events" }],
-        consumers: [
-          { name: "angzarr-projector", topic: "events" },
-          { name: "backend", topic: "events" },
-          { name: "ai-service", topic: "events", visibilityTimeoutSeconds: 300 },
-          { name: "scheduler", topic: "events" },
-        ],
-      },
+      messaging: AWS_MESSAGING,
     },
     digitalocean: {
       region: "nyc3",
