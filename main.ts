@@ -5,17 +5,10 @@
 import { loadEnvironments } from "./environments";
 import { TODAY_CONTEXT } from "./modules/common/policy/gate";
 import { buildGroups } from "./stacks/app";
+import { skipTokenStackTraces } from "./stacks/stack-traces";
 import { synthesizeAtomically } from "./stacks/synth";
 
-/**
- * cdktf records where every token was created by formatting a full stack trace (unlimited depth)
- * into a plain object — a fifth of synthesis time, used only to decorate resolution errors.
- * Plain objects get an empty trace; real errors keep V8's standard format.
- */
-Error.prepareStackTrace = (error: unknown, frames: NodeJS.CallSite[]) =>
-  error instanceof Error
-    ? `${String(error)}${frames.map((f) => `\n    at ${String(f)}`).join("")}`
-    : "";
+skipTokenStackTraces();
 
 function main(): void {
   const registry = loadEnvironments({
@@ -40,15 +33,15 @@ function main(): void {
   console.log(`strata: ${stacks.length} stacks for ${names} → ${outdir}`);
 }
 
-/** The app: synthesizes, prints a line, returns the exit code (run-app.mjs calls it). */
+/** The app: synthesizes and prints a line; run-app.mjs calls it and prints any error. */
 export function run(): number {
   try {
     main();
-    return 0;
   } catch (e) {
     // cdktf ends validation errors with advice to skip validation; Strata's advice is in each message.
-    const message = e instanceof Error ? e.message : String(e);
-    console.error(message.replace(/\n*If you wish to ignore these validations.*$/s, ""));
-    return 1;
+    if (e instanceof Error)
+      e.message = e.message.replace(/\n*If you wish to ignore these validations.*$/s, "");
+    throw e;
   }
+  return 0;
 }
