@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,6 +6,7 @@ import { findLiteralSecrets } from "../modules/common/secrets";
 import { buildApp } from "../stacks/app";
 import { synthesizeAtomically } from "../stacks/synth";
 import { readTree, realApp, synthesizeRealApp, type SynthesizedApp } from "./support/app";
+import { spawnScript } from "./support/cli";
 
 let app: SynthesizedApp;
 beforeAll(() => {
@@ -145,14 +145,7 @@ describe("npm run config -- show", () => {
   test("a printed environment, loaded back from its file, synthesizes byte-identical stacks", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-config-show-"));
     try {
-      const printed = spawnSync(
-        process.execPath,
-        [path.join(__dirname, "..", "scripts", "run-app.mjs"), "scripts/config.ts", "show", "prod"],
-        {
-          cwd: path.join(__dirname, ".."),
-          encoding: "utf8",
-        },
-      );
+      const printed = spawnScript("scripts/config.ts", ["show", "prod"]);
       expect(printed.status).toBe(0);
       const file = path.join(dir, "prod.json");
       fs.writeFileSync(file, printed.stdout);

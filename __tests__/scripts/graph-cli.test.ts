@@ -2,26 +2,19 @@
  * `npm run graph`: formats, exit codes, bad input. The command is spawned once; the rest call its
  * run(argv) in-process (support/cli.ts).
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { run } from "../../scripts/graph";
-import { invoke } from "../support/cli";
+import { invoke, spawnScript } from "../support/cli";
 import { fakeOut } from "./support/fake-out";
 
 const ROOT = path.join(__dirname, "..", "..");
-const RUN_APP = path.join(ROOT, "scripts", "run-app.mjs");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "strata-graph-cli-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** The command, spawned as `npm run graph` runs it. */
-function graphCommand(args: string[]) {
-  return spawnSync(process.execPath, [RUN_APP, "scripts/graph.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-}
+const graphCommand = (args: string[]) => spawnScript("scripts/graph.ts", args);
 
 /** The same command in-process. */
 const graph = (args: string[]) => invoke(run, args, { cwd: ROOT });

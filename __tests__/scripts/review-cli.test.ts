@@ -8,25 +8,18 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { run } from "../../scripts/review";
-import { invoke } from "../support/cli";
+import { invoke, spawnScript } from "../support/cli";
 import { SECRET_VALUE, synthSide } from "./support/review-apps";
 
 const ROOT = path.join(__dirname, "..", "..");
-const RUN_APP = path.join(ROOT, "scripts", "run-app.mjs");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "strata-review-cli-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const before = synthSide("before", work);
 const after = synthSide("after", work);
 
 /** The command, spawned as `npm run review` runs it. */
-function reviewCommand(args: string[]) {
-  const { STRATA_ENV_FILE: _f, ...env } = process.env;
-  return spawnSync(process.execPath, [RUN_APP, "scripts/review.ts", ...args], {
-    cwd: ROOT,
-    env,
-    encoding: "utf8",
-  });
-}
+const reviewCommand = (args: string[]) =>
+  spawnScript("scripts/review.ts", args, { STRATA_ENV_FILE: undefined });
 
 /** The same command in-process. */
 function review(args: string[], cwd = ROOT) {

@@ -4,7 +4,6 @@
  * running kubectl (a fake one on PATH) only with --run. Cases about kubectl spawn the command (it
  * finds kubectl on the PATH it is given); the rest call its run(argv) in-process (support/cli.ts).
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,10 +12,9 @@ import { applyPlan, buildGraph, readinessHook } from "../../scripts/lib/graph";
 import { rolloutCommand, rolloutTargets } from "../../scripts/lib/rollout";
 import { run } from "../../scripts/rollout";
 import { realApp } from "../support/app";
-import { invoke } from "../support/cli";
+import { invoke, spawnScript } from "../support/cli";
 
 const ROOT = path.join(__dirname, "..", "..");
-const RUN_APP = path.join(ROOT, "scripts", "run-app.mjs");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "strata-rollout-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -109,11 +107,7 @@ describe("npm run rollout", () => {
   const searchPath = (bin?: string) => `${bin ?? fakeKubectl()}:${process.env.PATH}`;
   /** The command, spawned as `npm run rollout` runs it. */
   const spawnRollout = (args: string[], bin?: string) =>
-    spawnSync(process.execPath, [RUN_APP, "scripts/rollout.ts", ...args], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, PATH: searchPath(bin) },
-    });
+    spawnScript("scripts/rollout.ts", args, { PATH: searchPath(bin) });
   /** The same command in-process (offline: it must not run kubectl). */
   const rollout = (args: string[]) => invoke(run, args, { cwd: ROOT });
   const calls = (bin: string) =>

@@ -1,11 +1,9 @@
 /** `npm run tofu:check` against fake engines on PATH: what cdktf would run, and whether it fits. */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { spawnScript } from "../support/cli";
 
-const ROOT = path.join(__dirname, "..", "..");
-const RUN_APP = path.join(ROOT, "scripts", "run-app.mjs");
 const bin = fs.mkdtempSync(path.join(os.tmpdir(), "strata-tofu-check-"));
 afterAll(() => fs.rmSync(bin, { recursive: true, force: true }));
 
@@ -17,15 +15,9 @@ function engine(name: string, firstLine: string): void {
 }
 
 function check(binaryName?: string) {
-  const { TERRAFORM_BINARY_NAME: _t, ...env } = process.env;
-  return spawnSync(process.execPath, [RUN_APP, "scripts/tofu-check.ts"], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: {
-      ...env,
-      PATH: bin, // only the fakes: node runs by absolute path
-      ...(binaryName ? { TERRAFORM_BINARY_NAME: binaryName } : {}),
-    },
+  return spawnScript("scripts/tofu-check.ts", [], {
+    PATH: bin, // only the fakes: node runs by absolute path
+    TERRAFORM_BINARY_NAME: binaryName,
   });
 }
 

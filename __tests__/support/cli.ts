@@ -4,7 +4,11 @@
  * costs ~0.25 s (node, esbuild, module loading); this costs what the command does. Each CLI test
  * file still spawns the real command for a case or two, to cover that wiring.
  */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { format } from "node:util";
+
+const ROOT = path.join(__dirname, "..", "..");
 
 /** How a command exited and what it printed. */
 export interface CliResult {
@@ -25,6 +29,25 @@ export interface InvokeOptions {
 }
 
 type Write = typeof process.stdout.write;
+
+/**
+ * The real command, as `npm run <script>` runs it: `node scripts/run-app.mjs <entry> args…` in the
+ * project folder. `env` sets (a string) or removes (undefined) variables of this process's env.
+ */
+export function spawnScript(
+  entry: string,
+  args: string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): CliResult {
+  const merged: NodeJS.ProcessEnv = { ...process.env };
+  applyEnv(merged, env);
+  const { status, stdout, stderr } = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "scripts", "run-app.mjs"), entry, ...args],
+    { cwd: ROOT, env: merged, encoding: "utf8" },
+  );
+  return { status, stdout, stderr };
+}
 
 /** Calls `run(argv)` with console and process.stdout/stderr captured, cwd and env as given. */
 export function invoke(
@@ -56,7 +79,7 @@ export function invoke(
     stderr += chunk.toString();
     return true;
   }) as Write;
-  setEnv(options.env ?? {});
+  applyEnv(process.env, options.env ?? {});
   try {
     if (options.cwd) process.chdir(options.cwd);
     const status = run(argv);
@@ -66,7 +89,7 @@ export function invoke(
     return { status: 1, stdout, stderr };
   } finally {
     process.chdir(saved.cwd);
-    setEnv(saved.env);
+    applyEnv(process.env, saved.env);
     Object.assign(console, {
       log: saved.log,
       info: saved.info,
@@ -78,9 +101,13 @@ export function invoke(
   }
 }
 
-function setEnv(env: Readonly<Record<string, string | undefined>>): void {
+/** Sets (a string) or removes (undefined) each variable of `env` in `target`. */
+function applyEnv(
+  target: NodeJS.ProcessEnv,
+  env: Readonly<Record<string, string | undefined>>,
+): void {
   for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
+    if (value === undefined) delete target[key];
+    else target[key] = value;
   }
 }
