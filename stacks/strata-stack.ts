@@ -133,7 +133,11 @@ export class StrataStack extends TerraformStack {
         ref = "key_provider.aws_kms.strata";
         break;
     }
-    const method = "${method.aes_gcm.strata}";
+    // OpenTofu decodes `state.method`, `plan.method` and `remote_state_data_sources.*.method` as a
+    // bare traversal, so in JSON they are the plain string "method.<type>.<name>"; an
+    // interpolation "${...}" fails to load. `keys` is an ordinary expression. Facts with their
+    // OpenTofu source: facts/opentofu.json (checked by __tests__/facts/opentofu.test.ts).
+    const method = "method.aes_gcm.strata";
     this.addOverride("terraform.encryption", {
       key_provider: keyProvider,
       method: { aes_gcm: { strata: { keys: `\${${ref}}` } } },

@@ -55,8 +55,8 @@ describe("state encryption", () => {
     const tf = gcpNetwork({ tier: "staging", backend: { type: "gcs", bucket: "tf-state" } });
     expect(tf.terraform?.encryption).toMatchObject({
       key_provider: { pbkdf2: { strata: { passphrase: `\${var.${STATE_PASSPHRASE_VARIABLE}}` } } },
-      state: { method: "${method.aes_gcm.strata}", enforced: true },
-      plan: { method: "${method.aes_gcm.strata}", enforced: true },
+      state: { method: "method.aes_gcm.strata", enforced: true },
+      plan: { method: "method.aes_gcm.strata", enforced: true },
     });
     expect(tf.variable?.[STATE_PASSPHRASE_VARIABLE]).toMatchObject({
       sensitive: true,
