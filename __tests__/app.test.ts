@@ -55,7 +55,6 @@ describe("the real app", () => {
       "staging-do-network": [],
       "prod-do-network": [],
       "prod-do-cluster": ["prod-do-network"],
-      "prod-do-data": ["prod-do-network", "prod-do-cluster"],
     });
   });
 

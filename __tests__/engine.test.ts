@@ -48,15 +48,15 @@ if (!engine) {
     }, 120_000);
 
     test("the load check finds the class: a data source with prevent_destroy is refused", () => {
-      const one = only("prod-do-data");
-      const data = one.get("prod-do-data")!.data!;
+      const one = only("prod-do-apps");
+      const data = one.get("prod-do-apps")!.data!;
       const [type] = Object.keys(data);
       const [name] = Object.keys(data[type]);
       data[type][name].lifecycle = { prevent_destroy: true };
       const diagnostics = loadStacks(engine, one);
       expect(diagnostics).toEqual([
         expect.objectContaining({
-          stack: "prod-do-data",
+          stack: "prod-do-apps",
           summary: "Invalid data resource lifecycle argument",
           where: `data.${type}.${name}.lifecycle`,
         }),

@@ -1,7 +1,10 @@
 /** The seed environments synthesize their Helm layers on each of their clusters, in order. */
+import fs from "node:fs";
 import { placements } from "../environments";
+import prod from "../environments/prod";
+import type { EnvironmentInput } from "../environments/schema";
 import { CLOUD_CODE } from "../stacks/kubernetes/cluster-ref";
-import { realApp, type SynthesizedApp } from "./support/app";
+import { realApp, synthesizeRealApp, type SynthesizedApp } from "./support/app";
 import { releasesOf, unknownValuePaths } from "./support/chart-values";
 
 let app: SynthesizedApp;
@@ -109,7 +112,21 @@ describe("the seeds' Helm layers", () => {
 
 describe("managed databases (DigitalOcean)", () => {
   test("prod's platform layer puts each managed database user's connection into a Secret, read by name", () => {
-    const platform = app.stacks.get("prod-do-platform")!;
+    const withManaged: EnvironmentInput = {
+      ...prod,
+      targets: {
+        ...prod.targets,
+        digitalocean: {
+          ...prod.targets.digitalocean!,
+          databases: {
+            reason: "read by the finance team's reporting job through its Secret",
+            postgres: { size: "db-s-2vcpu-4gb", databases: [{ name: "app", user: "app" }] },
+          },
+        },
+      },
+    };
+    const managed = synthesizeRealApp(undefined, { builtins: [withManaged] });
+    const platform = managed.stacks.get("prod-do-platform")!;
     const secrets = Object.values(platform.resource!.kubernetes_secret_v1) as Array<{
       metadata: { name: string; namespace: string };
       data: Record<string, string>;
@@ -123,6 +140,7 @@ describe("managed databases (DigitalOcean)", () => {
     expect(Object.values(platform.data!.digitalocean_database_cluster)).toEqual([
       expect.objectContaining({ name: "prod-postgres" }),
     ]);
-    expect(app.manifest.stacks["prod-do-platform"].dependencies).toContain("prod-do-data");
+    expect(managed.manifest.stacks["prod-do-platform"].dependencies).toContain("prod-do-data");
+    fs.rmSync(managed.outdir, { recursive: true, force: true });
   });
 });

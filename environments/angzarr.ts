@@ -3,18 +3,19 @@
  * topic, a subscription (GCP) or queue (AWS) per consuming app, and each app's workload identity
  * with what it may read, publish and consume. A seed spreads these into its cloud targets; adding
  * a consumer is one edit here.
+ *
+ * Only angzarr uses the cloud-native store and bus: backend, ai-service and the scheduler talk
+ * RabbitMQ and PostgreSQL in the cluster, so they get no cloud identity, subscription or queue
+ * (the schema refuses grants and queues no app uses: environments/schema/usage.ts).
  */
 import type { AwsTargetInput } from "./schema/aws";
 import type { GcpTargetInput } from "./schema/gcp";
 
-/** Pub/Sub: a subscription per consuming app, ordered except the AI service's. */
+/** Pub/Sub: a subscription per consuming app, ordered. */
 export const GCP_PUBSUB = {
   topics: { events: {} },
   subscriptions: {
     "angzarr-projector": { topic: "events", messageOrdering: true },
-    backend: { topic: "events", messageOrdering: true },
-    "ai-service": { topic: "events" },
-    scheduler: { topic: "events", messageOrdering: true },
   },
 } as const satisfies GcpTargetInput["pubsub"];
 
@@ -25,20 +26,12 @@ export const GCP_WORKLOAD_IDENTITIES = [
     publishes: ["events"],
     subscribes: ["angzarr-projector"],
   },
-  { app: "backend", eventStore: "read", subscribes: ["backend"] },
-  { app: "ai-service", subscribes: ["ai-service"] },
-  { app: "scheduler", publishes: ["events"], subscribes: ["scheduler"] },
 ] as const satisfies GcpTargetInput["workloadIdentities"];
 
-/** SNS fanning out to an SQS queue per consuming app (the AI service's with a 300 s visibility timeout). */
+/** SNS fanning out to an SQS queue per consuming app. */
 export const AWS_MESSAGING = {
   topics: [{ name: "events" }],
-  consumers: [
-    { name: "angzarr-projector", topic: "events" },
-    { name: "backend", topic: "events" },
-    { name: "ai-service", topic: "events", visibilityTimeoutSeconds: 300 },
-    { name: "scheduler", topic: "events" },
-  ],
+  consumers: [{ name: "angzarr-projector", topic: "events" }],
 } as const satisfies AwsTargetInput["messaging"];
 
 export const AWS_WORKLOAD_IDENTITIES = [
@@ -48,7 +41,9 @@ export const AWS_WORKLOAD_IDENTITIES = [
     publishes: ["events"],
     consumes: ["angzarr-projector"],
   },
-  { app: "backend", eventStore: "read", consumes: ["backend"] },
-  { app: "ai-service", consumes: ["ai-service"] },
-  { app: "scheduler", publishes: ["events"], consumes: ["scheduler"] },
+] as const satisfies AwsTargetInput["workloadIdentities"];
+
+/** Where angzarr's bus on AWS is not SNS/SQS (dev runs it on Kafka): the event store only. */
+export const AWS_EVENT_STORE_IDENTITIES = [
+  { app: "angzarr", eventStore: "read-write" },
 ] as const satisfies AwsTargetInput["workloadIdentities"];

@@ -1,9 +1,4 @@
-import {
-  AWS_MESSAGING,
-  AWS_WORKLOAD_IDENTITIES,
-  GCP_PUBSUB,
-  GCP_WORKLOAD_IDENTITIES,
-} from "./angzarr";
+import { AWS_EVENT_STORE_IDENTITIES, GCP_PUBSUB, GCP_WORKLOAD_IDENTITIES } from "./angzarr";
 import { defineEnvironment } from "./schema";
 
 /** Development: one zone, no HA, local state, cheap defaults. */
@@ -52,9 +47,9 @@ export default defineEnvironment({
           },
         ],
       },
+      // angzarr runs on Kafka on AWS in dev (workloads.buses.kafka), so no SNS/SQS here.
       eventStore: {},
-      messaging: AWS_MESSAGING,
-      workloadIdentities: AWS_WORKLOAD_IDENTITIES,
+      workloadIdentities: AWS_EVENT_STORE_IDENTITIES,
     },
     digitalocean: {
       region: "nyc3",

@@ -96,10 +96,6 @@ export default defineEnvironment({
           },
         ],
       },
-      // Managed PostgreSQL with a standby (2 nodes, tier default), admitting only prod-doks.
-      databases: {
-        postgres: { size: "db-s-2vcpu-4gb", databases: [{ name: "app", user: "app" }] },
-      },
     },
   },
   workloads: {

@@ -12,6 +12,7 @@ import { EnvName, LabelKey, LabelValue, obj, Tier, TIER_DEFAULTS } from "./schem
 import { checkDigitalOcean, DoTarget, resolveDigitalOcean } from "./schema/digitalocean";
 import { checkGcpEnvironment, GcpTarget, resolveGcp } from "./schema/gcp";
 import { Backend, StateEncryption } from "./schema/state";
+import { checkCloudUsage } from "./schema/usage";
 import { Waiver } from "./schema/waivers";
 import {
   checkWorkloads,
@@ -206,6 +207,20 @@ function checkRaw(raw: unknown): Array<{ path: PropertyKey[]; message: string }>
 }
 
 /**
+ * Whether each cloud section, identity and queue has a user (schema/usage.ts). Checked where
+ * environments are loaded for synthesis (validateEnvironment), not by EnvironmentSchema alone, so
+ * a module or stack test can describe a section without writing the apps that would use it.
+ */
+function usageProblems(raw: unknown): Array<{ path: PropertyKey[]; message: string }> {
+  const e = EnvironmentFields.parse(raw);
+  const problems: Array<{ path: PropertyKey[]; message: string }> = [];
+  checkCloudUsage(e.targets, e.workloads, workloadContext(e), (path, message) =>
+    problems.push({ path, message }),
+  );
+  return problems;
+}
+
+/**
  * Validates one environment. Returns the resolved environment, or every problem found with
  * paths prefixed by `label` (the environment's name, or the file it came from).
  */
@@ -216,7 +231,7 @@ export function validateEnvironment(
   const result = EnvironmentSchema.safeParse(raw);
   const issues: Array<{ path: readonly PropertyKey[]; message: string }> = [
     ...checkRaw(raw),
-    ...(result.success ? [] : result.error.issues),
+    ...(result.success ? usageProblems(raw) : result.error.issues),
   ];
   if (issues.length === 0 && result.success) return { ok: true, env: result.data };
   const seen = new Set<string>();

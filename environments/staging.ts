@@ -1,4 +1,3 @@
-import { AWS_MESSAGING, GCP_PUBSUB } from "./angzarr";
 import { defineEnvironment } from "./schema";
 
 /** Staging: production's shape at smaller sizes; state in GCS, encrypted. */
@@ -9,27 +8,9 @@ export default defineEnvironment({
   team: "angzarr",
   backend: { type: "gcs", bucket: "angzarr-tfstate", prefix: "staging" },
   targets: {
-    gcp: {
-      project: "angzarr-staging",
-      projectNumber: "731940228163",
-      region: "us-central1",
-      zones: ["us-central1-a"],
-      network: {
-        subnetCidr: "10.40.0.0/20",
-        podsCidr: "10.44.0.0/14",
-        servicesCidr: "10.48.0.0/20",
-      },
-      eventStore: { instanceId: "angzarr-events", zones: ["us-central1-a"] },
-      pubsub: GCP_PUBSUB,
-    },
-    aws: {
-      region: "us-east-1",
-      network: { vpcCidr: "10.50.0.0/16" },
-      // No EKS cluster: staging's workloads run on prod's shared DigitalOcean cluster, so no IRSA
-      // workload identities either.
-      eventStore: {},
-      messaging: AWS_MESSAGING,
-    },
+    // No GCP or AWS target: staging's workloads run on prod's shared DigitalOcean cluster and use
+    // its in-cluster PostgreSQL and RabbitMQ, so a Bigtable, Pub/Sub, DynamoDB or SNS/SQS here
+    // would have no consumer (environments/schema/usage.ts refuses that).
     digitalocean: {
       region: "nyc3",
       network: { ipRange: "10.101.0.0/20" },

@@ -359,14 +359,14 @@ describe("the real registry", () => {
     });
   });
 
-  test("prod: HA control plane, an autoscaled workload pool, PostgreSQL with a standby", () => {
+  test("prod: HA control plane, an autoscaled workload pool, no managed database nothing uses", () => {
     const target = env("prod").targets.digitalocean!;
     expect(target.cluster?.highAvailability).toBe(true);
     expect(target.cluster?.pools[0]).toMatchObject({
       name: "workloads",
       autoScale: { minNodes: 3, maxNodes: 9 },
     });
-    expect(target.databases?.postgres?.nodeCount).toBeGreaterThanOrEqual(2);
+    expect(target.databases).toBeUndefined();
   });
 });
 

@@ -23,6 +23,13 @@ function input(
   });
 }
 const app = { image: { repository: "ghcr.io/x/app", tag: "1.0.0" } };
+/** {@link input}'s clusters without the event store and identity (for workloads that use neither). */
+const NO_NATIVE: Partial<EnvironmentInput> = {
+  targets: {
+    gcp: { project: "strata-test", region: "europe-west1", cluster: {} },
+    digitalocean: { region: "fra1", network: { ipRange: "10.200.0.0/20" }, cluster: {} },
+  },
+};
 
 describe("workloads defaults", () => {
   test("dev: small, single nodes, exec auth, pinned charts, per-cloud storage classes", () => {
@@ -208,18 +215,21 @@ describe("workloads bad input", () => {
   });
 
   test("a Bitnami chart without an explicit image location", () => {
-    expect(problems(input({ databases: { postgresql: {} } }))).toEqual([
+    expect(problems(input({ databases: { postgresql: {} } }, NO_NATIVE))).toEqual([
       expect.stringMatching(
         /databases\.postgresql\.images: no image location for a Bitnami chart: Bitnami moved its versioned images to docker\.io\/bitnamilegacy .*set workloads\.images\.bitnami/,
       ),
     ]);
     expect(
       problems(
-        input({
-          databases: {
-            postgresql: { images: { registry: "docker.io", namespace: "bitnamilegacy" } },
+        input(
+          {
+            databases: {
+              postgresql: { images: { registry: "docker.io", namespace: "bitnamilegacy" } },
+            },
           },
-        }),
+          NO_NATIVE,
+        ),
       ),
     ).toEqual([]);
   });
@@ -344,7 +354,10 @@ describe("workloads bad input", () => {
     ]);
     expect(
       problems(
-        input({ apps: { core: { image: { repository: "ghcr.io/x/core", tag: "latest" } } } }),
+        input(
+          { apps: { core: { image: { repository: "ghcr.io/x/core", tag: "latest" } } } },
+          NO_NATIVE,
+        ),
       ),
     ).toEqual([]);
   });
@@ -389,7 +402,7 @@ describe("workloads bad input", () => {
 
   test("a literal credential in an app's settings", () => {
     expect(
-      problems(input({ apps: { core: { ...app, env: { DB_PASSWORD: "hunter2" } } } })),
+      problems(input({ apps: { core: { ...app, env: { DB_PASSWORD: "hunter2" } } } }, NO_NATIVE)),
     ).toEqual([
       expect.stringMatching(/apps\.core\.env\.DB_PASSWORD: "DB_PASSWORD" holds a literal secret/),
     ]);

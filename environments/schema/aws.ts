@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { NAME_RULES } from "../../modules/common/naming";
-import { CidrText, named, obj, type Tier, type TierDefaults } from "./common";
+import { CidrText, named, obj, UnusedReason, type Tier, type TierDefaults } from "./common";
 
 const AwsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
   error: (i) => `region ${JSON.stringify(i.input)} is not an AWS region; write it like eu-west-1`,
@@ -243,6 +243,8 @@ const ScaledCapacity = obj({
 
 /** The DynamoDB event store: tables `<env>-events`, `<env>-positions`, `<env>-snapshots`. */
 export const AwsEventStoreConfig = obj({
+  /** Why it exists though no app of this environment uses it. @default - an app must use it */
+  reason: UnusedReason,
   /** @default { mode: "on-demand" } */
   billing: z
     .discriminatedUnion("mode", [
@@ -272,6 +274,8 @@ const BusName = named({ ...NAME_RULES.dnsLabel, maxLength: 40, what: "topic/cons
 
 /** SNS topics fanning out to one SQS queue per consumer. */
 export const AwsMessagingConfig = obj({
+  /** Why it exists though no app of this environment uses it. @default - an app must use it */
+  reason: UnusedReason,
   topics: z
     .array(
       obj({

@@ -171,3 +171,16 @@ export interface TierDefaults {
     readonly apps: number;
   };
 }
+
+/**
+ * Why a cloud section (event store, bus, managed databases) exists though no app of this
+ * environment uses it; without it, an unused section is an error (schema/usage.ts).
+ */
+export const UnusedReason = z
+  .string()
+  .trim()
+  .min(10, {
+    error:
+      'reason must say why this exists though no app here uses it (at least 10 characters), e.g. "read by the analytics team\'s Dataflow job"',
+  })
+  .optional();

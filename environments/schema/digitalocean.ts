@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { isPrivateCidr, parseCidr } from "../../modules/common/cidr";
 import { NAME_RULES } from "../../modules/common/naming";
-import { CidrText, named, obj, type TierDefaults } from "./common";
+import { CidrText, named, obj, UnusedReason, type TierDefaults } from "./common";
 
 export const DoRegion = z.string().regex(/^[a-z]{3}\d$/, {
   error: (i) =>
@@ -389,6 +389,8 @@ export const DoKafka = obj({
 
 /** DigitalOcean managed databases, an alternative to in-cluster PostgreSQL, Redis and Kafka. */
 export const DoDatabases = obj({
+  /** Who uses these databases (their Secrets), since no app is wired to them. @default - an error: none uses them */
+  reason: UnusedReason,
   /** @default - none */
   postgres: DoPostgres.optional(),
   /** @default - none */

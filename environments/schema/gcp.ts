@@ -7,7 +7,7 @@ import {
   DEFAULT_EVENT_STORE_TABLES,
 } from "../../modules/gcp/bigtable-defaults";
 import { PROJECT_NUMBER_RE } from "../../modules/gcp/iam";
-import { CidrText, named, obj, type TierDefaults } from "./common";
+import { CidrText, named, obj, UnusedReason, type TierDefaults } from "./common";
 
 const GcpRegion = z.string().regex(/^[a-z]+-[a-z]+\d+$/, {
   error: (i) => `region ${JSON.stringify(i.input)} is not a GCP region; write it like us-central1`,
@@ -211,6 +211,8 @@ export const BigtableTableConfig = obj({
 
 /** The event store: one Bigtable instance. See modules/gcp/bigtable-event-store.ts. */
 export const BigtableEventStoreConfig = obj({
+  /** Why it exists though no app of this environment uses it. @default - an app must use it */
+  reason: UnusedReason,
   /** Instance id, 6–33 characters; each cluster is `<instanceId>-<zone letter>` (at most 30). */
   instanceId: BigtableId("Bigtable instance id", 33),
   /** One cluster per zone (two or more replicate). @default - the target's zones with highAvailability, else its first zone */
@@ -340,6 +342,8 @@ export const PubsubSubscriptionConfig = obj({
 
 /** The message bus: topics and a subscription per consumer. Physical names are `<env>-<name>`. */
 export const PubsubConfig = obj({
+  /** Why it exists though no app of this environment uses it. @default - an app must use it */
+  reason: UnusedReason,
   /** @default {} */
   topics: z.record(z.string(), PubsubTopicConfig).default({}),
   /** @default {} */

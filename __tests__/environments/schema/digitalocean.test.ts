@@ -110,10 +110,22 @@ describe("managed database defaults", () => {
 
   test("a guest on another environment's DOKS cluster may have databases", () => {
     const raw = withDo(
-      { databases: { postgres: {} } },
+      { databases: { postgres: {}, reason: "read by the reporting job outside Strata" } },
       { workloads: { sharedCluster: { environment: "owner", cloud: "digitalocean" } } },
     );
     expect(problems(raw)).toEqual([]);
+  });
+
+  test("managed databases no app uses need a reason", () => {
+    const raw = withDo(
+      { databases: { postgres: {} } },
+      { workloads: { sharedCluster: { environment: "owner", cloud: "digitalocean" } } },
+    );
+    expect(problems(raw)).toEqual([
+      expect.stringMatching(
+        /^test\.targets\.digitalocean\.databases: managed postgres on DigitalOcean: no app is wired to managed databases .* say who reads its Secret with reason/,
+      ),
+    ]);
   });
 });
 

@@ -62,7 +62,7 @@ describe("shared DOKS clusters across environments", () => {
       digitalocean: {
         region: "nyc3",
         network: { ipRange: "10.211.0.0/20" },
-        databases: { postgres: {} },
+        databases: { postgres: {}, reason: "read by the reporting job outside Strata" },
       },
     },
     workloads: { sharedCluster: { environment: "owner", cloud: "digitalocean" } },

@@ -62,6 +62,34 @@ function full(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
   });
 }
 
+/**
+ * {@link full} with workloads that leave the cloud-native store and bus unused: their sections say
+ * why they exist and the identities go (an unused section or identity is refused otherwise).
+ */
+function withoutNativeUsers(workloads: EnvironmentInput["workloads"]): EnvironmentInput {
+  const input = full({ workloads });
+  const { gcp, aws } = input.targets;
+  const reason = "kept for a consumer outside this test";
+  return {
+    ...input,
+    targets: {
+      ...input.targets,
+      gcp: gcp && {
+        ...gcp,
+        eventStore: gcp.eventStore && { ...gcp.eventStore, reason },
+        pubsub: gcp.pubsub && { ...gcp.pubsub, reason },
+        workloadIdentities: [],
+      },
+      aws: aws && {
+        ...aws,
+        eventStore: aws.eventStore && { ...aws.eventStore, reason },
+        messaging: aws.messaging && { ...aws.messaging, reason },
+        workloadIdentities: [],
+      },
+    },
+  };
+}
+
 const synthesized = new Map<string, SynthesizedApp>();
 /** Synthesizes the environments (once per distinct input: several groups read the same app). */
 function synth(
@@ -126,7 +154,7 @@ describe("Helm stacks: names and order", () => {
 
 describe("Helm stacks: a layer with nothing in it is not synthesized", () => {
   test("no databases, buses or apps: platform only", () => {
-    const app = synth([full({ workloads: {} })]);
+    const app = synth([withoutNativeUsers({})]);
     const helmStacks = [...app.stacks.keys()].filter((s) =>
       /-(platform|databases|buses|apps)$/.test(s),
     );
@@ -138,18 +166,14 @@ describe("Helm stacks: a layer with nothing in it is not synthesized", () => {
   });
 
   test("apps without buses depend on databases", () => {
-    const input = full();
     const app = synth([
-      {
-        ...input,
-        workloads: {
-          images: BITNAMI_IMAGES,
-          databases: { postgresql: {} },
-          apps: {
-            cron: { image: { repository: "n8nio/n8n", tag: "1" }, databaseUrlEnv: "DATABASE_URL" },
-          },
+      withoutNativeUsers({
+        images: BITNAMI_IMAGES,
+        databases: { postgresql: {} },
+        apps: {
+          cron: { image: { repository: "n8nio/n8n", tag: "1" }, databaseUrlEnv: "DATABASE_URL" },
         },
-      },
+      }),
     ]);
     expect(app.stacks.has("test-gcp-buses")).toBe(false);
     expect(app.manifest.stacks["test-gcp-apps"].dependencies).toEqual(["test-gcp-databases"]);
@@ -613,18 +637,14 @@ describe("Helm stacks: ClickHouse and Meilisearch", () => {
 
 describe("Helm stacks: optional platform parts", () => {
   test("Argo CD when enabled; cert-manager and ingress-nginx can be turned off", () => {
-    const input = full();
     const app = synth([
-      {
-        ...input,
-        workloads: {
-          platform: {
-            argocd: { enabled: true },
-            certManager: { enabled: false },
-            ingressNginx: { enabled: false },
-          },
+      withoutNativeUsers({
+        platform: {
+          argocd: { enabled: true },
+          certManager: { enabled: false },
+          ingressNginx: { enabled: false },
         },
-      },
+      }),
     ]);
     expect(releasesOf(stack(app, "test-gcp-platform")).map((r) => r.name)).toEqual(["argocd"]);
   });
