@@ -5,14 +5,27 @@ import { KmsKey as AwsKmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { policyDocument, type IGrantable, type PolicyStatement } from "./iam-policy";
 
-/** An AWS service allowed to use the key through the key policy. */
+/** The account a key lives in, for the ARNs a service grant is tied to. */
+export interface KeyAccount {
+  /** `aws`, `aws-cn`, … (a token). */
+  readonly partition: string;
+  /** The 12-digit account id (a token). */
+  readonly accountId: string;
+}
+
+/**
+ * An AWS service allowed to use the key through the key policy. Every such statement is tied to
+ * this account (`aws:SourceAccount`) and, where given, to the resources acting (`aws:SourceArn`),
+ * so no other account's resource can make the service use the key (the confused-deputy problem;
+ * facts/aws-service-principals.json).
+ */
 export interface KmsServiceAccess {
   /** Service principal, e.g. `sns.amazonaws.com`. */
   readonly service: string;
   /** KMS actions the service may call, e.g. `["kms:GenerateDataKey*", "kms:Decrypt"]`. */
   readonly actions: readonly string[];
-  /** Policy conditions on the statement. @default - none */
-  readonly condition?: PolicyStatement["Condition"];
+  /** The resources on whose behalf the service may use the key (ArnLike). @default - any in this account */
+  readonly sourceArns?: (account: KeyAccount) => readonly string[];
 }
 
 /** Props of {@link KmsKey}. */
@@ -78,14 +91,23 @@ export class KmsKey extends Construct {
         Action: "kms:*",
         Resource: "*",
       },
-      ...this.services.map((s): PolicyStatement => ({
-        Sid: `AllowService${pascal(s.service.split(".")[0])}`,
-        Effect: "Allow",
-        Principal: { Service: s.service },
-        Action: [...s.actions],
-        Resource: "*",
-        ...(s.condition ? { Condition: s.condition } : {}),
-      })),
+      ...this.services.map((s): PolicyStatement => {
+        const arns = s.sourceArns?.({
+          partition: partition.partition,
+          accountId: account.accountId,
+        });
+        return {
+          Sid: `AllowService${pascal(s.service.split(".")[0])}`,
+          Effect: "Allow",
+          Principal: { Service: s.service },
+          Action: [...s.actions],
+          Resource: "*",
+          Condition: {
+            StringEquals: { "aws:SourceAccount": account.accountId },
+            ...(arns && arns.length > 0 ? { ArnLike: { "aws:SourceArn": [...arns] } } : {}),
+          },
+        };
+      }),
     ];
     this.resource = new AwsKmsKey(this, "Key", {
       description: props.description,

@@ -42,7 +42,7 @@ export interface SnsSqsBusProps {
   readonly topics: readonly BusTopic[];
   readonly consumers: readonly BusConsumer[];
   /**
-   * Customer-managed key for topics and queues; its policy must include {@link SNS_KEY_ACCESS}.
+   * Customer-managed key for topics and queues; its policy must include {@link snsKeyAccess}.
    * @default - AWS-managed `alias/aws/sns` for topics, SQS-managed encryption (SSE-SQS) for queues
    */
   readonly kmsKey?: KmsKey;
@@ -50,13 +50,20 @@ export interface SnsSqsBusProps {
 
 /**
  * What SNS needs on a customer-managed key to deliver to KMS-encrypted queues (and to use an
- * encrypted topic). Without it delivery fails with KMS access denied and messages are dropped
- * silently. @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+ * encrypted topic), for these topics only (`aws:SourceArn`, besides the key's own
+ * `aws:SourceAccount`). Without it delivery fails with KMS access denied and messages are dropped
+ * silently. Facts: facts/aws-service-principals.json (SNS key management).
  */
-export const SNS_KEY_ACCESS: KmsServiceAccess = {
-  service: "sns.amazonaws.com",
-  actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
-};
+export function snsKeyAccess(region: string, topicNames: readonly string[]): KmsServiceAccess {
+  return {
+    service: SNS_SERVICE,
+    actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+    sourceArns: ({ partition, accountId }) =>
+      topicNames.map((t) => `arn:${partition}:sns:${region}:${accountId}:${t}`),
+  };
+}
+
+const SNS_SERVICE = "sns.amazonaws.com";
 
 /** 5 receives: a poison message is parked after a few retries, not after hours. */
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
@@ -135,6 +142,16 @@ export class SnsSqsBus extends Construct {
         }),
         ...encryption,
       });
+      // The dead-letter queue also takes what SNS cannot deliver to the queue (a deleted queue, a
+      // policy or key mistake): without the subscription's redrive policy SNS drops it. SNS sends
+      // it with SendMessage, so the queue policy must let this topic do so.
+      const deadLetterPolicy = new SqsQueuePolicy(this, `DeadLetterQueuePolicy${i}`, {
+        queueUrl: deadLetterQueue.url,
+        policy: policyDocument([
+          allowTopic(deadLetterQueue.arn, topic.arn),
+          denyInsecureTransport(deadLetterQueue.arn),
+        ]),
+      });
       new SqsQueueRedriveAllowPolicy(this, `RedriveAllow${i}`, {
         queueUrl: deadLetterQueue.url,
         redriveAllowPolicy: JSON.stringify({
@@ -145,14 +162,7 @@ export class SnsSqsBus extends Construct {
       const policy = new SqsQueuePolicy(this, `QueuePolicy${i}`, {
         queueUrl: queue.url,
         policy: policyDocument([
-          {
-            Sid: "AllowTopicOnly",
-            Effect: "Allow",
-            Principal: { Service: "sns.amazonaws.com" },
-            Action: "sqs:SendMessage",
-            Resource: queue.arn,
-            Condition: { ArnEquals: { "aws:SourceArn": topic.arn } },
-          },
+          allowTopic(queue.arn, topic.arn),
           denyInsecureTransport(queue.arn),
         ]),
       });
@@ -161,6 +171,7 @@ export class SnsSqsBus extends Construct {
         protocol: "sqs",
         endpoint: queue.arn,
         rawMessageDelivery: true,
+        redrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueue.arn }),
         ...(c.filterPolicy
           ? {
               filterPolicy: JSON.stringify(c.filterPolicy),
@@ -168,7 +179,7 @@ export class SnsSqsBus extends Construct {
             }
           : {}),
         // SNS checks it may send when the subscription is created.
-        dependsOn: [policy],
+        dependsOn: [policy, deadLetterPolicy],
       });
       consumers.set(c.name, { queue, deadLetterQueue, subscription });
     });
@@ -228,9 +239,9 @@ export class SnsSqsBus extends Construct {
     const fail = (message: string): never => {
       throw new Error(`${where}: ${message}`);
     };
-    if (props.kmsKey && !props.kmsKey.services.some((s) => s.service === SNS_KEY_ACCESS.service)) {
+    if (props.kmsKey && !props.kmsKey.services.some((s) => s.service === SNS_SERVICE)) {
       fail(
-        `kmsKey ${props.kmsKey.aliasName} does not let sns.amazonaws.com use it; add SNS_KEY_ACCESS to its services (without it SNS cannot deliver to encrypted queues and drops messages silently)`,
+        `kmsKey ${props.kmsKey.aliasName} does not let sns.amazonaws.com use it; add snsKeyAccess(region, topicNames) to its services (without it SNS cannot deliver to encrypted queues and drops messages silently)`,
       );
     }
     const topicNames = new Set<string>();
@@ -264,6 +275,18 @@ export function deadLetterQueueName(queueName: string): string {
   return queueName.endsWith(".fifo")
     ? `${queueName.slice(0, -".fifo".length)}-dlq.fifo`
     : `${queueName}-dlq`;
+}
+
+/** Only this topic may send to the queue (`aws:SourceArn`: no other account's topic). */
+function allowTopic(queueArn: string, topicArn: string): PolicyStatement {
+  return {
+    Sid: "AllowTopicOnly",
+    Effect: "Allow",
+    Principal: { Service: SNS_SERVICE },
+    Action: "sqs:SendMessage",
+    Resource: queueArn,
+    Condition: { ArnEquals: { "aws:SourceArn": topicArn } },
+  };
 }
 
 function denyInsecureTransport(arn: string): PolicyStatement {

@@ -1,4 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
@@ -136,6 +138,12 @@ export class AwsVpc extends Construct {
         retentionInDays: flowLogs.retentionDays,
         ...(props.flowLogsKmsKeyArn ? { kmsKeyId: props.flowLogsKmsKeyArn } : {}),
       });
+      // The trust names this account's flow logs only (aws:SourceAccount / aws:SourceArn), so no
+      // other account's flow log can make the service assume the role (facts/aws-service-principals.json).
+      const account = new DataAwsCallerIdentity(this, "Account");
+      const partition = new DataAwsPartition(this, "Partition");
+      // The zones' region (`us-east-1a` → `us-east-1`; validate() checks they share one).
+      const region = props.availabilityZones[0].slice(0, -1);
       const role = new IamRole(this, "FlowLogRole", {
         name: `${props.name}-flow-logs`,
         assumeRolePolicy: JSON.stringify({
@@ -145,6 +153,12 @@ export class AwsVpc extends Construct {
               Effect: "Allow",
               Principal: { Service: "vpc-flow-logs.amazonaws.com" },
               Action: "sts:AssumeRole",
+              Condition: {
+                StringEquals: { "aws:SourceAccount": account.accountId },
+                ArnLike: {
+                  "aws:SourceArn": `arn:${partition.partition}:ec2:${region}:${account.accountId}:vpc-flow-log/*`,
+                },
+              },
             },
           ],
         }),
@@ -192,6 +206,15 @@ export class AwsVpc extends Construct {
     if (new Set(props.availabilityZones).size !== n) {
       throw new Error(
         `${where}: availabilityZones lists a zone twice: ${props.availabilityZones.join(", ")}`,
+      );
+    }
+    const regions = new Set(props.availabilityZones.map((az) => az.slice(0, -1)));
+    if (
+      regions.size !== 1 ||
+      !props.availabilityZones.every((az) => /^[a-z0-9-]+\d[a-z]$/.test(az))
+    ) {
+      throw new Error(
+        `${where}: availabilityZones must be zones of one region, like us-east-1a and us-east-1b: ${props.availabilityZones.join(", ")}`,
       );
     }
   }

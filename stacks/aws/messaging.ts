@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import type { AwsTargetConfig } from "../../environments/schema/aws";
 import { RoleInlinePolicy } from "../../modules/aws/iam-policy";
 import { KmsKey } from "../../modules/aws/kms-key";
-import { SNS_KEY_ACCESS, SnsSqsBus } from "../../modules/aws/sns-sqs-bus";
+import { SnsSqsBus, snsKeyAccess } from "../../modules/aws/sns-sqs-bus";
 import { NAME_RULES, resourceName } from "../../modules/common/naming";
 import { awsRoleName } from "../identity-names";
 import { StrataStack, type StrataStackProps } from "../strata-stack";
@@ -35,7 +35,12 @@ export class AwsMessagingStack extends StrataStack {
       this.key = new KmsKey(this, "BusKey", {
         alias: resourceName(env.name, "messaging", NAME_RULES.aws),
         description: `Encryption of the ${env.name} SNS topics and SQS queues`,
-        services: [SNS_KEY_ACCESS],
+        services: [
+          snsKeyAccess(
+            target.region,
+            messaging.topics.map((t) => awsTopicName(env.name, t.name, t.fifo)),
+          ),
+        ],
         preventDestroy: env.deletionProtection,
       });
     }

@@ -39,25 +39,42 @@ describe("KmsKey defaults", () => {
 });
 
 describe("KmsKey options", () => {
-  test("a service statement per service, with its actions and conditions", () => {
+  test("a service statement per service, tied to this account and the resources acting", () => {
     const policy = keyPolicy(
       synth({
         services: [
           {
             service: "sns.amazonaws.com",
             actions: ["kms:Decrypt"],
-            condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+            sourceArns: ({ partition, accountId }) => [
+              `arn:${partition}:sns:eu-west-1:${accountId}:t-events`,
+            ],
           },
+          { service: "logs.eu-west-1.amazonaws.com", actions: ["kms:Encrypt"] },
         ],
       }),
     );
+    const account = expect.stringMatching(/^\$\{data\.aws_caller_identity\..*\.account_id\}$/);
     expect(policy.Statement[1]).toEqual({
       Sid: "AllowServiceSns",
       Effect: "Allow",
       Principal: { Service: "sns.amazonaws.com" },
       Action: ["kms:Decrypt"],
       Resource: "*",
-      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+      Condition: {
+        StringEquals: { "aws:SourceAccount": account },
+        ArnLike: {
+          "aws:SourceArn": [
+            expect.stringMatching(
+              /^arn:\$\{data\.aws_partition\..*\}:sns:eu-west-1:\$\{.*\}:t-events$/,
+            ),
+          ],
+        },
+      },
+    });
+    // Without source ARNs: still this account only.
+    expect(policy.Statement[2].Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": account },
     });
   });
 

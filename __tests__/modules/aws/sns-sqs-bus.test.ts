@@ -8,7 +8,7 @@ import { RoleInlinePolicy, type PolicyStatement } from "../../../modules/aws/iam
 import { KmsKey } from "../../../modules/aws/kms-key";
 import {
   deadLetterQueueName,
-  SNS_KEY_ACCESS,
+  snsKeyAccess,
   SnsSqsBus,
   type BusConsumer,
   type SnsSqsBusProps,
@@ -27,7 +27,11 @@ const synth = (p: Partial<SnsSqsBusProps> = {}, withKey = false) =>
     new SnsSqsBus(scope, "Bus", { ...props, ...(kmsKey ? { kmsKey } : {}), ...p });
   });
 const busKey = (scope: Construct) =>
-  new KmsKey(scope, "Key", { alias: "t-bus", description: "t", services: [SNS_KEY_ACCESS] });
+  new KmsKey(scope, "Key", {
+    alias: "t-bus",
+    description: "t",
+    services: [snsKeyAccess("eu-west-1", ["t-events"])],
+  });
 const all = (out: string, type: string) =>
   Object.values((JSON.parse(out) as Tf).resource[type] ?? {});
 const queue = (out: string, name: string) =>
@@ -77,16 +81,22 @@ describe("SnsSqsBus defaults", () => {
     });
   });
 
-  test("the queue policy lets only its topic send, over TLS only", () => {
+  test.each([
+    ["queue", /aws_sqs_queue\.Bus_Queue0_[^.]*\.(arn|url)/],
+    ["dead-letter queue", /aws_sqs_queue\.Bus_DeadLetterQueue0_[^.]*\.(arn|url)/],
+  ])("the %s policy lets only its topic send, over TLS only", (_what, queue) => {
     const out = synth();
-    const policy = JSON.parse(String(all(out, "aws_sqs_queue_policy")[0].policy));
-    expect(policy.Statement).toEqual([
+    const policies = all(out, "aws_sqs_queue_policy").filter((p) =>
+      queue.test(String(p.queue_url)),
+    );
+    expect(policies).toHaveLength(1);
+    expect(JSON.parse(String(policies[0].policy)).Statement).toEqual([
       {
         Sid: "AllowTopicOnly",
         Effect: "Allow",
         Principal: { Service: "sns.amazonaws.com" },
         Action: "sqs:SendMessage",
-        Resource: expect.stringMatching(/aws_sqs_queue\.Bus_Queue0.*\.arn/),
+        Resource: expect.stringMatching(queue),
         Condition: {
           ArnEquals: { "aws:SourceArn": expect.stringMatching(/aws_sns_topic\.Bus_Topic0.*\.arn/) },
         },
@@ -95,13 +105,22 @@ describe("SnsSqsBus defaults", () => {
     ]);
   });
 
-  test("an SQS subscription with raw delivery, created after the queue policy, no filter", () => {
+  test("an SQS subscription with raw delivery and its own dead-letter queue, after both queue policies, no filter", () => {
     const out = synth();
     expect(out).toHaveResourceWithProperties(SnsTopicSubscription, {
       protocol: "sqs",
       raw_message_delivery: true,
       endpoint: expect.stringMatching(/aws_sqs_queue\.Bus_Queue0.*\.arn/),
-      depends_on: [expect.stringMatching(/^aws_sqs_queue_policy\.Bus_QueuePolicy0/)],
+      depends_on: [
+        expect.stringMatching(/^aws_sqs_queue_policy\.Bus_QueuePolicy0/),
+        expect.stringMatching(/^aws_sqs_queue_policy\.Bus_DeadLetterQueuePolicy0/),
+      ],
+    });
+    const redrive = JSON.parse(String(all(out, "aws_sns_topic_subscription")[0].redrive_policy));
+    expect(redrive).toEqual({
+      deadLetterTargetArn: expect.stringMatching(
+        /^\$\{aws_sqs_queue\.Bus_DeadLetterQueue0_[^.]*\.arn\}$/,
+      ),
     });
     expect(all(out, "aws_sns_topic_subscription")[0]).not.toHaveProperty("filter_policy");
   });
@@ -254,7 +273,7 @@ describe("SnsSqsBus validation", () => {
         const kmsKey = new KmsKey(scope, "Key", { alias: "t-bus", description: "t" });
         new SnsSqsBus(scope, "Bus", { ...props, kmsKey });
       }),
-    ).toThrow(/kmsKey alias\/t-bus does not let sns\.amazonaws\.com use it; add SNS_KEY_ACCESS/);
+    ).toThrow(/kmsKey alias\/t-bus does not let sns\.amazonaws\.com use it; add snsKeyAccess/);
   });
   test("duplicate topics and consumers", () => {
     expect(() => synth({ consumers: [consumer, consumer] })).toThrow(
