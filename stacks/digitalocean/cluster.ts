@@ -24,10 +24,9 @@ export class DoClusterStack extends StrataStack {
     super(scope, name, props);
     const { env, target, cluster } = props;
     digitaloceanProvider(this);
-    const vpc = new DataDigitaloceanVpc(this, "Vpc", {
-      name: doVpcName(env.name),
-      region: target.region,
-    });
+    // By name alone: the data source takes exactly one of id, name and region
+    // (facts/providers/digitalocean.json).
+    const vpc = new DataDigitaloceanVpc(this, "Vpc", { name: doVpcName(env.name) });
     this.doks = new DoksCluster(this, "Doks", {
       name: clusterName(env.name, "digitalocean"),
       region: target.region,

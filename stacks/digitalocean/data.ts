@@ -46,10 +46,9 @@ export class DoDataStack extends StrataStack {
     super(scope, name, props);
     const { env, databases, cluster } = props;
     digitaloceanProvider(this);
-    const vpc = new DataDigitaloceanVpc(this, "Vpc", {
-      name: doVpcName(cluster.environment),
-      region: cluster.region,
-    });
+    // By name alone: the data source takes exactly one of id, name and region
+    // (facts/providers/digitalocean.json).
+    const vpc = new DataDigitaloceanVpc(this, "Vpc", { name: doVpcName(cluster.environment) });
     const doks = new DataDigitaloceanKubernetesCluster(this, "Doks", { name: cluster.name });
     const common = {
       region: cluster.region,
