@@ -27,7 +27,7 @@ const PROD = {
 describe("ClickHouse and Meilisearch defaults", () => {
   test("dev: one ClickHouse server without Keeper, Meilisearch at the pin's image; charts pinned", () => {
     const w = parse({ databases: { clickhouse: {}, meilisearch: {} } });
-    expect(w.charts).toMatchObject({ clickhouse: "9.4.6", meilisearch: "0.25.0" });
+    expect(w.charts).toMatchObject({ clickhouse: "9.4.7", meilisearch: "0.25.0" });
     expect(w.databases.clickhouse).toMatchObject({
       releaseName: "analytics",
       shards: 1,
@@ -39,7 +39,7 @@ describe("ClickHouse and Meilisearch defaults", () => {
     });
     expect(w.databases.meilisearch).toMatchObject({
       releaseName: "search",
-      image: { repository: "docker.io/getmeili/meilisearch", tag: "v1.34.2" },
+      image: { repository: "docker.io/getmeili/meilisearch", tag: "v1.35.0" },
       storage: "5Gi",
     });
   });

@@ -51,7 +51,7 @@ describe("workloads defaults", () => {
         postgresqlHa: "16.3.2",
         redis: "23.1.1",
         rabbitmq: "16.0.14",
-        kafka: "32.4.4",
+        kafka: "32.4.3",
       },
       storageClasses: { gcp: "standard-rwo", aws: "gp3", digitalocean: "do-block-storage" },
       platform: {

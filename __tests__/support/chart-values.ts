@@ -10,19 +10,36 @@ import type { TfJson } from "./synth";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "chart-values");
 
-/** The key paths of one chart version. Throws when there is no fixture for it. */
-export function chartKeys(chart: string, version: string): Set<string> {
+/** A fixture: the key paths of one chart version's values.yaml. */
+export interface ValuesFixture {
+  readonly keys: readonly string[];
+  /** Keys verified beyond the file's YAML keys (commented defaults), with the evidence. */
+  readonly addedKeys?: Readonly<Record<string, string>>;
+  /** Maps a template renders whole (toYaml / common.tplvalues.render): any child takes effect. */
+  readonly freeform?: readonly string[];
+}
+
+/** Reads a fixture file (a path relative to the repository, or absolute). */
+export function readFixture(file: string): ValuesFixture {
+  return JSON.parse(
+    fs.readFileSync(path.resolve(__dirname, "..", "..", file), "utf8"),
+  ) as ValuesFixture;
+}
+
+/** The fixture of one chart version. Throws when there is none. */
+export function chartFixture(chart: string, version: string): ValuesFixture {
   const file = path.join(FIXTURES, `${chart}-${version}.json`);
   if (!fs.existsSync(file)) {
     throw new Error(
       `no values fixture for ${chart} ${version} (${path.relative(process.cwd(), file)}): add the key paths of its values.yaml before pinning it`,
     );
   }
-  const fixture = JSON.parse(fs.readFileSync(file, "utf8")) as {
-    keys: string[];
-    /** Keys verified beyond the file's YAML keys (commented defaults), with the evidence. */
-    addedKeys?: Record<string, string>;
-  };
+  return readFixture(file);
+}
+
+/** The key paths of one chart version (listed and verified). Throws when there is no fixture. */
+export function chartKeys(chart: string, version: string): Set<string> {
+  const fixture = chartFixture(chart, version);
   return new Set([...fixture.keys, ...Object.keys(fixture.addedKeys ?? {})]);
 }
 
@@ -35,14 +52,17 @@ export function valuePaths(values: unknown, prefix = ""): string[] {
 }
 
 /**
- * Paths of `values` the chart does not have. A path is known when it is listed, or when a prefix
- * is listed without children (a free-form map such as `commonLabels` or `resources`).
+ * Paths of `values` a fixture does not have. A path is known when it is listed, when it lies under
+ * a map the templates render whole (`freeform`), or when a prefix is listed without children (a
+ * free-form map such as `commonLabels` or `resources`).
  */
-export function unknownValuePaths(chart: string, version: string, values: unknown): string[] {
-  const keys = chartKeys(chart, version);
+export function unknownPathsIn(fixture: ValuesFixture, values: unknown): string[] {
+  const keys = new Set([...fixture.keys, ...Object.keys(fixture.addedKeys ?? {})]);
+  const freeform = fixture.freeform ?? [];
   const hasChildren = (p: string) => [...keys].some((k) => k.startsWith(`${p}.`));
   return valuePaths(values).filter((p) => {
     if (keys.has(p)) return false;
+    if (freeform.some((f) => p.startsWith(`${f}.`))) return false;
     const parts = p.split(".");
     for (let i = parts.length - 1; i > 0; i--) {
       const prefix = parts.slice(0, i).join(".");
@@ -50,6 +70,11 @@ export function unknownValuePaths(chart: string, version: string, values: unknow
     }
     return true;
   });
+}
+
+/** Paths of `values` the pinned chart does not have ({@link unknownPathsIn} its fixture). */
+export function unknownValuePaths(chart: string, version: string, values: unknown): string[] {
+  return unknownPathsIn(chartFixture(chart, version), values);
 }
 
 /** A helm_release of a synthesized stack with its values parsed. */

@@ -104,7 +104,8 @@ export type ChartKey = (typeof CHART_KEYS)[number];
  * __tests__/fixtures/chart-values/). Where the exact file was not reachable, the nearest one was:
  * postgresql 16.7.27 (keys from 17.1.0 minus later additions), postgresql-ha 16.3.2 (16.3.4),
  * rabbitmq 16.0.14 (16.0.16), cert-manager v1.18.2 (a v1.17/v1.18 file), argo-cd 7.8.23 (a 7.8–7.9
- * file). redis 23.1.1: no 24.x values.yaml was found. clickhouse 9.4.6 (a fork's copy of 9.4.6).
+ * file). redis 23.1.1: no 24.x values.yaml was found. clickhouse 9.4.7 and kafka 32.4.3: the
+ * official values.yaml at the release tag (9.4.5, 9.4.6 and 32.4.4 were never released: facts/charts.json).
  * meilisearch 0.25.0 (Chart.yaml of meilisearch-kubernetes; keys from an older values.yaml).
  */
 export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
@@ -114,10 +115,10 @@ export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   postgresql: "16.7.27",
   postgresqlHa: "16.3.2",
   redis: "23.1.1",
-  clickhouse: "9.4.6",
+  clickhouse: "9.4.7",
   meilisearch: "0.25.0",
   rabbitmq: "16.0.14",
-  kafka: "32.4.4",
+  kafka: "32.4.3",
 };
 
 /** The charts that are Bitnami's (images under docker.io/bitnami until August 2025). */

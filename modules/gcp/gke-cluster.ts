@@ -1,3 +1,4 @@
+import { ComputeFirewall } from "@cdktf/provider-google/lib/compute-firewall";
 import { ContainerCluster } from "@cdktf/provider-google/lib/container-cluster";
 import { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
@@ -71,7 +72,20 @@ export interface GkeClusterProps {
   readonly secretsEncryption?: CmekSettings;
   /** Account id of the nodes' dedicated service account (6–30 characters). @default - `<name>-nodes` */
   readonly nodeServiceAccountId?: string;
+  /**
+   * Ports admission webhooks listen on in their pods. The control plane of a private cluster
+   * reaches the nodes only on 443 and 10250 (GKE_CONTROL_PLANE_PORTS); a firewall rule from
+   * controlPlaneCidr to the node service account opens exactly the others, so creating an object
+   * a webhook checks does not time out. @default [] (no rule)
+   */
+  readonly webhookPorts?: readonly number[];
 }
+
+/**
+ * The ports GKE's own firewall rule admits from the control plane to private nodes (kubelet and
+ * HTTPS): facts/gke-webhooks.json. Any other webhook port needs a rule of its own.
+ */
+export const GKE_CONTROL_PLANE_PORTS: readonly number[] = [443, 10250];
 
 /** Regular channel: Google's recommended balance of new features and stability. */
 const DEFAULT_RELEASE_CHANNEL = "REGULAR";
@@ -116,6 +130,8 @@ export class GkeCluster extends Construct {
   readonly deletionProtection: boolean;
   /** The grant of the key to the GKE service agent, when secrets are encrypted. */
   readonly secretsKeyGrant?: KmsCryptoKeyIamMember;
+  /** The rule admitting the control plane to webhook ports GKE does not open itself. */
+  readonly webhookFirewall?: ComputeFirewall;
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
@@ -131,6 +147,7 @@ export class GkeCluster extends Construct {
     const maintenanceStartTime = props.maintenanceStartTime ?? DEFAULT_MAINTENANCE_START;
     const authorizedNetworks = props.authorizedNetworks ?? [];
     const nodeSaId = props.nodeServiceAccountId ?? `${props.name}-nodes`;
+    checkPorts(path, props.webhookPorts ?? []);
     validate(props, {
       path,
       nodeSaId,
@@ -229,12 +246,34 @@ export class GkeCluster extends Construct {
       dependsOn: this.secretsKeyGrant ? [this.secretsKeyGrant] : undefined,
       lifecycle: { ignoreChanges: ["node_pool", "initial_node_count"] },
     });
+
+    const ports = [...new Set(props.webhookPorts ?? [])]
+      .filter((p) => !GKE_CONTROL_PLANE_PORTS.includes(p))
+      .sort((a, b) => a - b);
+    if (ports.length > 0) {
+      this.webhookFirewall = new ComputeFirewall(this, "ControlPlaneWebhooks", {
+        project: props.project,
+        name: `${props.name}-webhooks`,
+        network: props.network,
+        description: `Control plane of ${props.name} to admission webhooks on its nodes`,
+        direction: "INGRESS",
+        sourceRanges: [this.controlPlaneCidr],
+        targetServiceAccounts: [this.nodeServiceAccountEmail],
+        allow: [{ protocol: "tcp", ports: ports.map(String) }],
+      });
+    }
   }
 
   /** The node service account as a principal (to grant it image pulls, for instance). */
   get nodePrincipal(): GcpPrincipal {
     return serviceAccountPrincipal(this.nodeServiceAccountEmail);
   }
+}
+
+function checkPorts(path: string, ports: readonly number[]): void {
+  for (const p of ports)
+    if (!Number.isInteger(p) || p < 1 || p > 65535)
+      throw new Error(`${path}: webhookPorts has ${p}; give TCP ports from 1 to 65535`);
 }
 
 function validate(

@@ -48,6 +48,13 @@ const COMPONENTS = [
   ["startupapicheck", "cert-manager-startupapicheck"],
 ] as const;
 
+/**
+ * The port cert-manager's webhook server listens on in its pod (`webhook.securePort`, default
+ * 10250: facts/charts.json). Set explicitly; GKE's own firewall already admits the control plane
+ * to it on private clusters (facts/gke-webhooks.json).
+ */
+export const CERT_MANAGER_WEBHOOK_PORT = 10250;
+
 /** cert-manager with its CRDs (kept when the release is deleted, so certificates survive). */
 export class CertManager extends Construct {
   readonly release: HelmChartRelease;
@@ -72,7 +79,7 @@ export class CertManager extends Construct {
       crds: { enabled: true, keep: true },
       global: { commonLabels: { ...props.labels } },
       ...component(COMPONENTS[0][1]),
-      webhook: component(COMPONENTS[1][1]),
+      webhook: { ...component(COMPONENTS[1][1]), securePort: CERT_MANAGER_WEBHOOK_PORT },
       cainjector: component(COMPONENTS[2][1]),
       ...(props.images
         ? {
@@ -109,7 +116,7 @@ interface Component {
 export interface CertManagerValues extends Component {
   readonly crds: { readonly enabled: boolean; readonly keep: boolean };
   readonly global: { readonly commonLabels: Record<string, string> };
-  readonly webhook: Component;
+  readonly webhook: Component & { readonly securePort: number };
   readonly cainjector: Component;
   readonly acmesolver?: { readonly image?: { readonly repository: string } };
   readonly startupapicheck?: { readonly image?: { readonly repository: string } };

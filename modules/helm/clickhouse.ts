@@ -20,7 +20,7 @@ import {
 
 /** Props of {@link Clickhouse}. */
 export interface ClickhouseProps extends BitnamiReleaseProps {
-  /** bitnami/clickhouse chart version. @default "9.4.6" */
+  /** bitnami/clickhouse chart version. @default "9.4.7" */
   readonly version?: string;
   /** Shards (one StatefulSet each). @default 1 */
   readonly shards?: number;
@@ -43,8 +43,11 @@ export interface ClickhouseProps extends BitnamiReleaseProps {
   readonly keeperResources?: ResourceRequirements;
 }
 
-/** The newest bitnami/clickhouse whose values.yaml could be read (fork copy of 9.4.6, 2025). */
-export const DEFAULT_CLICKHOUSE_VERSION = "9.4.6";
+/**
+ * bitnami/clickhouse 9.4.7 (ClickHouse 25.7.5), released after 9.4.4: 9.4.5 and 9.4.6 were never
+ * released (the chart's CHANGELOG and tags: facts/charts.json).
+ */
+export const DEFAULT_CLICKHOUSE_VERSION = "9.4.7";
 /** Bitnami's `small` preset, the chart's default for the server. */
 const DEFAULT_RESOURCES: ResourceRequirements = {
   requests: { cpu: "250m", memory: "512Mi" },

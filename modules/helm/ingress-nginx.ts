@@ -36,6 +36,12 @@ export interface IngressNginxProps {
 }
 
 export const INGRESS_NGINX_REPOSITORY = "https://kubernetes.github.io/ingress-nginx";
+/**
+ * The port the admission webhook server listens on in the controller pod (the chart's
+ * `controller.admissionWebhooks.port`, default 8443: facts/charts.json). Set explicitly, so the
+ * firewall that lets a private control plane reach it opens the same port.
+ */
+export const INGRESS_NGINX_WEBHOOK_PORT = 8443;
 export const DEFAULT_INGRESS_NGINX_VERSION = "4.12.0";
 const DEFAULT_RESOURCES: ResourceRequirements = {
   requests: { cpu: "100m", memory: "90Mi" },
@@ -75,6 +81,7 @@ export class IngressNginx extends Construct {
         metrics: { enabled: props.metrics ?? false },
         admissionWebhooks: {
           enabled: true,
+          port: INGRESS_NGINX_WEBHOOK_PORT,
           ...(ns ? { patch: { image: { image: `${ns}/kube-webhook-certgen` } } } : {}),
         },
       },
@@ -113,6 +120,7 @@ export interface IngressNginxValues {
     readonly metrics: { readonly enabled: boolean };
     readonly admissionWebhooks: {
       readonly enabled: boolean;
+      readonly port: number;
       readonly patch?: { readonly image: { readonly image: string } };
     };
   };

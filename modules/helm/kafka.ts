@@ -21,7 +21,7 @@ import {
 
 /** Props of {@link Kafka}. */
 export interface KafkaProps extends BitnamiReleaseProps {
-  /** bitnami/kafka chart version (32.x: Kafka 4, KRaft only). @default "32.4.4" */
+  /** bitnami/kafka chart version (32.x: Kafka 4, KRaft only). @default "32.4.3" */
   readonly version?: string;
   /** KRaft controller nodes: 1, 3 or 5. @default 1 */
   readonly controllers?: number;
@@ -35,8 +35,8 @@ export interface KafkaProps extends BitnamiReleaseProps {
   readonly resources?: ResourceRequirements;
 }
 
-/** The newest 32.x whose values.yaml was read. */
-export const DEFAULT_KAFKA_VERSION = "32.4.4";
+/** The newest released 32.x (32.4.4 was never released: facts/charts.json). */
+export const DEFAULT_KAFKA_VERSION = "32.4.3";
 const DEFAULT_RESOURCES: ResourceRequirements = {
   requests: { cpu: "250m", memory: "512Mi" },
   limits: { memory: "1Gi" },

@@ -8,8 +8,11 @@ export interface MeilisearchImage {
   readonly tag: string;
 }
 
-/** The chart's appVersion at 0.25.0; the chart has no `image.registry`, so the repository carries it. */
+/**
+ * The chart's appVersion at its 0.25.0 tag (Chart.yaml: v1.35.0; facts/charts.json); the chart has
+ * no `image.registry`, so the repository carries it.
+ */
 export const DEFAULT_MEILISEARCH_IMAGE: MeilisearchImage = {
   repository: "docker.io/getmeili/meilisearch",
-  tag: "v1.34.2",
+  tag: "v1.35.0",
 };

@@ -16,7 +16,7 @@ export interface MeilisearchProps {
   readonly namespace: string;
   /** meilisearch/meilisearch chart version. @default "0.25.0" */
   readonly version?: string;
-  /** @default - docker.io/getmeili/meilisearch at the pinned chart's appVersion (v1.34.2) */
+  /** @default - docker.io/getmeili/meilisearch at the pinned chart's appVersion (v1.35.0) */
   readonly image?: MeilisearchImage;
   /** Storage class of the volume. */
   readonly storageClass: string;
@@ -35,9 +35,8 @@ export interface MeilisearchProps {
 /** The chart's repository (not Bitnami). */
 export const MEILISEARCH_REPOSITORY = "https://meilisearch.github.io/meilisearch-kubernetes";
 /**
- * Chart version pinned from meilisearch-kubernetes' charts/meilisearch/Chart.yaml (0.25.0,
- * appVersion v1.34.2). Its values.yaml was not readable: the keys set here come from an older
- * file of the chart (image v1.8.0, __tests__/fixtures/chart-values/meilisearch-0.25.0.json).
+ * meilisearch-kubernetes chart 0.25.0 (tag meilisearch-0.25.0, appVersion v1.35.0); its
+ * values.yaml keys at that tag: __tests__/fixtures/chart-values/meilisearch-0.25.0.json.
  */
 export { DEFAULT_MEILISEARCH_IMAGE, type MeilisearchImage };
 export const DEFAULT_MEILISEARCH_VERSION = "0.25.0";
@@ -116,9 +115,9 @@ export class Meilisearch extends Construct {
         allowPrivilegeEscalation: false,
         readOnlyRootFilesystem: true,
       },
-      // The root filesystem is read-only; Meilisearch writes temporary files under /tmp.
-      volumes: [{ name: "tmp", emptyDir: {} }],
-      volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+      // The root filesystem is read-only; Meilisearch writes temporary files under /tmp, which
+      // the chart already mounts as an emptyDir named "tmp" (statefulset.yaml at 0.25.0:
+      // facts/charts.json). A second "tmp" volume would make the StatefulSet invalid.
     };
     this.release = new HelmChartRelease(this, "Chart", {
       name: props.name,
@@ -175,6 +174,4 @@ export interface MeilisearchValues {
     readonly allowPrivilegeEscalation: boolean;
     readonly readOnlyRootFilesystem: boolean;
   };
-  readonly volumes: ReadonlyArray<{ readonly name: string; readonly emptyDir: object }>;
-  readonly volumeMounts: ReadonlyArray<{ readonly name: string; readonly mountPath: string }>;
 }

@@ -5,6 +5,7 @@ import { GkeNodePool } from "../../modules/gcp/gke-node-pool";
 import { WorkloadIdentity } from "../../modules/gcp/workload-identity";
 import { gcpServiceAccountId } from "../identity-names";
 import { clusterName } from "../kubernetes/cluster-ref";
+import { platformWebhookPorts } from "../kubernetes/webhooks";
 import { StrataStack, type StrataStackProps } from "../strata-stack";
 import { gcpCmek } from "./keys";
 import { gcpNetworkName } from "./network";
@@ -53,6 +54,7 @@ export class GcpClusterStack extends StrataStack {
       maintenanceStartTime: config.maintenanceStartTime,
       deletionProtection: env.deletionProtection,
       secretsEncryption: gcpCmek(env, target, "gke-secrets", config.secretsEncryption),
+      webhookPorts: platformWebhookPorts(env.workloads.platform),
     });
     this.nodePools = config.nodePools.map(
       (pool) => new GkeNodePool(this, `Pool-${pool.name}`, { cluster: this.cluster, ...pool }),

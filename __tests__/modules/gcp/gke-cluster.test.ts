@@ -151,6 +151,36 @@ describe("GkeCluster options", () => {
   });
 });
 
+describe("GkeCluster webhook ports", () => {
+  const firewalls = (p: Partial<GkeClusterProps>) =>
+    Object.values(
+      (JSON.parse(synth(p)) as { resource: Record<string, Record<string, unknown>> }).resource
+        .google_compute_firewall ?? {},
+    );
+
+  test("the ports GKE does not open get one rule from the control plane to the nodes' account", () => {
+    expect(firewalls({ webhookPorts: [10250, 9443, 8443, 443, 8443] })).toEqual([
+      expect.objectContaining({
+        name: "test-gke-webhooks",
+        network: "test-vpc",
+        direction: "INGRESS",
+        source_ranges: ["172.16.0.0/28"],
+        target_service_accounts: ["test-gke-nodes@strata-test.iam.gserviceaccount.com"],
+        allow: [{ protocol: "tcp", ports: ["8443", "9443"] }],
+      }),
+    ]);
+  });
+
+  test("none when every webhook port is one GKE opens itself", () => {
+    expect(firewalls({ webhookPorts: [10250] })).toEqual([]);
+    expect(firewalls({})).toEqual([]);
+  });
+
+  test("a port that is not a TCP port", () => {
+    expect(() => synth({ webhookPorts: [70000] })).toThrow(/webhookPorts has 70000/);
+  });
+});
+
 describe("GkeCluster validation", () => {
   test("an authorized network that is not a CIDR", () => {
     expect(() => synth({ authorizedNetworks: [{ cidr: "203.0.113.7", name: "x" }] })).toThrow(

@@ -12,10 +12,10 @@ const synth = (p: Partial<ClickhouseProps> = {}) =>
   synthScope((scope) => new Clickhouse(scope, "Clickhouse", { ...props, ...p }));
 
 describe("ClickHouse (bitnami/clickhouse)", () => {
-  test("pinned 9.4.6; every values key exists in it (single, replicated, metrics)", () => {
+  test("pinned 9.4.7; every values key exists in it (single, replicated, metrics)", () => {
     for (const tf of [synth(), synth({ replicas: 2, shards: 2 }), synth({ metrics: true })]) {
       const r = releaseNamed(tf, "analytics");
-      expect(r).toMatchObject({ chart: "clickhouse", version: "9.4.6" });
+      expect(r).toMatchObject({ chart: "clickhouse", version: "9.4.7" });
       expect(unknownValuePaths("clickhouse", r.version!, r.values)).toEqual([]);
     }
   });

@@ -42,7 +42,7 @@ describe("Meilisearch (meilisearch/meilisearch)", () => {
   test("image: the appVersion of the pin with its registry, or the one given", () => {
     expect(releaseNamed(synth(), "search").values.image).toEqual({
       repository: "docker.io/getmeili/meilisearch",
-      tag: "v1.34.2",
+      tag: "v1.35.0",
     });
     const image = { repository: "registry.example.com/mirror/meilisearch", tag: "v1.30.0" };
     expect(releaseNamed(synth({ image }), "search").values.image).toEqual(image);
