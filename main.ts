@@ -14,9 +14,11 @@ function main(): void {
   const registry = loadEnvironments({
     envs: process.env.STRATA_ENVS,
     envFile: process.env.STRATA_ENV_FILE,
+    today: process.env.STRATA_TODAY,
   });
+  for (const w of registry.warnings) console.error(`strata: warning: ${w.path}: ${w.message}`);
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
-  // Waiver expiry is judged against today; STRATA_TODAY=YYYY-MM-DD pins it (CI replays, tests).
+  // Waiver expiry and Kubernetes support are judged against today; STRATA_TODAY=YYYY-MM-DD pins it.
   const today = process.env.STRATA_TODAY;
   const { stacks } = synthesizeAtomically(
     outdir,

@@ -32,7 +32,6 @@ export default defineEnvironment({
       region: "us-east-1",
       network: { vpcCidr: "10.30.0.0/16" },
       cluster: {
-        version: "1.33",
         // Dev: a public API endpoint for the operators' VPN and the CI runners' egress range only
         // (policy NET-2 refuses an endpoint open to the internet unless waived).
         publicEndpoint: { enabled: true, cidrs: ["198.51.100.0/24"] },
@@ -54,7 +53,7 @@ export default defineEnvironment({
     digitalocean: {
       region: "nyc3",
       network: { ipRange: "10.100.0.0/20" },
-      // DOKS with the defaults: 2 × s-2vcpu-4gb, latest 1.33 patch, Sunday 03:00 UTC window.
+      // DOKS with the defaults: 2 × s-2vcpu-4gb, latest 1.36 patch, Sunday 03:00 UTC window.
       // The API answers only the operators' VPN and the CI runners' egress range.
       cluster: { controlPlaneFirewall: { allowedAddresses: ["198.51.100.0/24"] } },
     },

@@ -10,6 +10,7 @@ import { cidrsOverlap, parseCidr } from "../modules/common/cidr";
 import dev from "./dev";
 import { ConfigError, type Problem } from "./errors";
 import prod from "./prod";
+import { isoToday, judgeMinor, type SupportCalendar } from "../modules/common/kubernetes-versions";
 import { validateEnvironment, type Environment, type EnvironmentInput } from "./schema";
 import type { ConfigCloud } from "./schema/workloads";
 import staging from "./staging";
@@ -25,12 +26,16 @@ export interface Selection {
   readonly envFile?: string;
   /** @default BUILTIN_ENVIRONMENTS */
   readonly builtins?: readonly EnvironmentInput[];
+  /** The date support calendars are judged against, YYYY-MM-DD (STRATA_TODAY). @default - today (UTC) */
+  readonly today?: string;
 }
 
 /** The loaded registry: every known environment, and those selected for synthesis. */
 export interface Registry {
   readonly all: readonly Environment[];
   readonly selected: readonly Environment[];
+  /** What synthesis goes on with but the user should act on soon (a minor near its end of support). */
+  readonly warnings: readonly Problem[];
 }
 
 /** Reads an environment file. Throws a ConfigError naming the file and the parse error. */
@@ -132,9 +137,54 @@ export function loadEnvironments(selection: Selection = {}): Registry {
       });
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
   const selected = wanted.length === 0 ? all : all.filter((e) => wanted.includes(e.name));
-  return { all, selected };
+  const today = selection.today ?? isoToday();
+  if (selection.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(selection.today)) {
+    problems.push({
+      path: "STRATA_TODAY",
+      message: `"${selection.today}" is not a date; write YYYY-MM-DD`,
+    });
+  }
+  const warnings: Problem[] = [];
+  for (const env of selected) {
+    for (const v of kubernetesSupport(env, today)) {
+      (v.level === "error" ? problems : warnings).push({ path: v.path, message: v.message });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { all, selected, warnings };
+}
+
+/**
+ * The Kubernetes minors an environment pins on its own clusters, judged against the support
+ * calendar (modules/common/kubernetes-versions.ts). GKE clusters follow their release channel,
+ * which moves the minor itself.
+ */
+function kubernetesSupport(env: Environment, today: string) {
+  const pinned: Array<{ path: string; cloud: SupportCalendar; minor: string }> = [];
+  const eks = env.targets.aws?.cluster;
+  if (eks)
+    pinned.push({
+      path: `${env.name}.targets.aws.cluster.version`,
+      cloud: "eks",
+      minor: eks.version,
+    });
+  const doks = env.targets.digitalocean?.cluster;
+  if (doks) {
+    const slug = doks.version ?? doks.versionPrefix ?? "";
+    const minor = /^(\d+\.\d+)/.exec(slug)?.[1];
+    const key = doks.version !== undefined ? "version" : "versionPrefix";
+    if (minor)
+      pinned.push({
+        path: `${env.name}.targets.digitalocean.cluster.${key}`,
+        cloud: "doks",
+        minor,
+      });
+  }
+  return pinned.flatMap((p) => {
+    const verdict = judgeMinor(p.cloud, p.minor, today);
+    return verdict.level === "ok" ? [] : [{ ...verdict, path: p.path }];
+  });
 }
 
 /** A cluster that runs workloads: the environment owning it, its cloud, and the namespace used. */

@@ -51,7 +51,7 @@ export default defineEnvironment({
       region: "us-east-1",
       network: { vpcCidr: "10.70.0.0/16" },
       cluster: {
-        version: "1.33",
+        version: "1.36",
         // Private API endpoint only: the Helm layers are applied from inside the VPC.
         publicEndpoint: { enabled: false },
         logTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],

@@ -3,6 +3,7 @@
  * messaging, and the IAM identities of applications.
  */
 import { z } from "zod";
+import { DEFAULT_EKS_VERSION } from "../../modules/common/kubernetes-versions";
 import { NAME_RULES } from "../../modules/common/naming";
 import { CidrText, named, obj, UnusedReason, type Tier, type TierDefaults } from "./common";
 
@@ -64,7 +65,7 @@ const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "sc
 
 const KubernetesVersion = z.string().regex(/^1\.\d{2}$/, {
   error: (i) =>
-    `Kubernetes version ${JSON.stringify(i.input)} is not a supported format; write the minor version like "1.33" (no patch, no "v")`,
+    `Kubernetes version ${JSON.stringify(i.input)} is not a supported format; write the minor version like "1.36" (no patch, no "v")`,
 });
 
 const AddonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, {
@@ -150,8 +151,17 @@ export const EksNodeGroupConfig = obj({
  * and what lets workload identities assume IAM roles (IRSA).
  */
 export const EksClusterConfig = obj({
-  /** Kubernetes minor version. @default "1.33" */
-  version: KubernetesVersion.default("1.33"),
+  /**
+   * Kubernetes minor version. Synthesis warns 90 days before its end of standard support on EKS
+   * and fails after it (facts/kubernetes-support.json). @default "1.36" (standard support to 2027-08-02)
+   */
+  version: KubernetesVersion.default(DEFAULT_EKS_VERSION),
+  /**
+   * What EKS does at the end of standard support: STANDARD upgrades the control plane to the next
+   * minor; EXTENDED keeps it and bills extended support per cluster hour (AWS's own default).
+   * @default "STANDARD"
+   */
+  supportType: z.enum(["STANDARD", "EXTENDED"]).default("STANDARD"),
   /**
    * The public API endpoint. The private endpoint is always on. A prod-tier environment must list
    * CIDRs when it turns the public endpoint on.
@@ -179,16 +189,16 @@ export const EksClusterConfig = obj({
     .array(EksNodeGroupConfig)
     .min(1, { error: "nodeGroups is empty; give at least one managed node group" })
     .prefault([{ name: "default" }]),
-  /** Versions of the managed add-ons. @default - versions for Kubernetes 1.33 */
+  /**
+   * Pinned versions of the managed add-ons. @default - each add-on at the version EKS marks as the
+   * default for the cluster's Kubernetes version (the aws_eks_addon_version data source), so the
+   * add-ons follow the cluster version
+   */
   addons: obj({
-    /** @default "v1.19.5-eksbuild.1" */
-    vpcCni: AddonVersion.default("v1.19.5-eksbuild.1"),
-    /** @default "v1.12.1-eksbuild.2" */
-    coredns: AddonVersion.default("v1.12.1-eksbuild.2"),
-    /** @default "v1.33.0-eksbuild.2" */
-    kubeProxy: AddonVersion.default("v1.33.0-eksbuild.2"),
-    /** @default "v1.46.0-eksbuild.1" */
-    ebsCsiDriver: AddonVersion.default("v1.46.0-eksbuild.1"),
+    vpcCni: AddonVersion.optional(),
+    coredns: AddonVersion.optional(),
+    kubeProxy: AddonVersion.optional(),
+    ebsCsiDriver: AddonVersion.optional(),
   }).prefault({}),
 }).superRefine((c, ctx) => {
   const seen = new Set<string>();

@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { isPrivateCidr, parseCidr } from "../../modules/common/cidr";
+import { DEFAULT_DOKS_VERSION_PREFIX } from "../../modules/common/kubernetes-versions";
 import { NAME_RULES } from "../../modules/common/naming";
 import { CidrText, named, obj, UnusedReason, type TierDefaults } from "./common";
 
@@ -163,11 +164,7 @@ function checkPoolCount(
  */
 export const DoksDefaultPool = obj(poolFields).superRefine(checkPoolCount);
 
-/**
- * DOKS minor version used when the environment pins neither version nor versionPrefix (a
- * minor DigitalOcean supported when provider 2.71 was current; bump it deliberately).
- */
-export const DEFAULT_DOKS_VERSION_PREFIX = "1.33.";
+export { DEFAULT_DOKS_VERSION_PREFIX };
 
 /** Name of the default pool; extra pools cannot use it. */
 export const DOKS_DEFAULT_POOL_NAME = "default";
@@ -207,18 +204,18 @@ export const DoksClusterConfig = obj({
     .string()
     .regex(/^\d+\.\d+\.\d+-do\.\d+$/, {
       error: (i) =>
-        `version ${JSON.stringify(i.input)} is not a DOKS version slug; write it like 1.33.1-do.0 (or use versionPrefix)`,
+        `version ${JSON.stringify(i.input)} is not a DOKS version slug; write it like 1.36.1-do.0 (or use versionPrefix)`,
     })
     .optional(),
   /**
    * Minor version prefix resolved with the `digitalocean_kubernetes_versions` data source.
-   * @default "1.33." (unless version is set)
+   * @default "1.36." (unless version is set)
    */
   versionPrefix: z
     .string()
     .regex(/^\d+\.\d+\.$/, {
       error: (i) =>
-        `versionPrefix ${JSON.stringify(i.input)} must be a minor version with a trailing dot, like 1.33.`,
+        `versionPrefix ${JSON.stringify(i.input)} must be a minor version with a trailing dot, like 1.36.`,
     })
     .optional(),
   /** Highly available control plane (cannot be turned off again). @default - the tier's highAvailability */

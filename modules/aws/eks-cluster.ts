@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-addon-version";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
@@ -62,12 +63,16 @@ export interface EksNodeGroupSpec {
   readonly amiType?: string;
 }
 
-/** Versions of the managed add-ons (`aws eks describe-addon-versions --kubernetes-version 1.33`). */
+/**
+ * Pinned versions of the managed add-ons (`aws eks describe-addon-versions --kubernetes-version
+ * <minor>`). One left out takes the version EKS marks as the default for the cluster's Kubernetes
+ * version (`aws_eks_addon_version`), so it follows the cluster through upgrades.
+ */
 export interface EksAddonVersions {
-  readonly vpcCni: string;
-  readonly coredns: string;
-  readonly kubeProxy: string;
-  readonly ebsCsiDriver: string;
+  readonly vpcCni?: string;
+  readonly coredns?: string;
+  readonly kubeProxy?: string;
+  readonly ebsCsiDriver?: string;
 }
 
 /** Props of {@link EksCluster}. */
@@ -81,7 +86,13 @@ export interface EksClusterProps {
   /** Key for envelope encryption of Kubernetes secrets. */
   readonly secretsKey: KmsKey;
   readonly nodeGroups: readonly EksNodeGroupSpec[];
-  readonly addonVersions: EksAddonVersions;
+  /** @default {} (every add-on at EKS's default version for the cluster's minor) */
+  readonly addonVersions?: EksAddonVersions;
+  /**
+   * At the end of standard support: STANDARD upgrades the control plane, EXTENDED keeps the minor
+   * and bills extended support (AWS's default when unset). @default "STANDARD"
+   */
+  readonly supportType?: "STANDARD" | "EXTENDED";
   /**
    * CIDRs allowed to reach the public API endpoint; the public endpoint is on only when given.
    * The private endpoint is always on.
@@ -212,6 +223,7 @@ export class EksCluster extends Construct {
         bootstrapClusterCreatorAdminPermissions: props.bootstrapCreatorAdmin ?? true,
       },
       deletionProtection: props.deletionProtection ?? true,
+      upgradePolicy: { supportType: props.supportType ?? "STANDARD" },
       dependsOn: [clusterPolicy, keyPolicy, this.logGroup],
     });
 
@@ -299,24 +311,35 @@ export class EksCluster extends Construct {
       serviceAccount: "ebs-csi-controller-sa",
       managedPolicyArns: [managed("service-role/AmazonEBSCSIDriverPolicy")],
     });
-    const addon = (addonId: string, addonName: string, version: string, extra: object = {}) =>
+    const addon = (
+      addonId: string,
+      addonName: string,
+      pinned: string | undefined,
+      extra: object = {},
+    ) =>
       new EksAddon(this, addonId, {
         clusterName: this.resource.name,
         addonName,
-        addonVersion: version,
+        addonVersion:
+          pinned ??
+          new DataAwsEksAddonVersion(this, `${addonId}Version`, {
+            addonName,
+            kubernetesVersion: this.resource.version,
+          }).version,
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
         ...extra,
       });
+    const versions = props.addonVersions ?? {};
     // vpc-cni and kube-proxy are node-level and go first; coredns and the EBS CSI controller are
     // Deployments that need nodes to become healthy.
     this.addons = {
-      vpcCni: addon("VpcCni", "vpc-cni", props.addonVersions.vpcCni),
-      kubeProxy: addon("KubeProxy", "kube-proxy", props.addonVersions.kubeProxy),
-      coredns: addon("CoreDns", "coredns", props.addonVersions.coredns, {
+      vpcCni: addon("VpcCni", "vpc-cni", versions.vpcCni),
+      kubeProxy: addon("KubeProxy", "kube-proxy", versions.kubeProxy),
+      coredns: addon("CoreDns", "coredns", versions.coredns, {
         dependsOn: this.nodeGroups,
       }),
-      ebsCsiDriver: addon("EbsCsiDriver", "aws-ebs-csi-driver", props.addonVersions.ebsCsiDriver, {
+      ebsCsiDriver: addon("EbsCsiDriver", "aws-ebs-csi-driver", versions.ebsCsiDriver, {
         serviceAccountRoleArn: ebsCsiRole.arn,
         dependsOn: this.nodeGroups,
       }),

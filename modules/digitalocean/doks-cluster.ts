@@ -4,6 +4,7 @@ import { KubernetesNodePool } from "@cdktf/provider-digitalocean/lib/kubernetes-
 import { Construct } from "constructs";
 import { parseCidr } from "../common/cidr";
 import { checkName, NAME_RULES } from "../common/naming";
+import { DEFAULT_DOKS_VERSION_PREFIX } from "../common/kubernetes-versions";
 
 /** A Kubernetes taint on a pool's nodes. */
 export interface DoksTaint {
@@ -40,9 +41,9 @@ export interface DoksClusterProps {
   readonly region: string;
   /** UUID of the VPC the nodes join. */
   readonly vpcUuid: string;
-  /** Exact version slug (1.33.1-do.0). Exclusive with versionPrefix. @default - resolved from versionPrefix */
+  /** Exact version slug (1.36.1-do.0). Exclusive with versionPrefix. @default - resolved from versionPrefix */
   readonly version?: string;
-  /** Minor version prefix resolved with `digitalocean_kubernetes_versions`. @default "1.33." (unless version is set) */
+  /** Minor version prefix resolved with `digitalocean_kubernetes_versions`. @default "1.36." (unless version is set) */
   readonly versionPrefix?: string;
   /** Highly available control plane. @default false */
   readonly highAvailability?: boolean;
@@ -66,8 +67,6 @@ export interface DoksClusterProps {
   readonly tags?: readonly string[];
 }
 
-/** Used when no version is pinned: a minor DigitalOcean supported when provider 2.71 was current. */
-const DEFAULT_VERSION_PREFIX = "1.33.";
 /** The smallest general-purpose size DOKS recommends for system pods (2 vCPU, 4 GB). */
 const DEFAULT_POOL_SIZE = "s-2vcpu-4gb";
 /** Two nodes keep system pods (CoreDNS, CSI, cilium operator) running through a node drain. */
@@ -111,7 +110,7 @@ export class DoksCluster extends Construct {
     let version = props.version;
     if (version === undefined) {
       this.versions = new DataDigitaloceanKubernetesVersions(this, "Versions", {
-        versionPrefix: props.versionPrefix ?? DEFAULT_VERSION_PREFIX,
+        versionPrefix: props.versionPrefix ?? DEFAULT_DOKS_VERSION_PREFIX,
       });
       version = this.versions.latestVersion;
     }

@@ -67,6 +67,7 @@ export class AwsClusterStack extends StrataStack {
       deletionProtection: env.deletionProtection,
       nodeGroups: cluster.nodeGroups,
       addonVersions: cluster.addons,
+      supportType: cluster.supportType,
     });
     const roles = new Map<string, IamRole>();
     target.workloadIdentities.forEach((w, i) => {

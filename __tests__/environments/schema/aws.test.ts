@@ -19,10 +19,11 @@ function withAws(aws: Partial<AwsTargetInput>, tier: "dev" | "prod" = "dev") {
 }
 
 describe("AWS target defaults", () => {
-  test("an empty cluster resolves to 1.33, private endpoint, one on-demand group, the add-on versions", () => {
+  test("an empty cluster resolves to 1.36 with standard support only, private endpoint, one on-demand group, add-ons at EKS's defaults", () => {
     const aws = EnvironmentSchema.parse(withAws({ cluster: {} })).targets.aws!;
     expect(aws.cluster).toEqual({
-      version: "1.33",
+      version: "1.36",
+      supportType: "STANDARD",
       publicEndpoint: { enabled: false, cidrs: [] },
       logTypes: ["api", "audit", "authenticator"],
       logRetentionDays: 90,
@@ -43,12 +44,7 @@ describe("AWS target defaults", () => {
           amiType: "AL2023_x86_64_STANDARD",
         },
       ],
-      addons: {
-        vpcCni: "v1.19.5-eksbuild.1",
-        coredns: "v1.12.1-eksbuild.2",
-        kubeProxy: "v1.33.0-eksbuild.2",
-        ebsCsiDriver: "v1.46.0-eksbuild.1",
-      },
+      addons: {},
     });
     expect(aws.workloadIdentities).toEqual([]);
     expect(aws.eventStore).toBeUndefined();
@@ -122,7 +118,7 @@ describe("AWS target bad input", () => {
   test("an unsupported Kubernetes version format", () => {
     expect(problems(withAws({ cluster: { version: "v1.33.1" } }))).toEqual([
       expect.stringMatching(
-        /^test\.targets\.aws\.cluster\.version: Kubernetes version "v1\.33\.1" is not a supported format; write the minor version like "1\.33"/,
+        /^test\.targets\.aws\.cluster\.version: Kubernetes version "v1\.33\.1" is not a supported format; write the minor version like "1\.36"/,
       ),
     ]);
   });

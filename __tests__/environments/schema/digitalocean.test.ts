@@ -16,9 +16,9 @@ function withDo(target: Partial<DoTargetInput>, overrides: Partial<EnvironmentIn
 const resolve = (raw: EnvironmentInput) => EnvironmentSchema.parse(raw).targets.digitalocean!;
 
 describe("DOKS cluster defaults", () => {
-  test("dev tier: no HA, 2 default nodes, latest 1.33, upgrades on, Sunday 03:00", () => {
+  test("dev tier: no HA, 2 default nodes, latest 1.36, upgrades on, Sunday 03:00", () => {
     expect(resolve(withDo({ cluster: {} })).cluster).toEqual({
-      versionPrefix: "1.33.",
+      versionPrefix: "1.36.",
       highAvailability: false,
       autoUpgrade: true,
       surgeUpgrade: true,

@@ -139,6 +139,39 @@ describe("EksCluster defaults", () => {
     expect(resources(out, "aws_eks_node_group")[0]).not.toHaveProperty("lifecycle");
   });
 
+  test("standard support only: at its end EKS upgrades the control plane instead of billing extended support", () => {
+    expect(synth()).toHaveResourceWithProperties(AwsEksCluster, {
+      upgrade_policy: { support_type: "STANDARD" },
+    });
+    expect(synth({ supportType: "EXTENDED" })).toHaveResourceWithProperties(AwsEksCluster, {
+      upgrade_policy: { support_type: "EXTENDED" },
+    });
+  });
+
+  test("add-ons not pinned take EKS's default version for the cluster's minor", () => {
+    const out = JSON.parse(synth({ addonVersions: { kubeProxy: "v1.33.0-eksbuild.2" } }));
+    const lookups = Object.entries(
+      out.data.aws_eks_addon_version as Record<string, Record<string, unknown>>,
+    );
+    expect(lookups.map(([, d]) => d.addon_name).sort()).toEqual([
+      "aws-ebs-csi-driver",
+      "coredns",
+      "vpc-cni",
+    ]);
+    for (const [, d] of lookups) {
+      expect(d.kubernetes_version).toMatch(/^\$\{aws_eks_cluster\.Eks_Cluster_[^.]+\.version\}$/);
+      expect(d).not.toHaveProperty("most_recent");
+    }
+    const addons = Object.values(
+      out.resource.aws_eks_addon as Record<string, Record<string, string>>,
+    );
+    const version = (name: string) => addons.find((a) => a.addon_name === name)!.addon_version;
+    expect(version("kube-proxy")).toBe("v1.33.0-eksbuild.2");
+    expect(version("coredns")).toMatch(
+      /^\$\{data\.aws_eks_addon_version\.Eks_CoreDnsVersion_[^.]+\.version\}$/,
+    );
+  });
+
   test("the four managed add-ons at the given versions; EBS CSI with its own IRSA role", () => {
     const out = synth();
     for (const [name, version] of [

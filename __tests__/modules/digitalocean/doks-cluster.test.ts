@@ -36,7 +36,7 @@ describe("DoksCluster defaults", () => {
   test("the version is the latest of the default minor, from the versions data source", () => {
     const out = synth();
     expect(out).toHaveDataSourceWithProperties(DataDigitaloceanKubernetesVersions, {
-      version_prefix: "1.33.",
+      version_prefix: "1.36.",
     });
     expect(only(out, "digitalocean_kubernetes_cluster").version).toMatch(
       /^\$\{data\.digitalocean_kubernetes_versions\.\w+\.latest_version\}$/,
