@@ -48,13 +48,12 @@ export default defineEnvironment({
       },
       scheduler: {
         image: { repository: "docker.io/n8nio/n8n", tag: "1.98.1" },
+        // n8n follows its own contract (modules/common/app-contracts.ts): DB_TYPE and
+        // DB_POSTGRESDB_* from the database, a kept N8N_ENCRYPTION_KEY, port 5678, /healthz, uid 1000.
+        // n8n in regular mode runs one instance (queue mode would need workers and Redis).
         replicas: 1,
-        port: 5678,
-        healthPath: "/healthz",
-        databaseUrlEnv: "DATABASE_URL",
-        env: { DB_TYPE: "postgresdb", N8N_PORT: "5678", N8N_DIAGNOSTICS_ENABLED: "false" },
-        runAsUser: 1000,
-        writablePaths: ["/home/node/.n8n", "/tmp"],
+        database: true,
+        env: { N8N_DIAGNOSTICS_ENABLED: "false" },
       },
     },
   },

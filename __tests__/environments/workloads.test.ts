@@ -339,6 +339,52 @@ describe("workloads bad input", () => {
     ]);
   });
 
+  test("a third-party app configured against its contract: a URL it does not read, a variable Strata sets", () => {
+    const n8n = { image: { repository: "docker.io/n8nio/n8n", tag: "1.98.1" } };
+    expect(
+      problems(
+        input(
+          {
+            images: BITNAMI_IMAGES,
+            databases: { postgresql: {} },
+            apps: {
+              scheduler: { ...n8n, databaseUrlEnv: "DATABASE_URL", env: { DB_TYPE: "postgresdb" } },
+            },
+          },
+          NO_NATIVE,
+        ),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /apps\.scheduler\.databaseUrlEnv: n8n does not read a connection URL .*set database: true/,
+      ),
+      expect.stringMatching(
+        /apps\.scheduler\.env\.DB_TYPE: DB_TYPE is set by Strata from n8n's contract \(facts\/apps\/n8n\.json\)/,
+      ),
+    ]);
+  });
+
+  test("a contract's defaults: n8n's port, probe, user and writable paths", () => {
+    const w = EnvironmentSchema.parse(
+      input(
+        {
+          images: BITNAMI_IMAGES,
+          databases: { postgresql: {} },
+          apps: {
+            scheduler: { image: { repository: "n8nio/n8n", tag: "1.98.1" }, database: true },
+          },
+        },
+        NO_NATIVE,
+      ),
+    ).workloads;
+    expect(w.apps.scheduler).toMatchObject({
+      port: 5678,
+      healthPath: "/healthz",
+      runAsUser: 1000,
+      writablePaths: ["/home/node/.n8n", "/tmp"],
+    });
+  });
+
   test("image tag latest in prod", () => {
     expect(
       problems(

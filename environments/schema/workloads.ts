@@ -4,6 +4,7 @@
  * databases and message buses, and the applications wired to them.
  */
 import { z } from "zod";
+import { contractOf, contractVariables } from "../../modules/common/app-contracts";
 import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
 import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image";
@@ -808,6 +809,24 @@ export function appClouds(
 }
 
 /** Checks that need the whole workloads section and the environment around it. */
+/** An app that runs a known third-party image follows that app's contract. */
+function checkContract(app: AppFields, issue: (path: PropertyKey[], message: string) => void) {
+  const contract = contractOf(app.image.repository);
+  if (!contract) return;
+  for (const [field, fix] of Object.entries(contract.unsupported)) {
+    if (app[field as keyof AppFields] !== undefined) issue([field], fix);
+  }
+  const wired = new Set(contractVariables(contract));
+  for (const key of Object.keys(app.env ?? {})) {
+    if (wired.has(key)) {
+      issue(
+        ["env", key],
+        `${key} is set by Strata from ${contract.app}'s contract (${contract.facts}); remove it from env`,
+      );
+    }
+  }
+}
+
 export function checkWorkloads(
   w: WorkloadsFields | undefined,
   ctx: WorkloadContext,
@@ -909,6 +928,7 @@ export function checkWorkloads(
 
   for (const [name, app] of Object.entries(w.apps ?? {})) {
     const path = ["apps", name];
+    checkContract(app, (p, m) => issue([...path, ...p], m));
     if (app.clouds) {
       app.clouds.forEach((c, i) => {
         if (!ctx.clouds.includes(c)) {
@@ -1181,12 +1201,14 @@ export function resolveWorkloads(
   const apps = Object.fromEntries(
     Object.entries(w?.apps ?? {}).map(([name, app]) => {
       const replicas = app.replicas ?? tier.replicas;
+      const contract = contractOf(app.image.repository);
       return [
         name,
         {
           ...app,
           chart: app.chart ?? { local: "service" as const },
-          port: app.port ?? 8080,
+          port: app.port ?? contract?.defaults.port ?? 8080,
+          healthPath: app.healthPath ?? contract?.defaults.healthPath,
           replicas,
           resources: app.resources ?? sizing.app.resources,
           autoscaling: app.autoscaling && {
@@ -1203,8 +1225,8 @@ export function resolveWorkloads(
           clouds: appClouds(app, w, ctx, name),
           logLevel: app.logLevel ?? ("info" as const),
           env: app.env ?? {},
-          runAsUser: app.runAsUser ?? 10001,
-          writablePaths: app.writablePaths ?? ["/tmp"],
+          runAsUser: app.runAsUser ?? contract?.defaults.runAsUser ?? 10001,
+          writablePaths: app.writablePaths ?? [...(contract?.defaults.writablePaths ?? ["/tmp"])],
           migration: migration(app.migration, name),
         },
       ];

@@ -1,5 +1,6 @@
 import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { DataKubernetesSecretV1 } from "@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1";
+import { Password } from "@cdktf/provider-random/lib/password";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import fs from "node:fs";
@@ -9,6 +10,7 @@ import type { ChartSource } from "../../modules/helm/chart-release";
 import { DatabaseMigration } from "../../modules/helm/database-migration";
 import { ServiceApplication } from "../../modules/helm/service-application";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
+import { randomProvider } from "./providers";
 import { migrationsOn } from "./migrations";
 import { appWiring, postgresConnectionOf, type SecretSource } from "./wiring";
 
@@ -21,6 +23,9 @@ const SECRET_IDS: Record<SecretSource, string> = {
   rabbitmq: "RabbitmqSecret",
   kafka: "KafkaSecret",
 };
+
+/** 48 alphanumerics ≈ 285 bits. */
+const GENERATED_KEY_LENGTH = 48;
 
 /** Stable construct ids of the charts shipped from charts/. */
 const CHART_ASSET_IDS = { service: "ServiceChart", migration: "MigrationChart" } as const;
@@ -52,12 +57,23 @@ export class AppsStack extends HelmLayerStack {
     for (const [appName, app] of placedApps(this.env.workloads.apps, this.cloud)) {
       const wiring = appWiring(this.env, appName, app, this.cloud);
       wiring.cloudLayers.forEach((l) => layers.add(l));
-      const credentials = Object.fromEntries(
-        wiring.secrets.map((ref) => {
+      const credentials = Object.fromEntries([
+        ...wiring.secrets.map((ref) => {
           const password = this.secretSource(ref.source, ref.secretName).data.lookup(ref.key);
           return [ref.variable, ref.format ? ref.format(password) : password];
         }),
-      );
+        // Generated once and kept in this stack's state: the app's Secret gets the same key on
+        // every apply. Losing it loses what the app encrypted with it, hence prevent_destroy
+        // where the environment protects its data.
+        ...wiring.generated.map((variable) => [
+          variable,
+          new Password(this.withRandom(appsScope), `${appName}-${variable}`, {
+            length: GENERATED_KEY_LENGTH,
+            special: false,
+            lifecycle: this.env.preventDestroy ? { preventDestroy: true } : undefined,
+          }).result,
+        ]),
+      ]);
       const annotations: Record<string, string> = {};
       if (wiring.identity.gcpServiceAccount && this.cloud === "gcp") {
         annotations["iam.gke.io/gcp-service-account"] = wiring.identity.gcpServiceAccount;
@@ -142,6 +158,14 @@ export class AppsStack extends HelmLayerStack {
   private migrationOf(app: string): DatabaseMigration["release"]["release"][] {
     const m = migrationsOn(this.env, this.cloud).find((x) => x.app === app);
     return m ? [this.migrations[m.name].release.release] : [];
+  }
+
+  private random = false;
+  /** `scope`, once the random provider is configured (the first generated key adds it). */
+  private withRandom(scope: Construct): Construct {
+    if (!this.random) randomProvider(this);
+    this.random = true;
+    return scope;
   }
 
   /** One data source per Secret read, shared by the apps of the stack. */

@@ -10,6 +10,7 @@ import { awsQueueName, awsTopicName } from "../aws/messaging";
 import { gcpSubscriptionName, gcpTopicName } from "../gcp/messaging";
 import type { Environment } from "../../environments/schema";
 import { choiceOn, type AppSettings, type ConfigCloud } from "../../environments/schema/workloads";
+import { contractOf, GENERIC_POSTGRES } from "../../modules/common/app-contracts";
 import { clickhouseConnection } from "../../modules/helm/clickhouse";
 import { kafkaConnection } from "../../modules/helm/kafka";
 import { meilisearchConnection } from "../../modules/helm/meilisearch";
@@ -43,6 +44,8 @@ export interface AppWiring {
   readonly identity: { readonly gcpServiceAccount?: string; readonly awsRoleName?: string };
   /** Cloud layers the app needs applied first (`data`, `messaging`). */
   readonly cloudLayers: Array<"data" | "messaging">;
+  /** Secret variables generated once at apply time and kept (keys the app must not lose). */
+  readonly generated: string[];
 }
 
 /**
@@ -117,17 +120,20 @@ export function appWiring(
   const gcp = env.targets.gcp;
   const aws = env.targets.aws;
 
+  // A third-party app gets the variables it documents (modules/common/app-contracts.ts).
+  const contract = contractOf(app.image.repository);
+  const pgVars = contract?.postgres ?? GENERIC_POSTGRES;
   const usePostgres = () => {
     const pg = postgresConnectionOf(env)!;
-    Object.assign(settings, {
-      DB_HOST: pg.host,
-      DB_PORT: String(pg.port),
-      DB_NAME: pg.database,
-      DB_USER: pg.username,
+    Object.assign(settings, pgVars.settings, {
+      [pgVars.host]: pg.host,
+      [pgVars.port]: String(pg.port),
+      [pgVars.database]: pg.database,
+      [pgVars.user]: pg.username,
     });
-    if (!secrets.some((s) => s.variable === "DB_PASSWORD")) {
+    if (!secrets.some((s) => s.variable === pgVars.password)) {
       secrets.push({
-        variable: "DB_PASSWORD",
+        variable: pgVars.password,
         source: "postgresql",
         secretName: pg.secretName,
         key: pg.passwordKey,
@@ -288,5 +294,11 @@ export function appWiring(
     });
   }
   Object.assign(settings, app.env);
-  return { settings, secrets, identity, cloudLayers: [...cloudLayers] };
+  return {
+    settings,
+    secrets,
+    identity,
+    cloudLayers: [...cloudLayers],
+    generated: [...(contract?.generatedSecrets ?? [])],
+  };
 }

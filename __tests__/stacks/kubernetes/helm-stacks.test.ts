@@ -53,7 +53,7 @@ function full(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
           bus: "kafka",
         },
         cron: {
-          image: { repository: "n8nio/n8n", tag: "1.98.1" },
+          image: { repository: "ghcr.io/x/cron", tag: "1.0.0" },
           databaseUrlEnv: "DATABASE_URL",
         },
       },
@@ -171,7 +171,10 @@ describe("Helm stacks: a layer with nothing in it is not synthesized", () => {
         images: BITNAMI_IMAGES,
         databases: { postgresql: {} },
         apps: {
-          cron: { image: { repository: "n8nio/n8n", tag: "1" }, databaseUrlEnv: "DATABASE_URL" },
+          cron: {
+            image: { repository: "ghcr.io/x/cron", tag: "1" },
+            databaseUrlEnv: "DATABASE_URL",
+          },
         },
       }),
     ]);
