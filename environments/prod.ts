@@ -68,8 +68,10 @@ export default defineEnvironment({
           {
             name: "workloads",
             instanceTypes: ["m6i.xlarge", "m6a.xlarge"],
-            minSize: 3,
-            desiredSize: 3,
+            // Five xlarge nodes: prod's releases request ~17 vCPU (ClickHouse, PostgreSQL HA,
+            // RabbitMQ, Redis Sentinel, apps) and no autoscaler is installed to add nodes.
+            minSize: 5,
+            desiredSize: 5,
             maxSize: 12,
             autoscaled: true,
             labels: { "strata.io/pool": "workloads" },

@@ -381,7 +381,7 @@ describe("workloads bad input", () => {
       port: 5678,
       healthPath: "/healthz",
       runAsUser: 1000,
-      writablePaths: ["/home/node/.n8n", "/tmp"],
+      writablePaths: ["/home/node/.n8n", "/home/node/.cache", "/tmp"],
     });
   });
 

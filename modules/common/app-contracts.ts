@@ -72,12 +72,13 @@ export const APP_CONTRACTS: readonly AppContract[] = [
       databaseUrlEnv:
         "n8n does not read a connection URL (facts/apps/n8n.json); remove databaseUrlEnv and set database: true, and Strata sets DB_TYPE and DB_POSTGRESDB_*",
     },
-    // Port 5678, /healthz on the main instance, user node (1000), ~/.n8n writable.
+    // Port 5678, /healthz on the main instance, user node (1000); ~/.n8n and ~/.cache (n8n
+    // writes its generated frontend types there at start and exits when it cannot) writable.
     defaults: {
       port: 5678,
       healthPath: "/healthz",
       runAsUser: 1000,
-      writablePaths: ["/home/node/.n8n", "/tmp"],
+      writablePaths: ["/home/node/.n8n", "/home/node/.cache", "/tmp"],
     },
   },
 ];

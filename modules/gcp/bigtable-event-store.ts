@@ -194,7 +194,10 @@ export class BigtableEventStore extends Construct {
         columnFamily: spec.columnFamilies.map((family) => ({ family })),
         deletionProtection: this.deletionProtection ? "PROTECTED" : "UNPROTECTED",
         ...(props.changeStreamRetentionHours !== undefined
-          ? { changeStreamRetention: `${props.changeStreamRetentionHours}h` }
+          ? // Written as the provider reads it back (Go's time.Duration.String(): "24h0m0s"); the
+            // attribute has no diff suppression, so "24h" would show a change on every plan
+            // (google 6.50.0 resource_bigtable_table.go L142-148, L423).
+            { changeStreamRetention: `${props.changeStreamRetentionHours}h0m0s` }
           : {}),
       });
       tableResources.set(name, table);

@@ -151,7 +151,7 @@ describe("BigtableEventStore options", () => {
     });
     expect(out).toHaveResourceWithProperties(BigtableTable, {
       name: "log",
-      change_stream_retention: "48h",
+      change_stream_retention: "48h0m0s",
       deletion_protection: "UNPROTECTED",
       column_family: [{ family: "d" }, { family: "m" }],
     });
