@@ -20,14 +20,25 @@ function main(): void {
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   // Waiver expiry and Kubernetes support are judged against today; STRATA_TODAY=YYYY-MM-DD pins it.
   const today = process.env.STRATA_TODAY;
-  const { stacks } = synthesizeAtomically(
+  const base = process.env.STRATA_BASE || undefined;
+  const { stacks, moves, crossStackMoves } = synthesizeAtomically(
     outdir,
     buildGroups(registry.selected, registry.all, (app) => {
       if (today) app.node.setContext(TODAY_CONTEXT, today);
     }),
     // Under the cdktf CLI (which sets CDKTF_OUTDIR), the CLI removes stale stack folders itself.
-    { removeOrphans: process.env.CDKTF_OUTDIR === undefined },
+    { removeOrphans: process.env.CDKTF_OUTDIR === undefined, base },
   );
+  for (const [stack, list] of moves) {
+    console.log(
+      `strata: ${stack}: ${list.length} moved block(s): ${list.map((m) => `${m.from} → ${m.to}`).join(", ")}`,
+    );
+  }
+  for (const m of crossStackMoves) {
+    console.log(
+      `strata: ${m.type} moved from ${m.from.stack} (${m.from.address}) to ${m.to.stack} (${m.to.address}); OpenTofu cannot move it between states, so before applying:\n  ${m.steps.join("\n  ")}`,
+    );
+  }
   const names =
     registry.selected.length <= 6
       ? registry.selected.map((e) => e.name).join(", ")

@@ -157,6 +157,7 @@ export class StrataStack extends TerraformStack {
       return judged;
     }
     const tf = super.toTerraform() as TerraformJson;
+    sortDependsOn(tf);
     for (const [name, req] of Object.entries(tf.terraform?.required_providers ?? {})) {
       if (req.source && !req.source.includes("/")) {
         const qualified = PROVIDER_SOURCES[name];
@@ -168,5 +169,24 @@ export class StrataStack extends TerraformStack {
       }
     }
     return tf as ReturnType<TerraformStack["toTerraform"]>;
+  }
+}
+
+/**
+ * `depends_on` is a set to the engine: sorted, so the order constructs were passed in (a list in
+ * config, say) changes nothing in the output.
+ */
+function sortDependsOn(json: TerraformJson): void {
+  const tf = json as TerraformJson & {
+    resource?: Record<string, Record<string, { depends_on?: unknown }>>;
+    data?: Record<string, Record<string, { depends_on?: unknown }>>;
+  };
+  for (const section of [tf.resource, tf.data] as Array<
+    Record<string, Record<string, { depends_on?: unknown }>> | undefined
+  >) {
+    for (const blocks of Object.values(section ?? {}))
+      for (const block of Object.values(blocks))
+        if (Array.isArray(block.depends_on))
+          block.depends_on = [...(block.depends_on as string[])].sort();
   }
 }

@@ -6,6 +6,14 @@
 import { App, Manifest, type IManifest, type StackManifest } from "cdktf";
 import fs from "node:fs";
 import path from "node:path";
+import {
+  findCrossStackMoves,
+  findMoves,
+  withMoves,
+  type CrossStackMove,
+  type MovableStack,
+  type Move,
+} from "./moves";
 
 /** What cdktf writes into a stack folder; everything else there belongs to the user or tofu. */
 const MANAGED_ENTRIES = ["cdk.tf.json", "cdk.tf", "metadata.json", "assets"];
@@ -17,11 +25,19 @@ export interface SynthOptions {
    * the app exits, so under the CLI this is off. @default true
    */
   readonly removeOrphans?: boolean;
+  /**
+   * The cdktf.out of the last applied synthesis (may be the output folder itself): resources
+   * whose address changed since get `moved` blocks (stacks/moves.ts). @default - none
+   */
+  readonly base?: string;
 }
 
 /** Result of a successful synthesis. */
 export interface SynthResult {
   readonly stacks: readonly string[];
+  /** With a base: the moves emitted, by stack, and those across stacks (state surgery). */
+  readonly moves: ReadonlyMap<string, readonly Move[]>;
+  readonly crossStackMoves: readonly CrossStackMove[];
 }
 
 /** Builds the stacks of one group on a fresh App. */
@@ -46,7 +62,12 @@ export function synthesizeAtomically(
   try {
     if (builds.length === 1) synthesizeGroup(builds[0], staging);
     else synthesizeGroups(builds, staging);
-    return publish(staging, target, options.removeOrphans ?? true);
+    const moves = options.base ? addMoves(staging, path.resolve(options.base)) : undefined;
+    return {
+      ...publish(staging, target, options.removeOrphans ?? true),
+      moves: moves?.inside ?? new Map(),
+      crossStackMoves: moves?.across ?? [],
+    };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
@@ -117,7 +138,55 @@ function synthesizeGroups(builds: readonly BuildGroup[], staging: string): void 
   merged.writeToFile();
 }
 
-function publish(staging: string, target: string, removeOrphans: boolean): SynthResult {
+function readStacks(dir: string): Map<string, MovableStack> {
+  const stacksDir = path.join(dir, Manifest.stacksFolder);
+  const out = new Map<string, MovableStack>();
+  if (!fs.existsSync(stacksDir)) return out;
+  for (const name of fs.readdirSync(stacksDir).sort()) {
+    const file = path.join(stacksDir, name, "cdk.tf.json");
+    if (fs.existsSync(file))
+      out.set(name, JSON.parse(fs.readFileSync(file, "utf8")) as MovableStack);
+  }
+  return out;
+}
+
+/**
+ * Adds `moved` blocks to each staged stack for what moved since the base, keeping the base's own
+ * moves that still apply (so synthesizing again against the same base loses none before apply).
+ */
+function addMoves(staging: string, base: string) {
+  if (!fs.existsSync(path.join(base, Manifest.stacksFolder))) {
+    throw new Error(`STRATA_BASE ${base} is not a cdktf.out folder (no stacks/ in it)`);
+  }
+  const before = readStacks(base);
+  const after = readStacks(staging);
+  const inside = new Map<string, Move[]>();
+  for (const [name, tf] of after) {
+    const old = before.get(name);
+    if (!old) continue;
+    const now = new Set(
+      Object.entries(tf.resource ?? {}).flatMap(([t, b]) => Object.keys(b).map((n) => `${t}.${n}`)),
+    );
+    const found = findMoves(old, tf);
+    const kept = (old.moved ?? [])
+      .filter((m) => !now.has(m.from) && now.has(m.to) && !found.some((f) => f.from === m.from))
+      .map((m): Move => ({ ...m, by: "configuration" }));
+    const moves = [...kept, ...found].sort(
+      (a, b) => a.to.localeCompare(b.to) || a.from.localeCompare(b.from),
+    );
+    if (moves.length === 0) continue;
+    inside.set(name, moves);
+    const file = path.join(staging, Manifest.stacksFolder, name, "cdk.tf.json");
+    fs.writeFileSync(file, `${JSON.stringify(withMoves(tf, moves), null, 2)}`);
+  }
+  return { inside, across: findCrossStackMoves(before, after) };
+}
+
+function publish(
+  staging: string,
+  target: string,
+  removeOrphans: boolean,
+): Pick<SynthResult, "stacks"> {
   const stacks = fs.readdirSync(path.join(staging, "stacks")).sort();
   const targetStacks = path.join(target, "stacks");
   fs.mkdirSync(targetStacks, { recursive: true });

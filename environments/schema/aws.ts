@@ -167,6 +167,12 @@ export const EksClusterConfig = obj({
    * CIDRs when it turns the public endpoint on.
    * @default - off
    */
+  /**
+   * Networks that reach the private API endpoint (HTTPS through the cluster security group, which
+   * otherwise admits only itself): where the Helm layers are applied from.
+   * @default - the VPC's range
+   */
+  privateAccessCidrs: z.array(CidrText).optional(),
   publicEndpoint: obj({
     /** @default false */
     enabled: z.boolean().default(false),

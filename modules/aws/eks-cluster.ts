@@ -2,6 +2,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-addon-version";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
@@ -99,6 +100,12 @@ export interface EksClusterProps {
    * @default - public endpoint off
    */
   readonly publicAccessCidrs?: readonly string[];
+  /**
+   * CIDRs that reach the private API endpoint over HTTPS: the cluster security group admits only
+   * itself by default, so whatever applies the Helm layers from inside the network (a runner, a
+   * VPN) needs a rule. @default [] (no rule)
+   */
+  readonly privateAccessCidrs?: readonly string[];
   /** @default ["api", "audit", "authenticator"] */
   readonly logTypes?: readonly EksLogType[];
   /** Days of control-plane logs (a value CloudWatch accepts). @default 90 */
@@ -217,7 +224,8 @@ export class EksCluster extends Construct {
         provider: { keyArn: props.secretsKey.arn },
         resources: ["secrets"],
       },
-      enabledClusterLogTypes: [...logTypes],
+      // A set to EKS: sorted, so the order in config changes nothing.
+      enabledClusterLogTypes: [...logTypes].sort(),
       accessConfig: {
         authenticationMode: "API",
         bootstrapClusterCreatorAdminPermissions: props.bootstrapCreatorAdmin ?? true,
@@ -227,6 +235,17 @@ export class EksCluster extends Construct {
       dependsOn: [clusterPolicy, keyPolicy, this.logGroup],
     });
 
+    for (const cidr of [...new Set(props.privateAccessCidrs ?? [])].sort()) {
+      new VpcSecurityGroupIngressRule(this, `ApiAccess-${cidr.replace("/", "_")}`, {
+        securityGroupId: this.resource.vpcConfig.clusterSecurityGroupId,
+        cidrIpv4: cidr,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        description: `Kubernetes API of ${props.name} from ${cidr}`,
+      });
+    }
+
     const issuer = this.resource.identity.get(0).oidc.get(0).issuer;
     this.oidcIssuerHost = Fn.replace(issuer, "https://", "");
     this.oidcProvider = new IamOpenidConnectProvider(this, "OidcProvider", {
@@ -234,13 +253,15 @@ export class EksCluster extends Construct {
       clientIdList: ["sts.amazonaws.com"],
     });
 
-    adminRoleArns.forEach((principalArn, i) => {
-      const entry = new EksAccessEntry(this, `AdminAccess${i}`, {
+    adminRoleArns.forEach((principalArn) => {
+      // Named by the role (the ARN's last part), not by its place in the list.
+      const role = principalArn.split("/").pop()!;
+      const entry = new EksAccessEntry(this, `AdminAccess-${role}`, {
         clusterName: this.resource.name,
         principalArn,
         type: "STANDARD",
       });
-      new EksAccessPolicyAssociation(this, `AdminPolicy${i}`, {
+      new EksAccessPolicyAssociation(this, `AdminPolicy-${role}`, {
         clusterName: this.resource.name,
         principalArn,
         policyArn: `arn:${this.partition.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
@@ -269,8 +290,8 @@ export class EksCluster extends Construct {
         }),
     );
 
-    props.nodeGroups.forEach((ng, i) => {
-      const template = new LaunchTemplate(this, `NodeTemplate${i}`, {
+    props.nodeGroups.forEach((ng) => {
+      const template = new LaunchTemplate(this, `NodeTemplate-${ng.name}`, {
         name: `${props.name}-${ng.name}`,
         updateDefaultVersion: true,
         metadataOptions: {
@@ -280,7 +301,7 @@ export class EksCluster extends Construct {
         },
       });
       this.nodeGroups.push(
-        new EksNodeGroup(this, `NodeGroup${i}`, {
+        new EksNodeGroup(this, `NodeGroup-${ng.name}`, {
           clusterName: this.resource.name,
           nodeGroupName: ng.name,
           nodeRoleArn: this.nodeRole.arn,
@@ -375,10 +396,16 @@ export class EksCluster extends Construct {
       ],
     });
     const role = new IamRole(this, id, { name: props.roleName, assumeRolePolicy: trust.json });
-    (props.managedPolicyArns ?? []).forEach(
-      (policyArn, i) =>
-        new IamRolePolicyAttachment(this, `${id}Policy${i}`, { role: role.name, policyArn }),
-    );
+    for (const policyArn of props.managedPolicyArns ?? []) {
+      // Named by the policy (the ARN's last part), not by its place in the list.
+      const policy = policyArn.split("/").pop()!;
+      if (!/^[\w+=,.@-]+$/.test(policy)) {
+        throw new Error(
+          `${this.node.path}: managed policy ARN ${policyArn} must end in a literal policy name`,
+        );
+      }
+      new IamRolePolicyAttachment(this, `${id}Policy-${policy}`, { role: role.name, policyArn });
+    }
     return role;
   }
 

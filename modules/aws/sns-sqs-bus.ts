@@ -102,10 +102,12 @@ export class SnsSqsBus extends Construct {
     this.validate(props);
 
     const topics = new Map<string, SnsTopic>();
-    props.topics.forEach((t, i) => {
+    // Construct ids (state addresses) come from the logical names: reordering the lists in
+    // config moves nothing.
+    props.topics.forEach((t) => {
       topics.set(
         t.name,
-        new SnsTopic(this, `Topic${i}`, {
+        new SnsTopic(this, `Topic-${t.name}`, {
           name: t.topicName,
           ...(t.fifo ? { fifoTopic: true, contentBasedDeduplication: true } : {}),
           kmsMasterKeyId: props.kmsKey?.arn ?? "alias/aws/sns",
@@ -121,16 +123,17 @@ export class SnsSqsBus extends Construct {
         }
       : { sqsManagedSseEnabled: true };
     const consumers = new Map<string, ConsumerQueues>();
-    props.consumers.forEach((c, i) => {
+    props.consumers.forEach((c) => {
+      const id = c.name;
       const topic = topics.get(c.topic)!;
       const fifo = props.topics.find((t) => t.name === c.topic)!.fifo ?? false;
-      const deadLetterQueue = new SqsQueue(this, `DeadLetterQueue${i}`, {
+      const deadLetterQueue = new SqsQueue(this, `DeadLetterQueue-${id}`, {
         name: deadLetterQueueName(c.queueName),
         ...(fifo ? { fifoQueue: true } : {}),
         messageRetentionSeconds: DLQ_RETENTION_SECONDS,
         ...encryption,
       });
-      const queue = new SqsQueue(this, `Queue${i}`, {
+      const queue = new SqsQueue(this, `Queue-${id}`, {
         name: c.queueName,
         ...(fifo ? { fifoQueue: true } : {}),
         messageRetentionSeconds: c.retentionSeconds ?? DEFAULT_RETENTION_SECONDS,
@@ -145,28 +148,28 @@ export class SnsSqsBus extends Construct {
       // The dead-letter queue also takes what SNS cannot deliver to the queue (a deleted queue, a
       // policy or key mistake): without the subscription's redrive policy SNS drops it. SNS sends
       // it with SendMessage, so the queue policy must let this topic do so.
-      const deadLetterPolicy = new SqsQueuePolicy(this, `DeadLetterQueuePolicy${i}`, {
+      const deadLetterPolicy = new SqsQueuePolicy(this, `DeadLetterQueuePolicy-${id}`, {
         queueUrl: deadLetterQueue.url,
         policy: policyDocument([
           allowTopic(deadLetterQueue.arn, topic.arn),
           denyInsecureTransport(deadLetterQueue.arn),
         ]),
       });
-      new SqsQueueRedriveAllowPolicy(this, `RedriveAllow${i}`, {
+      new SqsQueueRedriveAllowPolicy(this, `RedriveAllow-${id}`, {
         queueUrl: deadLetterQueue.url,
         redriveAllowPolicy: JSON.stringify({
           redrivePermission: "byQueue",
           sourceQueueArns: [queue.arn],
         }),
       });
-      const policy = new SqsQueuePolicy(this, `QueuePolicy${i}`, {
+      const policy = new SqsQueuePolicy(this, `QueuePolicy-${id}`, {
         queueUrl: queue.url,
         policy: policyDocument([
           allowTopic(queue.arn, topic.arn),
           denyInsecureTransport(queue.arn),
         ]),
       });
-      const subscription = new SnsTopicSubscription(this, `Subscription${i}`, {
+      const subscription = new SnsTopicSubscription(this, `Subscription-${id}`, {
         topicArn: topic.arn,
         protocol: "sqs",
         endpoint: queue.arn,

@@ -77,21 +77,24 @@ export class AwsVpc extends Construct {
       tags: { Name: `${props.name}-public` },
     });
 
-    props.availabilityZones.forEach((az, i) => {
-      const pub = new Subnet(this, `Public${i}`, {
+    // Subnet ranges follow the zones in sorted order and construct ids name the zone, so the
+    // order of availabilityZones in config changes neither ranges nor addresses.
+    const zones = [...props.availabilityZones].sort();
+    zones.forEach((az, i) => {
+      const pub = new Subnet(this, `Public-${az}`, {
         vpcId: this.vpc.id,
         availabilityZone: az,
         cidrBlock: cidrSubnet(props.cidr, 5, 24 + i),
         mapPublicIpOnLaunch: false,
         tags: { Name: `${props.name}-public-${az}`, "kubernetes.io/role/elb": "1", tier: "public" },
       });
-      new RouteTableAssociation(this, `PublicAssoc${i}`, {
+      new RouteTableAssociation(this, `PublicAssoc-${az}`, {
         subnetId: pub.id,
         routeTableId: publicRoutes.id,
       });
       this.publicSubnets.push(pub);
 
-      const priv = new Subnet(this, `Private${i}`, {
+      const priv = new Subnet(this, `Private-${az}`, {
         vpcId: this.vpc.id,
         availabilityZone: az,
         cidrBlock: cidrSubnet(props.cidr, 3, i),
@@ -104,29 +107,30 @@ export class AwsVpc extends Construct {
       this.privateSubnets.push(priv);
     });
 
-    const natCount = natMode === "per-az" ? props.availabilityZones.length : 1;
-    for (let i = 0; i < natCount; i++) {
-      const eip = new Eip(this, `NatEip${i}`, {
+    const natZones = natMode === "per-az" ? zones : zones.slice(0, 1);
+    natZones.forEach((az, i) => {
+      const eip = new Eip(this, `NatEip-${az}`, {
         domain: "vpc",
         tags: { Name: `${props.name}-nat-${i}` },
       });
       this.natGateways.push(
-        new NatGateway(this, `Nat${i}`, {
+        new NatGateway(this, `Nat-${az}`, {
           allocationId: eip.allocationId,
           subnetId: this.publicSubnets[i].id,
-          tags: { Name: `${props.name}-nat-${props.availabilityZones[i]}` },
+          tags: { Name: `${props.name}-nat-${az}` },
           dependsOn: [igw],
         }),
       );
-    }
+    });
     this.privateSubnets.forEach((subnet, i) => {
+      const az = zones[i];
       const nat = this.natGateways[natMode === "per-az" ? i : 0];
-      const routes = new RouteTable(this, `PrivateRoutes${i}`, {
+      const routes = new RouteTable(this, `PrivateRoutes-${az}`, {
         vpcId: this.vpc.id,
         route: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
-        tags: { Name: `${props.name}-private-${props.availabilityZones[i]}` },
+        tags: { Name: `${props.name}-private-${az}` },
       });
-      new RouteTableAssociation(this, `PrivateAssoc${i}`, {
+      new RouteTableAssociation(this, `PrivateAssoc-${az}`, {
         subnetId: subnet.id,
         routeTableId: routes.id,
       });

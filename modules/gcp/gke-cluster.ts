@@ -183,7 +183,8 @@ export class GkeCluster extends Construct {
       project: props.project,
       name: props.name,
       location: props.location,
-      nodeLocations: props.nodeLocations ? [...props.nodeLocations] : undefined,
+      // A set to GKE: sorted, so the order in config changes nothing.
+      nodeLocations: props.nodeLocations ? [...props.nodeLocations].sort() : undefined,
       network: props.network,
       subnetwork: props.subnetwork,
       networkingMode: "VPC_NATIVE",
@@ -199,7 +200,10 @@ export class GkeCluster extends Construct {
       },
       masterAuthorizedNetworksConfig: {
         gcpPublicCidrsAccessEnabled: false,
-        cidrBlocks: authorizedNetworks.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
+        // A set to GKE: sorted by range, so the order in config changes nothing.
+        cidrBlocks: [...authorizedNetworks]
+          .sort((a, b) => a.cidr.localeCompare(b.cidr))
+          .map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
       },
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       enableLegacyAbac: false,

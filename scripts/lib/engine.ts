@@ -164,10 +164,12 @@ export function pinToMirror(
 ): MirrorGap[] {
   const applied: MirrorGap[] = [];
   for (const req of Object.values(requiredProviders(tf))) {
-    const have = req.source ? mirrored.get(req.source) : undefined;
-    if (!have || !req.source) continue;
+    // An unqualified source ("aws") means the hashicorp namespace, as the engine reads it.
+    const source = req.source?.includes("/") ? req.source : req.source && `hashicorp/${req.source}`;
+    const have = source ? mirrored.get(source) : undefined;
+    if (!have || !source) continue;
     req.version = have.version;
-    for (const gap of gaps[req.source] ?? []) {
+    for (const gap of gaps[source] ?? []) {
       if (compareVersions(have.version, gap.since) >= 0) continue;
       const blocks = (gap.kind === "resource" ? tf.resource : tf.data)?.[gap.type] ?? {};
       for (const block of Object.values(blocks)) {

@@ -60,6 +60,7 @@ export class AwsClusterStack extends StrataStack {
       ...(cluster.publicEndpoint.enabled
         ? { publicAccessCidrs: cluster.publicEndpoint.cidrs }
         : {}),
+      privateAccessCidrs: cluster.privateAccessCidrs ?? [target.network.vpcCidr],
       logTypes: cluster.logTypes,
       logRetentionDays: cluster.logRetentionDays,
       adminRoleArns: cluster.adminRoleArns,
@@ -70,10 +71,10 @@ export class AwsClusterStack extends StrataStack {
       supportType: cluster.supportType,
     });
     const roles = new Map<string, IamRole>();
-    target.workloadIdentities.forEach((w, i) => {
+    target.workloadIdentities.forEach((w) => {
       roles.set(
         w.app,
-        this.cluster.serviceAccountRole(`Workload${i}`, {
+        this.cluster.serviceAccountRole(`Workload-${w.app}`, {
           roleName: awsRoleName(env.name, w.app),
           namespace: env.workloads.namespace,
           serviceAccount: w.kubernetesServiceAccount,

@@ -58,9 +58,9 @@ export class AwsDataStack extends StrataStack {
       eventStream: eventStore.eventStream,
     });
     const grants = new Map<string, RoleInlinePolicy>();
-    target.workloadIdentities.forEach((w, i) => {
+    target.workloadIdentities.forEach((w) => {
       if (!w.eventStore) return;
-      const policy = new RoleInlinePolicy(this, `Workload${i}`, {
+      const policy = new RoleInlinePolicy(this, `Workload-${w.app}`, {
         roleName: awsRoleName(env.name, w.app),
         policyName: "event-store",
       });

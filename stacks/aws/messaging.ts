@@ -38,7 +38,7 @@ export class AwsMessagingStack extends StrataStack {
         services: [
           snsKeyAccess(
             target.region,
-            messaging.topics.map((t) => awsTopicName(env.name, t.name, t.fifo)),
+            messaging.topics.map((t) => awsTopicName(env.name, t.name, t.fifo)).sort(),
           ),
         ],
         preventDestroy: env.deletionProtection,
@@ -64,14 +64,15 @@ export class AwsMessagingStack extends StrataStack {
       })),
     });
     const grants = new Map<string, RoleInlinePolicy>();
-    target.workloadIdentities.forEach((w, i) => {
+    target.workloadIdentities.forEach((w) => {
       if (w.publishes.length === 0 && w.consumes.length === 0) return;
-      const policy = new RoleInlinePolicy(this, `Workload${i}`, {
+      const policy = new RoleInlinePolicy(this, `Workload-${w.app}`, {
         roleName: awsRoleName(env.name, w.app),
         policyName: "messaging",
       });
-      w.publishes.forEach((topic) => this.bus.grantPublish(policy, topic));
-      w.consumes.forEach((consumer) => this.bus.grantConsume(policy, consumer));
+      // Sorted: the order of the lists in config changes no policy document.
+      [...w.publishes].sort().forEach((topic) => this.bus.grantPublish(policy, topic));
+      [...w.consumes].sort().forEach((consumer) => this.bus.grantConsume(policy, consumer));
       grants.set(w.app, policy);
     });
     this.grants = grants;

@@ -60,8 +60,12 @@ export function cloudEventNames(env: Environment, app: string) {
   const awsIdentity = aws?.workloadIdentities.find((w) => w.app === app);
   const awsTopic = (name: string | undefined) =>
     aws?.messaging?.topics.find((t) => t.name === name);
+  // Sorted: the order of the lists in config changes no setting (nor the config checksum).
   const join = (names: Array<string | undefined>) =>
-    names.filter((n): n is string => !!n).join(",");
+    names
+      .filter((n): n is string => !!n)
+      .sort()
+      .join(",");
   return {
     bigtableInstance: gcp?.eventStore?.instanceId ?? "",
     bigtableTable: "events",

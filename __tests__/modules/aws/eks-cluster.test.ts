@@ -148,6 +148,27 @@ describe("EksCluster defaults", () => {
     });
   });
 
+  test("the private endpoint admits the given networks on 443 through the cluster security group", () => {
+    expect(resources(synth(), "aws_vpc_security_group_ingress_rule")).toEqual([]);
+    expect(
+      resources(
+        synth({ privateAccessCidrs: ["10.0.0.0/16", "10.8.0.0/24"] }),
+        "aws_vpc_security_group_ingress_rule",
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        cidr_ipv4: "10.0.0.0/16",
+        ip_protocol: "tcp",
+        from_port: 443,
+        to_port: 443,
+        security_group_id: expect.stringMatching(
+          /^\$\{aws_eks_cluster\.Eks_Cluster_[^.]+\.vpc_config\[0\]\.cluster_security_group_id\}$/,
+        ),
+      }),
+      expect.objectContaining({ cidr_ipv4: "10.8.0.0/24" }),
+    ]);
+  });
+
   test("add-ons not pinned take EKS's default version for the cluster's minor", () => {
     const out = JSON.parse(synth({ addonVersions: { kubeProxy: "v1.33.0-eksbuild.2" } }));
     const lookups = Object.entries(

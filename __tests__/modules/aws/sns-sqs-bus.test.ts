@@ -66,24 +66,26 @@ describe("SnsSqsBus defaults", () => {
     });
     const redrive = JSON.parse(String(queue(out, "t-backend").redrive_policy));
     expect(redrive).toEqual({
-      deadLetterTargetArn: expect.stringMatching(/aws_sqs_queue\.Bus_DeadLetterQueue0.*\.arn/),
+      deadLetterTargetArn: expect.stringMatching(
+        /aws_sqs_queue\.Bus_DeadLetterQueue-backend.*\.arn/,
+      ),
       maxReceiveCount: 5,
     });
     expect(out).toHaveResourceWithProperties(SqsQueueRedriveAllowPolicy, {
-      queue_url: expect.stringMatching(/aws_sqs_queue\.Bus_DeadLetterQueue0.*\.url/),
+      queue_url: expect.stringMatching(/aws_sqs_queue\.Bus_DeadLetterQueue-backend.*\.url/),
     });
     const allow = JSON.parse(
       String(all(out, "aws_sqs_queue_redrive_allow_policy")[0].redrive_allow_policy),
     );
     expect(allow).toEqual({
       redrivePermission: "byQueue",
-      sourceQueueArns: [expect.stringMatching(/aws_sqs_queue\.Bus_Queue0.*\.arn/)],
+      sourceQueueArns: [expect.stringMatching(/aws_sqs_queue\.Bus_Queue-backend.*\.arn/)],
     });
   });
 
   test.each([
-    ["queue", /aws_sqs_queue\.Bus_Queue0_[^.]*\.(arn|url)/],
-    ["dead-letter queue", /aws_sqs_queue\.Bus_DeadLetterQueue0_[^.]*\.(arn|url)/],
+    ["queue", /aws_sqs_queue\.Bus_Queue-backend_[^.]*\.(arn|url)/],
+    ["dead-letter queue", /aws_sqs_queue\.Bus_DeadLetterQueue-backend_[^.]*\.(arn|url)/],
   ])("the %s policy lets only its topic send, over TLS only", (_what, queue) => {
     const out = synth();
     const policies = all(out, "aws_sqs_queue_policy").filter((p) =>
@@ -98,7 +100,9 @@ describe("SnsSqsBus defaults", () => {
         Action: "sqs:SendMessage",
         Resource: expect.stringMatching(queue),
         Condition: {
-          ArnEquals: { "aws:SourceArn": expect.stringMatching(/aws_sns_topic\.Bus_Topic0.*\.arn/) },
+          ArnEquals: {
+            "aws:SourceArn": expect.stringMatching(/aws_sns_topic\.Bus_Topic-events.*\.arn/),
+          },
         },
       },
       expect.objectContaining({ Sid: "DenyInsecureTransport", Effect: "Deny" }),
@@ -110,16 +114,16 @@ describe("SnsSqsBus defaults", () => {
     expect(out).toHaveResourceWithProperties(SnsTopicSubscription, {
       protocol: "sqs",
       raw_message_delivery: true,
-      endpoint: expect.stringMatching(/aws_sqs_queue\.Bus_Queue0.*\.arn/),
+      endpoint: expect.stringMatching(/aws_sqs_queue\.Bus_Queue-backend.*\.arn/),
       depends_on: [
-        expect.stringMatching(/^aws_sqs_queue_policy\.Bus_QueuePolicy0/),
-        expect.stringMatching(/^aws_sqs_queue_policy\.Bus_DeadLetterQueuePolicy0/),
+        expect.stringMatching(/^aws_sqs_queue_policy\.Bus_QueuePolicy-backend/),
+        expect.stringMatching(/^aws_sqs_queue_policy\.Bus_DeadLetterQueuePolicy-backend/),
       ],
     });
     const redrive = JSON.parse(String(all(out, "aws_sns_topic_subscription")[0].redrive_policy));
     expect(redrive).toEqual({
       deadLetterTargetArn: expect.stringMatching(
-        /^\$\{aws_sqs_queue\.Bus_DeadLetterQueue0_[^.]*\.arn\}$/,
+        /^\$\{aws_sqs_queue\.Bus_DeadLetterQueue-backend_[^.]*\.arn\}$/,
       ),
     });
     expect(all(out, "aws_sns_topic_subscription")[0]).not.toHaveProperty("filter_policy");
