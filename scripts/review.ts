@@ -1,7 +1,8 @@
 /**
  * `npm run review`: what a change does to the infrastructure, offline (no credentials, no tofu).
  * Compares a base git ref (synthesized in a temporary git worktree) with the working tree, or
- * two cdktf.out folders. Exit 0: reviewed; 1: error; 2: a dangerous change in a prod-tier stack.
+ * two cdktf.out folders. Exit 0: reviewed; 1: error; 2: a dangerous change in a staging- or
+ * prod-tier stack.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -18,7 +19,10 @@ const USAGE = `usage: npm run review -- --base <git-ref> [options]      base ref
 Synthesizes both sides (--base: the ref in a temporary git worktree, with its own app command,
 and the working tree, both into temporary folders; ./cdktf.out is not touched) and lists per
 stack the resources added, removed and changed, with attribute paths and before → after values.
-Sensitive values are masked. Removal or replacement of a stateful resource is flagged first.
+Sensitive values are masked; embedded documents (policies, Helm values) are diffed key by key and
+no value is cut. Flagged first: removal or replacement of a stateful resource, a rename without a
+moved block, a backend moved, state/plan encryption or deletion protection off, prevent_destroy
+dropped, a range change that replaces a subnet. Renames with a moved block show as moves.
 
 options:
   --format text|md|json   terminal table (default), Markdown for a PR comment, JSON for tools
@@ -26,7 +30,7 @@ options:
                           environments/ plus STRATA_ENV_FILE)
   --help                  this text
 
-exit: 0 reviewed, 1 error, 2 a dangerous change in a prod-tier stack (CI: require approval)`;
+exit: 0 reviewed, 1 error, 2 a dangerous change in a staging- or prod-tier stack (CI: require approval)`;
 
 function git(cwd: string, args: string[]) {
   return spawnSync("git", args, { cwd, encoding: "utf8" });
@@ -122,6 +126,7 @@ export function run(argv: string[]): number {
   const review = (beforeDir: string, afterDir: string, beforeLabel: string, afterLabel: string) => {
     const result = reviewOutputs(readCdktfOut(beforeDir), readCdktfOut(afterDir), {
       prodEnvironments: tiers.prod,
+      stagingEnvironments: tiers.staging,
       knownEnvironments: tiers.known,
       beforeLabel,
       afterLabel,

@@ -31,7 +31,7 @@ describe("two folders", () => {
     const result = reviewCommand([before, after]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(2);
-    expect(result.stdout).toMatch(/^!! 3 dangerous changes \(2 in prod/m);
+    expect(result.stdout).toMatch(/^!! 3 dangerous changes \(2 in staging\/prod/m);
     expect(result.stdout).not.toContain(SECRET_VALUE);
   });
 

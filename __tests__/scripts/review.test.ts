@@ -207,10 +207,13 @@ describe("masking", () => {
     expect(change).toMatchObject({ before: "(sensitive)", after: "(sensitive)" });
   });
 
-  test("other values of the same resource are shown", () => {
-    const change = release().changes.find((c) => c.path === "values[0]");
-    expect(change?.before).toMatch(/1Gi/);
-    expect(change?.after).toMatch(/2Gi/);
+  test("other values of the same resource are shown, key by key inside the Helm values", () => {
+    const change = release().changes.find((c) => c.path.startsWith("values[0]"));
+    expect(change).toEqual({
+      path: "values[0] › primary.resources.limits.memory",
+      before: '"1Gi"',
+      after: '"2Gi"',
+    });
   });
 
   test("no rendering contains a sensitive literal", () => {
@@ -224,7 +227,7 @@ describe("masking", () => {
 describe("rendering", () => {
   test("the terminal table puts dangers before the stacks", () => {
     const text = renderText(review);
-    expect(text).toMatch(/^!! 3 dangerous changes \(2 in prod: needs explicit approval\)$/m);
+    expect(text).toMatch(/^!! 3 dangerous changes \(2 in staging\/prod: needs explicit approval\)$/m);
     expect(text.indexOf("!! 3 dangerous")).toBeLessThan(
       text.indexOf("prod-gcp-data [prod]: stack changed"),
     );

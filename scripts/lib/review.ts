@@ -1,14 +1,20 @@
 /**
  * The offline change review: compares two synthesized cdktf.out folders stack by stack and
- * resource by resource, masks sensitive values, and puts dangerous changes (removal or
- * replacement of a stateful resource) first. Rendering: terminal table, Markdown, JSON.
+ * resource by resource, masks sensitive values, and puts dangerous changes first: removal or
+ * replacement of a stateful resource, a rename without a moved block, a backend moved, state
+ * encryption, deletion protection or prevent_destroy turned off, a range change that replaces a
+ * subnet. Embedded documents (IAM and queue policies, Helm values) are diffed key by key; no
+ * value is cut. Rendering: terminal table, Markdown, JSON.
  */
+import { parse as parseYaml } from "yaml";
+import { cidrContains, parseCidr } from "../../modules/common/cidr";
 import { isSecretKey, secretValueKind } from "../../modules/common/secrets";
 import { forceNewPath, statefulRule } from "../../modules/common/stateful-resources";
+import { findMoves } from "../../stacks/moves";
 import { readStack, stackParts, type CdktfOut, type StackJson } from "./cdktf-out";
 
 /** What happens to a resource (or to a stack's settings). */
-export type ChangeKind = "add" | "remove" | "change";
+export type ChangeKind = "add" | "remove" | "change" | "move";
 
 /** One changed attribute, values rendered (and masked) for display; absent when missing. */
 export interface AttributeChange {
@@ -27,15 +33,28 @@ export interface ResourceChange {
   readonly address: string;
   readonly type: string;
   readonly kind: ChangeKind;
+  /** For a move: the address it had in the base. */
+  readonly movedFrom?: string;
+  /** For a move: whether the new stack carries the moved block (else tofu would replace it). */
+  readonly movedBlock?: boolean;
   /** The construct path from cdktf metadata, when present. */
   readonly constructPath?: string;
   readonly changes: readonly AttributeChange[];
 }
 
-/** A change that loses data: removal or replacement of a stateful resource. */
+/** The tier whose dangerous changes need approval (exit 2): staging and prod. */
+export type Tier = "dev" | "staging" | "prod";
+
+/**
+ * A change that loses data or protection: removal or replacement of a stateful resource, a
+ * rename tofu would carry out as destroy + create, a backend moved, encryption or deletion
+ * protection turned off.
+ */
 export interface Danger {
   readonly stack: string;
   readonly environment: string;
+  readonly tier: Tier;
+  /** The environment is prod-tier. */
   readonly prod: boolean;
   readonly address: string;
   readonly reason: string;
@@ -45,6 +64,7 @@ export interface Danger {
 export interface StackReview {
   readonly name: string;
   readonly environment: string;
+  readonly tier: Tier;
   readonly prod: boolean;
   readonly status: "added" | "removed" | "changed" | "unchanged";
   readonly resources: readonly ResourceChange[];
@@ -61,19 +81,22 @@ export interface Review {
     readonly add: number;
     readonly remove: number;
     readonly change: number;
+    readonly move: number;
     readonly stacksAdded: number;
     readonly stacksRemoved: number;
     readonly stacksChanged: number;
     readonly stacksUnchanged: number;
   };
-  /** 0: nothing dangerous in prod; 2: a dangerous change in a prod-tier stack. */
+  /** 0: nothing dangerous in staging or prod; 2: a dangerous change in a staging- or prod-tier stack. */
   readonly exitCode: 0 | 2;
 }
 
 /** Options of {@link reviewOutputs}. */
 export interface ReviewOptions {
-  /** Environments whose dangerous changes make the exit code 2 (the registry's prod tier). */
+  /** Prod-tier environments (the registry's); their dangerous changes make the exit code 2. */
   readonly prodEnvironments: readonly string[];
+  /** Staging-tier environments; their dangerous changes make the exit code 2 as well. @default [] */
+  readonly stagingEnvironments?: readonly string[];
   /** Every known environment name, to attribute stacks outside the naming convention. @default prodEnvironments */
   readonly knownEnvironments?: readonly string[];
   /** Labels for the two sides in output. @default the folders */
@@ -88,7 +111,8 @@ type Block = Record<string, Json>;
 const MASK = "(sensitive)";
 /** Type of the pseudo-resources for a stack's terraform block and providers. */
 export const SETTINGS = "(settings)";
-const MAX_VALUE = 120;
+/** A path segment entering a document embedded in a string (a policy's JSON, Helm values' YAML). */
+export const DOCUMENT = "›";
 
 function isObject(v: Json): v is Block {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -109,9 +133,39 @@ function sameValue(a: Json, b: Json): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/**
+ * The document a string holds, when it holds one: JSON objects and arrays anywhere (IAM, key and
+ * queue policies, redrive policies), YAML under a Helm release's `values`.
+ */
+function embedded(value: Json, path: Path): Json | undefined {
+  if (typeof value !== "string") return undefined;
+  const t = value.trim();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      const v = JSON.parse(t) as Json;
+      if (v !== null && typeof v === "object") return v;
+    } catch {
+      // not JSON
+    }
+  }
+  if (path.includes("values") && t.includes("\n")) {
+    try {
+      const v = parseYaml(t) as Json;
+      if (isObject(v)) return v;
+    } catch {
+      // not YAML
+    }
+  }
+  return undefined;
+}
+
 /** Leaf-level differences between two values: paths where they differ. */
 function diffValues(a: Json, b: Json, path: Path, out: Array<[Path, Json, Json]>): void {
-  if (isObject(a) && isObject(b)) {
+  const docA = embedded(a, path);
+  const docB = docA !== undefined ? embedded(b, path) : undefined;
+  if (docA !== undefined && docB !== undefined) {
+    diffValues(docA, docB, [...path, DOCUMENT], out);
+  } else if (isObject(a) && isObject(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     for (const k of keys) diffValues(a[k], b[k], [...path, k], out);
   } else if (Array.isArray(a) && Array.isArray(b)) {
@@ -122,9 +176,19 @@ function diffValues(a: Json, b: Json, path: Path, out: Array<[Path, Json, Json]>
   }
 }
 
-/** `a.b[0].c` */
+/** `a.b[0].c`; a document inside a string: `values[0] › resources.limits.memory` */
 export function formatPath(path: ReadonlyArray<string | number>): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+  return path
+    .map((p, i) =>
+      typeof p === "number"
+        ? `[${p}]`
+        : p === DOCUMENT
+          ? ` ${DOCUMENT} `
+          : i === 0 || path[i - 1] === DOCUMENT
+            ? p
+            : `.${p}`,
+    )
+    .join("");
 }
 
 /** Variables declared sensitive in a stack (`${var.x}` references to them are masked). */
@@ -151,8 +215,8 @@ function isSensitive(path: Path, value: Json, sensitiveVars: Set<string>): boole
 function render(path: Path, value: Json, sensitiveVars: Set<string>): string | undefined {
   if (value === undefined) return undefined;
   if (isSensitive(path, value, sensitiveVars)) return MASK;
-  const text = JSON.stringify(value);
-  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+  // The whole value, never cut: a review that hides part of a change hides the change.
+  return JSON.stringify(value);
 }
 
 /** Addressable blocks of a stack: every resource, the terraform block and each provider. */
@@ -178,15 +242,111 @@ function constructPath(body: Block | undefined): string | undefined {
   return meta?.path;
 }
 
+/** Attributes whose `true` protects a resource from deletion, on any provider. */
+const PROTECTION_KEYS = [
+  "deletion_protection",
+  "deletion_protection_enabled",
+  "termination_protection",
+];
+
+/**
+ * Range changes the provider carries out by replacing the resource (facts: the provider sources).
+ * google_compute_subnetwork: a new ip_cidr_range that contains the old one is an in-place
+ * expansion; anything else recreates the subnetwork (google 6.50.0
+ * services/compute/resource_compute_subnetwork.go: ForceNewIfChange("ip_cidr_range",
+ * IsShrinkageIpCidr) L122, IsShrinkageIpCidr L41-57). aws_subnet: cidr_block is ForceNew
+ * (aws 6.25.0 internal/service/ec2/vpc_subnet.go).
+ */
+function rangeReplaces(type: string, path: string, before: Json, after: Json): string | undefined {
+  if (typeof before !== "string" || typeof after !== "string") return undefined;
+  if (type === "google_compute_subnetwork" && path === "ip_cidr_range") {
+    const o = parseCidr(before);
+    const n = parseCidr(after);
+    if (o && n && cidrContains(n, o)) return undefined;
+    return `the new range ${after} does not contain ${before}: the provider recreates the subnetwork`;
+  }
+  if (type === "aws_subnet" && path === "cidr_block") {
+    return `cidr_block forces a new subnet (${before} → ${after})`;
+  }
+  return undefined;
+}
+
+/** Dangers in a stack's terraform block: the backend moved, state or plan encryption off. */
+function settingsDangers(before: Block, after: Block): string[] {
+  const out: string[] = [];
+  const backend = (b: Block) => (isObject(b.backend) ? b.backend : {});
+  const [oldType] = Object.keys(backend(before));
+  const [newType] = Object.keys(backend(after));
+  const where = (t: string | undefined, b: Block) => {
+    const conf = t ? (backend(b)[t] as Block) : undefined;
+    return `${t ?? "none"}${conf?.bucket ? ` bucket ${String(conf.bucket)}` : ""}`;
+  };
+  if (oldType !== newType || where(oldType, before) !== where(newType, after)) {
+    out.push(
+      `backend moved (${where(oldType, before)} → ${where(newType, after)}): tofu starts from the new backend's state, empty unless the state is migrated first (tofu init -migrate-state)`,
+    );
+  }
+  const enc = (b: Block) => (isObject(b.encryption) ? b.encryption : undefined);
+  const on = (e: Block | undefined, target: "state" | "plan") => {
+    const t = e?.[target];
+    return (
+      isObject(t) && typeof t.method === "string" && !t.method.startsWith("method.unencrypted")
+    );
+  };
+  for (const target of ["state", "plan"] as const) {
+    if (on(enc(before), target) && !on(enc(after), target)) {
+      out.push(
+        `${target} encryption turned off: ${target === "state" ? "state (with every secret in it)" : "plans"} would be written in clear text`,
+      );
+    } else if (
+      on(enc(before), target) &&
+      (enc(before)![target] as Block).enforced === true &&
+      (enc(after)![target] as Block).enforced !== true
+    ) {
+      out.push(
+        `${target} encryption no longer enforced: an unencrypted ${target} would be accepted`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Dangers in a resource's change: protection turned off, prevent_destroy dropped. */
+function protectionDangers(before: Block, after: Block): string[] {
+  const out: string[] = [];
+  const walk = (v: Json, path: Path, fn: (path: Path, value: Json) => void) => {
+    fn(path, v);
+    if (isObject(v)) for (const [k, x] of Object.entries(v)) walk(x, [...path, k], fn);
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i], fn));
+  };
+  const at = (v: Json, path: Path): Json =>
+    path.reduce<Json>(
+      (n, k) => (isObject(n) || Array.isArray(n) ? (n as Block)[k as string] : undefined),
+      v,
+    );
+  walk(before, [], (path, value) => {
+    const key = path[path.length - 1];
+    if (value !== true || typeof key !== "string") return;
+    if (PROTECTION_KEYS.includes(key) && at(after, path) !== true) {
+      out.push(`${formatPath(path)} turned off: the resource can be deleted`);
+    }
+    if (key === "prevent_destroy" && at(after, path) !== true) {
+      out.push("lifecycle.prevent_destroy dropped: a plan may destroy or replace it");
+    }
+  });
+  return out;
+}
+
 /** Compares one stack's two versions (either may be missing). */
 function reviewStack(
   name: string,
   before: StackJson | undefined,
   after: StackJson | undefined,
   env: string,
-  prod: boolean,
+  tier: Tier,
   dangers: Danger[],
 ): StackReview {
+  const prod = tier === "prod";
   const vars = sensitiveVariables(before, after);
   // Settings (terraform block, providers) are compared only when the stack exists on both sides.
   const withSettings = before !== undefined && after !== undefined;
@@ -194,22 +354,40 @@ function reviewStack(
   const b = blocks(after, withSettings);
   const resources: ResourceChange[] = [];
   const danger = (address: string, reason: string) =>
-    dangers.push({ stack: name, environment: env, prod, address, reason });
+    dangers.push({ stack: name, environment: env, tier, prod, address, reason });
 
-  for (const address of [...new Set([...a.keys(), ...b.keys()])].sort()) {
-    const old = a.get(address);
-    const now = b.get(address);
-    const type = (old ?? now)!.type;
-    const oldBody = old && (stripMeta(old.body) as Block);
-    const newBody = now && (stripMeta(now.body) as Block);
-    const kind: ChangeKind = !old ? "add" : !now ? "remove" : "change";
+  // Renames: the moved blocks the new stack carries, and those it should carry.
+  const declared = new Map(
+    ((after as { moved?: Array<{ from: string; to: string }> } | undefined)?.moved ?? []).map(
+      (m) => [m.from, m.to],
+    ),
+  );
+  const detected = before && after ? findMoves(before as never, after as never) : [];
+  const moves = new Map<string, { to: string; declared: boolean }>();
+  for (const [from, to] of declared)
+    if (a.has(from) && !b.has(from) && b.has(to) && !a.has(to))
+      moves.set(from, { to, declared: true });
+  for (const m of detected)
+    if (!moves.has(m.from))
+      moves.set(m.from, { to: m.to, declared: declared.get(m.from) === m.to });
+  const movedTo = new Map([...moves].map(([from, m]) => [m.to, from]));
+
+  const changesOf = (
+    type: string,
+    oldBody: Block | undefined,
+    newBody: Block | undefined,
+    kind: ChangeKind,
+  ) => {
     const leaves: Array<[Path, Json, Json]> = [];
     diffValues(oldBody, newBody, [], leaves);
-    if (leaves.length === 0) continue;
     const rule =
       (oldBody && statefulRule(type, oldBody)) ?? (newBody && statefulRule(type, newBody));
     const changes = leaves.map(([path, x, y]): AttributeChange => {
-      const forces = kind === "change" && rule ? forceNewPath(rule, path) : undefined;
+      const forces =
+        kind !== "add" && kind !== "remove"
+          ? ((rule ? forceNewPath(rule, path) : undefined) ??
+            (rangeReplaces(type, formatPath(path), x, y) ? formatPath(path) : undefined))
+          : undefined;
       return {
         path: formatPath(path),
         before: render(path, x, vars),
@@ -217,19 +395,56 @@ function reviewStack(
         ...(forces ? { forcesReplacement: forces } : {}),
       };
     });
+    return { leaves, rule, changes };
+  };
+
+  for (const address of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    if (moves.has(address)) continue; // reported at its new address
+    const old = a.get(address) ?? (movedTo.has(address) ? a.get(movedTo.get(address)!) : undefined);
+    const now = b.get(address);
+    const from = movedTo.get(address);
+    const type = (old ?? now)!.type;
+    const oldBody = old && (stripMeta(old.body) as Block);
+    const newBody = now && (stripMeta(now.body) as Block);
+    const kind: ChangeKind = from ? "move" : !old ? "add" : !now ? "remove" : "change";
+    const { leaves, rule, changes } = changesOf(type, oldBody, newBody, kind);
+    if (leaves.length === 0 && kind !== "move") continue;
+    const move = from ? moves.get(from)! : undefined;
     resources.push({
       address,
       type,
       kind,
+      ...(from ? { movedFrom: from, movedBlock: move!.declared } : {}),
       constructPath: constructPath(old?.body ?? now?.body),
-      changes: kind === "change" ? changes : [],
+      changes: kind === "change" || kind === "move" ? changes : [],
     });
+    if (type === SETTINGS && oldBody && newBody && address === "terraform") {
+      for (const reason of settingsDangers(oldBody, newBody)) danger(address, reason);
+      continue;
+    }
+    if (oldBody && newBody)
+      for (const reason of protectionDangers(oldBody, newBody)) danger(address, reason);
+    for (const c of changes) {
+      const why = rangeReplaces(
+        type,
+        c.path,
+        leaves[changes.indexOf(c)][1],
+        leaves[changes.indexOf(c)][2],
+      );
+      if (why) danger(address, `replaced: ${why}`);
+    }
+    const consequence = rule?.consequence ?? "its data is lost";
+    if (from && !move!.declared && rule) {
+      danger(
+        address,
+        `renamed from ${from} without a moved block: tofu would destroy the ${rule.what} and create it again; ${consequence}. Synthesize with STRATA_BASE=<the applied cdktf.out> to move it instead`,
+      );
+    }
     if (!rule) continue;
-    const consequence = rule.consequence ?? "its data is lost";
     if (kind === "remove") {
       const how = after ? "removed" : "stack removed";
       danger(address, `${how}: ${rule.what} destroyed; ${consequence}`);
-    } else if (kind === "change") {
+    } else if (kind === "change" || kind === "move") {
       const forced = [...new Set(changes.flatMap((c) => c.forcesReplacement ?? []))];
       if (forced.length > 0) {
         danger(
@@ -246,13 +461,19 @@ function reviewStack(
       : resources.length
         ? "changed"
         : "unchanged";
-  return { name, environment: env, prod, status, resources };
+  return { name, environment: env, tier, prod, status, resources };
 }
 
 /** Reviews every stack of two cdktf.out folders. */
 export function reviewOutputs(before: CdktfOut, after: CdktfOut, options: ReviewOptions): Review {
   const prodSet = new Set(options.prodEnvironments);
-  const known = options.knownEnvironments ?? options.prodEnvironments;
+  const stagingSet = new Set(options.stagingEnvironments ?? []);
+  const tierOf = (env: string): Tier =>
+    prodSet.has(env) ? "prod" : stagingSet.has(env) ? "staging" : "dev";
+  const known = options.knownEnvironments ?? [
+    ...options.prodEnvironments,
+    ...(options.stagingEnvironments ?? []),
+  ];
   const names = [...new Set([...before.stacks.keys(), ...after.stacks.keys()])].sort();
   const dangers: Danger[] = [];
   const stacks = names.map((name) => {
@@ -262,12 +483,13 @@ export function reviewOutputs(before: CdktfOut, after: CdktfOut, options: Review
       before.stacks.has(name) ? readStack(before, name) : undefined,
       after.stacks.has(name) ? readStack(after, name) : undefined,
       env,
-      prodSet.has(env),
+      tierOf(env),
       dangers,
     );
   });
-  // Prod first, then by stack and address: the reader sees what blocks the change first.
-  dangers.sort((x, y) => Number(y.prod) - Number(x.prod));
+  // Prod first, then staging, then by stack and address: what blocks the change comes first.
+  const rank: Record<Tier, number> = { prod: 0, staging: 1, dev: 2 };
+  dangers.sort((x, y) => rank[x.tier] - rank[y.tier]);
   const count = (k: ChangeKind) =>
     stacks.reduce(
       (n, s) => n + s.resources.filter((r) => r.kind === k && r.type !== SETTINGS).length,
@@ -284,28 +506,37 @@ export function reviewOutputs(before: CdktfOut, after: CdktfOut, options: Review
       add: count("add"),
       remove: count("remove"),
       change: count("change"),
+      move: count("move"),
       stacksAdded: countStacks("added"),
       stacksRemoved: countStacks("removed"),
       stacksChanged: countStacks("changed"),
       stacksUnchanged: countStacks("unchanged"),
     },
-    exitCode: dangers.some((d) => d.prod) ? 2 : 0,
+    exitCode: dangers.some((d) => d.tier !== "dev") ? 2 : 0,
   };
 }
 
-const SYMBOL: Record<ChangeKind, string> = { add: "+", remove: "-", change: "~" };
+const SYMBOL: Record<ChangeKind, string> = { add: "+", remove: "-", change: "~", move: ">" };
 
 function summaryLine(r: Review): string {
   const s = r.summary;
   return (
-    `${s.add} to add, ${s.change} to change, ${s.remove} to remove; stacks: ` +
+    `${s.add} to add, ${s.change} to change, ${s.move} to move, ${s.remove} to remove; stacks: ` +
     `${s.stacksAdded} added, ${s.stacksRemoved} removed, ${s.stacksChanged} changed, ${s.stacksUnchanged} unchanged`
   );
 }
 
 function dangerHeadline(r: Review): string {
-  const prod = r.dangers.filter((d) => d.prod).length;
-  return `${r.dangers.length} dangerous change${r.dangers.length === 1 ? "" : "s"}${prod ? ` (${prod} in prod: needs explicit approval)` : ""}`;
+  const gated = r.dangers.filter((d) => d.tier !== "dev").length;
+  return `${r.dangers.length} dangerous change${r.dangers.length === 1 ? "" : "s"}${gated ? ` (${gated} in staging/prod: needs explicit approval)` : ""}`;
+}
+
+/** How a moved resource is labelled: its old address, and whether tofu will move it. */
+function movedNote(res: ResourceChange): string {
+  if (!res.movedFrom) return "";
+  return res.movedBlock
+    ? ` (moved from ${res.movedFrom})`
+    : ` (renamed from ${res.movedFrom}, no moved block: tofu would replace it)`;
 }
 
 function table(rows: string[][]): string[] {
@@ -330,7 +561,7 @@ export function renderText(r: Review): string {
     lines.push(
       ...table(
         r.dangers.map((d) => [
-          `  ${d.prod ? "PROD" : d.environment}`,
+          `  ${d.tier === "dev" ? d.environment : d.tier.toUpperCase()}`,
           d.stack,
           d.address,
           d.reason,
@@ -340,17 +571,18 @@ export function renderText(r: Review): string {
     );
   }
   for (const s of r.stacks.filter((x) => x.status !== "unchanged")) {
-    const counts = (["add", "change", "remove"] as const)
+    const counts = (["add", "change", "move", "remove"] as const)
       .map((k) => `${SYMBOL[k]}${s.resources.filter((x) => x.kind === k).length}`)
       .join(" ");
     lines.push(`${s.name}${s.prod ? " [prod]" : ""}: stack ${s.status}, ${counts}`);
     const rows: string[][] = [];
     for (const res of s.resources) {
-      if (res.changes.length === 0) rows.push([`  ${SYMBOL[res.kind]}`, res.address, "", ""]);
+      const label = res.address + movedNote(res);
+      if (res.changes.length === 0) rows.push([`  ${SYMBOL[res.kind]}`, label, "", ""]);
       res.changes.forEach((c, i) =>
         rows.push([
           i === 0 ? `  ${SYMBOL[res.kind]}` : "",
-          i === 0 ? res.address : "",
+          i === 0 ? label : "",
           c.path + (c.forcesReplacement ? " (forces replacement)" : ""),
           arrow(c),
         ]),
@@ -380,7 +612,7 @@ export function renderMarkdown(r: Review): string {
     lines.push("| --- | --- | --- | --- |");
     for (const d of r.dangers) {
       lines.push(
-        `| ${d.prod ? `**${d.environment} (prod)**` : d.environment} | ${d.stack} | ${md(d.address)} | ${d.reason} |`,
+        `| ${d.tier === "dev" ? d.environment : `**${d.environment} (${d.tier})**`} | ${d.stack} | ${md(d.address)} | ${d.reason} |`,
       );
     }
     lines.push("");
@@ -390,11 +622,12 @@ export function renderMarkdown(r: Review): string {
     if (s.resources.length === 0) continue;
     lines.push("| | resource | attribute | before → after |", "| --- | --- | --- | --- |");
     for (const res of s.resources) {
-      if (res.changes.length === 0) lines.push(`| ${SYMBOL[res.kind]} | ${md(res.address)} | | |`);
+      const label = md(res.address) + movedNote(res);
+      if (res.changes.length === 0) lines.push(`| ${SYMBOL[res.kind]} | ${label} | | |`);
       for (const c of res.changes) {
         const forced = c.forcesReplacement ? " **forces replacement**" : "";
         lines.push(
-          `| ${SYMBOL[res.kind]} | ${md(res.address)} | ${md(c.path)}${forced} | ${md(c.before ?? "(absent)")} → ${md(c.after ?? "(absent)")} |`,
+          `| ${SYMBOL[res.kind]} | ${label} | ${md(c.path)}${forced} | ${md(c.before ?? "(absent)")} → ${md(c.after ?? "(absent)")} |`,
         );
       }
     }

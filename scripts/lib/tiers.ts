@@ -8,6 +8,8 @@ import { loadEnvironments } from "../../environments";
 export interface Tiers {
   readonly known: readonly string[];
   readonly prod: readonly string[];
+  /** Staging-tier environments (dangerous changes there need approval too). */
+  readonly staging: readonly string[];
 }
 
 /** Tiers from the registry; `prodOverride` (comma-separated) replaces the prod list when given. */
@@ -21,5 +23,6 @@ export function environmentTiers(prodOverride?: string): Tiers {
           .map((s) => s.trim())
           .filter(Boolean)
       : all.filter((e) => e.tier === "prod").map((e) => e.name);
-  return { known: [...new Set([...known, ...prod])], prod };
+  const staging = all.filter((e) => e.tier === "staging" && !prod.includes(e.name)).map((e) => e.name);
+  return { known: [...new Set([...known, ...prod])], prod, staging };
 }
