@@ -11,7 +11,12 @@ import dev from "./dev";
 import { ConfigError, type Problem } from "./errors";
 import prod from "./prod";
 import { isoToday, judgeMinor, type SupportCalendar } from "../modules/common/kubernetes-versions";
-import { validateEnvironment, type Environment, type EnvironmentInput } from "./schema";
+import {
+  validateEnvironment,
+  type Acknowledgement,
+  type Environment,
+  type EnvironmentInput,
+} from "./schema";
 import type { ConfigCloud } from "./schema/workloads";
 import staging from "./staging";
 
@@ -83,6 +88,7 @@ export function readEnvironmentFile(file: string): unknown[] {
 /** Loads, validates, checks across environments and selects. Throws ConfigError with every problem. */
 export function loadEnvironments(selection: Selection = {}): Registry {
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   const byName = new Map<string, Environment>();
   const origin = new Map<string, string>();
 
@@ -96,6 +102,16 @@ export function loadEnvironments(selection: Selection = {}): Registry {
         message: `environment name "${name}" is already used by ${origin.get(name)}; names must be unique`,
       });
       return;
+    }
+    const previous = byName.get(name);
+    if (previous && replace) {
+      warnings.push({
+        path: label,
+        message: `replaces the environment "${name}" of ${origin.get(name)} (same name)`,
+      });
+      const guard = replacementGuards(previous, result.env, label);
+      problems.push(...guard.problems);
+      warnings.push(...guard.warnings);
     }
     byName.set(name, result.env);
     origin.set(name, label);
@@ -145,7 +161,6 @@ export function loadEnvironments(selection: Selection = {}): Registry {
       message: `"${selection.today}" is not a date; write YYYY-MM-DD`,
     });
   }
-  const warnings: Problem[] = [];
   for (const env of selected) {
     for (const v of kubernetesSupport(env, today)) {
       (v.level === "error" ? problems : warnings).push({ path: v.path, message: v.message });
@@ -153,6 +168,56 @@ export function loadEnvironments(selection: Selection = {}): Registry {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { all, selected, warnings };
+}
+
+const TIER_RANK = { dev: 0, staging: 1, prod: 2 } as const;
+
+/**
+ * What a file that replaces a staging or prod environment may not change without saying so
+ * (`acknowledge`): the tier downward, the backend (type or bucket: state would start empty), and a
+ * protection turned off (deletion protection, prevent_destroy, state encryption).
+ */
+export function replacementGuards(
+  old: Environment,
+  now: Environment,
+  label: string,
+): { problems: Problem[]; warnings: Problem[] } {
+  const problems: Problem[] = [];
+  const needed = new Set<Acknowledgement>();
+  const acked = new Set(now.acknowledge);
+  const require = (ack: Acknowledgement, field: string, what: string) => {
+    needed.add(ack);
+    if (acked.has(ack)) return;
+    problems.push({
+      path: `${label}.${field}`,
+      message: `${what} in the ${old.tier}-tier environment "${old.name}" this file replaces; if that is meant, add acknowledge: ["${ack}"] to the file`,
+    });
+  };
+  if (old.tier !== "dev") {
+    if (TIER_RANK[now.tier] < TIER_RANK[old.tier]) {
+      require("tier-downgrade", "tier", `tier "${now.tier}" downgrades tier "${old.tier}" (and its protections)`);
+    }
+    const where = (b: Environment["backend"]) =>
+      `${b.type}${"bucket" in b ? ` bucket ${b.bucket}` : ""}`;
+    if (where(old.backend) !== where(now.backend)) {
+      require("backend-change", "backend", `backend ${where(now.backend)} replaces ${where(old.backend)}: tofu would start from an empty state there unless the state is migrated first`);
+    }
+    const protections: Array<[string, boolean, boolean]> = [
+      ["deletionProtection", old.deletionProtection, now.deletionProtection],
+      ["preventDestroy", old.preventDestroy, now.preventDestroy],
+      ["stateEncryption.enabled", old.stateEncryption.enabled, now.stateEncryption.enabled],
+    ];
+    for (const [field, before, after] of protections) {
+      if (before && !after) require("protection-off", field, `${field} turns off what was on`);
+    }
+  }
+  const warnings = [...acked]
+    .filter((a) => !needed.has(a))
+    .map((a) => ({
+      path: `${label}.acknowledge`,
+      message: `acknowledges "${a}" but the file makes no such change; remove it so a later one is not waved through`,
+    }));
+  return { problems, warnings };
 }
 
 /**

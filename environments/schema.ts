@@ -24,6 +24,10 @@ import {
 
 export { TIER_DEFAULTS, Tier } from "./schema/common";
 
+/** What an environment file may acknowledge changing in an environment it replaces. */
+export const ACKNOWLEDGEMENTS = ["tier-downgrade", "backend-change", "protection-off"] as const;
+export type Acknowledgement = (typeof ACKNOWLEDGEMENTS)[number];
+
 const Targets = obj({
   gcp: GcpTarget.optional(),
   aws: AwsTarget.optional(),
@@ -58,6 +62,12 @@ const EnvironmentFields = obj({
   workloads: Workloads.optional(),
   /** Policy waivers: each names a rule, a resource pattern, why, who, and until when. @default [] */
   waivers: z.array(Waiver).optional(),
+  /**
+   * Changes this file makes on purpose to a staging or prod environment it replaces, each named:
+   * `tier-downgrade`, `backend-change`, `protection-off`. Without the name, synthesis refuses the
+   * change (environments/index.ts). @default []
+   */
+  acknowledge: z.array(z.enum(ACKNOWLEDGEMENTS)).optional(),
 });
 
 type Fields = z.output<typeof EnvironmentFields>;
@@ -160,6 +170,7 @@ function resolveEnvironment(e: Fields) {
     },
     workloads: resolveWorkloads(e.workloads, workloadContext(e), defaults),
     waivers: e.waivers ?? [],
+    acknowledge: e.acknowledge ?? [],
   };
 }
 

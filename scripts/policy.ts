@@ -1,7 +1,7 @@
 /**
  * `npm run policy`: the policy report for what is in cdktf.out (or --dir), judged with each
- * stack's environment (tier, waivers) from the registry. Exit 0 when clean, 1 on violations or
- * errors, 2 on bad usage.
+ * stack's environment (tier, waivers) from the registry. Exit 0 when clean, 1 on violations, on
+ * stacks it could not judge (no known environment) or errors, 2 on bad usage.
  */
 import { loadEnvironments } from "../environments";
 import { formatReport, policyReport, reportJson } from "../modules/common/policy/report";
@@ -38,5 +38,10 @@ export function run(argv: string[]): number {
   console.log(
     format === "json" ? JSON.stringify(reportJson(report), null, 2) : formatReport(report),
   );
-  return report.violations.length > 0 ? 1 : 0;
+  if (report.unknownStacks.length > 0) {
+    console.error(
+      `strata: ${report.unknownStacks.length} stack(s) were not judged (no known environment): ${report.unknownStacks.join(", ")}. Synthesize with the same STRATA_ENV_FILE, or remove the stale stack folders.`,
+    );
+  }
+  return report.violations.length > 0 || report.unknownStacks.length > 0 ? 1 : 0;
 }

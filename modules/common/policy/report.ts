@@ -70,7 +70,7 @@ export function policyReport(
 export function formatReport(r: PolicyReport): string {
   const lines: string[] = [];
   lines.push(
-    `Policy: ${r.stacks} stacks, ${RULES.length} rules, ${r.violations.length} violation(s), ${r.waived.length} waived.`,
+    `Policy: ${r.stacks} stacks${r.unknownStacks.length ? ` (${r.unknownStacks.length} not judged)` : ""}, ${RULES.length} rules, ${r.violations.length} violation(s), ${r.waived.length} waived.`,
   );
   if (r.violations.length > 0)
     lines.push(
