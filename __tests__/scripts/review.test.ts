@@ -227,7 +227,9 @@ describe("masking", () => {
 describe("rendering", () => {
   test("the terminal table puts dangers before the stacks", () => {
     const text = renderText(review);
-    expect(text).toMatch(/^!! 3 dangerous changes \(2 in staging\/prod: needs explicit approval\)$/m);
+    expect(text).toMatch(
+      /^!! 3 dangerous changes \(2 in staging\/prod: needs explicit approval\)$/m,
+    );
     expect(text.indexOf("!! 3 dangerous")).toBeLessThan(
       text.indexOf("prod-gcp-data [prod]: stack changed"),
     );

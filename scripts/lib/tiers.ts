@@ -23,6 +23,8 @@ export function environmentTiers(prodOverride?: string): Tiers {
           .map((s) => s.trim())
           .filter(Boolean)
       : all.filter((e) => e.tier === "prod").map((e) => e.name);
-  const staging = all.filter((e) => e.tier === "staging" && !prod.includes(e.name)).map((e) => e.name);
+  const staging = all
+    .filter((e) => e.tier === "staging" && !prod.includes(e.name))
+    .map((e) => e.name);
   return { known: [...new Set([...known, ...prod])], prod, staging };
 }
