@@ -207,28 +207,26 @@ export function findCrossStackMoves(
   before: ReadonlyMap<string, MovableStack>,
   after: ReadonlyMap<string, MovableStack>,
 ): CrossStackMove[] {
-  const lost: Array<{ stack: string; address: string; block: Record<string, unknown> }> = [];
-  const added: typeof lost = [];
   const inside = new Map<string, Set<string>>();
   for (const [stack, tf] of after) {
     const base = before.get(stack);
     const moves = base ? findMoves(base, tf) : [];
     inside.set(stack, new Set(moves.flatMap((m) => [m.from, m.to])));
   }
-  for (const [stack, tf] of before) {
-    const now = after.get(stack);
-    const nowAddrs = now ? addresses(now) : new Map();
-    for (const [address, block] of addresses(tf))
-      if (!nowAddrs.has(address) && !inside.get(stack)?.has(address))
-        lost.push({ stack, address, block });
-  }
-  for (const [stack, tf] of after) {
-    const base = before.get(stack);
-    const baseAddrs = base ? addresses(base) : new Map();
-    for (const [address, block] of addresses(tf))
-      if (!baseAddrs.has(address) && !inside.get(stack)?.has(address))
-        added.push({ stack, address, block });
-  }
+  /** Resources of `side` whose stack on the other side lacks them, moves inside a stack aside. */
+  const unmatched = (
+    side: ReadonlyMap<string, MovableStack>,
+    other: ReadonlyMap<string, MovableStack>,
+  ) =>
+    [...side].flatMap(([stack, tf]) => {
+      const there = other.get(stack);
+      const otherAddrs = there ? addresses(there) : new Map();
+      return [...addresses(tf)]
+        .filter(([address]) => !otherAddrs.has(address) && !inside.get(stack)?.has(address))
+        .map(([address, block]) => ({ stack, address, block }));
+    });
+  const lost = unmatched(before, after);
+  const added = unmatched(after, before);
   const identity = (e: (typeof lost)[number]) => {
     const type = e.address.slice(0, e.address.indexOf("."));
     const values = IDENTITY_ATTRIBUTES.map((p) => [p, valueAt(e.block, p)] as const).filter(

@@ -1,6 +1,6 @@
 /** Nothing idle, nothing over-granted (environments/schema/usage.ts), through validateEnvironment. */
 import type { EnvironmentInput } from "../../environments/schema";
-import { envInput, problems } from "../support/env";
+import { envInput, NATIVE_TARGETS, problems } from "../support/env";
 
 const core = {
   image: { repository: "ghcr.io/x/core", tag: "1.0.0" },
@@ -16,28 +16,8 @@ function env(overrides: {
 }): EnvironmentInput {
   return envInput({
     targets: {
-      gcp: {
-        project: "strata-test",
-        projectNumber: "123456789012",
-        region: "europe-west1",
-        cluster: {},
-        eventStore: { instanceId: "test-events", nodes: 1 },
-        pubsub: { topics: { events: {} }, subscriptions: { core: { topic: "events" } } },
-        workloadIdentities: [
-          { app: "core", eventStore: "read-write", publishes: ["events"], subscribes: ["core"] },
-        ],
-        ...overrides.gcp,
-      },
-      aws: {
-        region: "eu-west-1",
-        cluster: {},
-        eventStore: {},
-        messaging: { topics: [{ name: "events" }], consumers: [{ name: "core", topic: "events" }] },
-        workloadIdentities: [
-          { app: "core", eventStore: "read-write", publishes: ["events"], consumes: ["core"] },
-        ],
-        ...overrides.aws,
-      },
+      gcp: { ...NATIVE_TARGETS.gcp, ...overrides.gcp },
+      aws: { ...NATIVE_TARGETS.aws, ...overrides.aws },
     },
     workloads: { apps: (overrides.apps ?? { core }) as never },
   } as Partial<EnvironmentInput>);

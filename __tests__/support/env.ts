@@ -11,6 +11,34 @@ export const BITNAMI_IMAGES = {
   bitnami: { registry: "docker.io", namespace: "bitnamilegacy" },
 } as const;
 
+/**
+ * GCP and AWS targets with a cluster, the cloud-native event store and bus, and the identity of
+ * an app `core` that uses both (tests give `core` eventStore bigtable/dynamodb and bus
+ * pubsub/sns-sqs; an unused store, bus or identity is refused).
+ */
+export const NATIVE_TARGETS = {
+  gcp: {
+    project: "strata-test",
+    projectNumber: "123456789012",
+    region: "europe-west1",
+    cluster: {},
+    eventStore: { instanceId: "test-events", nodes: 1 },
+    pubsub: { topics: { events: {} }, subscriptions: { core: { topic: "events" } } },
+    workloadIdentities: [
+      { app: "core", eventStore: "read-write", publishes: ["events"], subscribes: ["core"] },
+    ],
+  },
+  aws: {
+    region: "eu-west-1",
+    cluster: {},
+    eventStore: {},
+    messaging: { topics: [{ name: "events" }], consumers: [{ name: "core", topic: "events" }] },
+    workloadIdentities: [
+      { app: "core", eventStore: "read-write", publishes: ["events"], consumes: ["core"] },
+    ],
+  },
+} as const satisfies EnvironmentInput["targets"];
+
 /** A minimal valid dev environment with all three clouds; override any top-level field. */
 export function envInput(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
   return {

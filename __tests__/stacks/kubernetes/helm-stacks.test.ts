@@ -3,33 +3,14 @@ import type { EnvironmentInput } from "../../../environments/schema";
 import { synthesizeRealApp, type SynthesizedApp } from "../../support/app";
 import { releasesOf } from "../../support/chart-values";
 import type { TfJson } from "../../support/synth";
-import { BITNAMI_IMAGES, envInput } from "../../support/env";
+import { BITNAMI_IMAGES, envInput, NATIVE_TARGETS } from "../../support/env";
 
 /** A dev environment with clusters on all three clouds and everything in it. */
 function full(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
   return envInput({
     targets: {
-      gcp: {
-        project: "strata-test",
-        projectNumber: "123456789012",
-        region: "europe-west1",
-        cluster: {},
-        eventStore: { instanceId: "test-events", nodes: 1 },
-        pubsub: { topics: { events: {} }, subscriptions: { core: { topic: "events" } } },
-        workloadIdentities: [
-          { app: "core", eventStore: "read-write", publishes: ["events"], subscribes: ["core"] },
-        ],
-      },
-      aws: {
-        region: "eu-west-1",
-        accountId: "123456789012",
-        cluster: {},
-        eventStore: {},
-        messaging: { topics: [{ name: "events" }], consumers: [{ name: "core", topic: "events" }] },
-        workloadIdentities: [
-          { app: "core", eventStore: "read-write", publishes: ["events"], consumes: ["core"] },
-        ],
-      },
+      gcp: NATIVE_TARGETS.gcp,
+      aws: { ...NATIVE_TARGETS.aws, accountId: "123456789012" },
       digitalocean: {
         region: "fra1",
         network: { ipRange: "10.200.0.0/20" },
