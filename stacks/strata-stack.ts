@@ -158,6 +158,13 @@ export class StrataStack extends TerraformStack {
     }
     const tf = super.toTerraform() as TerraformJson;
     sortDependsOn(tf);
+    // The environment and tier in the stack itself (a JSON comment, which the engine ignores):
+    // the review gates on the tier a stack was applied with, even if a file later lowers it.
+    const comment = tf as { "//"?: Record<string, unknown> };
+    comment["//"] = {
+      ...comment["//"],
+      strata: { environment: this.env.name, tier: this.env.tier },
+    };
     for (const [name, req] of Object.entries(tf.terraform?.required_providers ?? {})) {
       if (req.source && !req.source.includes("/")) {
         const qualified = PROVIDER_SOURCES[name];

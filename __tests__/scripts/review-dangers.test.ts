@@ -88,6 +88,23 @@ describe("dangerous changes in the terraform block", () => {
   });
 });
 
+describe("a tier downgrade", () => {
+  test("flagged from the tiers the stacks record, and gated on the higher one", () => {
+    const stack = (tier: string) => ({
+      "//": { strata: { environment: "qa", tier } },
+      resource: {},
+    });
+    const r = review({ "qa-gcp-network": stack("prod") }, { "qa-gcp-network": stack("dev") });
+    expect(r.dangers).toEqual([
+      expect.objectContaining({
+        tier: "prod",
+        reason: expect.stringMatching(/^tier downgrade \(prod → dev\)/),
+      }),
+    ]);
+    expect(r.exitCode).toBe(2);
+  });
+});
+
 describe("dangerous changes to a resource", () => {
   const eks = (over: object) => ({
     resource: {

@@ -464,6 +464,14 @@ function reviewStack(
   return { name, environment: env, tier, prod, status, resources };
 }
 
+const TIER_RANK: Record<Tier, number> = { dev: 0, staging: 1, prod: 2 };
+
+/** The tier a stack was synthesized with (its `//.strata.tier` comment), when it records one. */
+function stackTier(stack: StackJson | undefined): Tier | undefined {
+  const tier = (stack?.["//"] as { strata?: { tier?: string } } | undefined)?.strata?.tier;
+  return tier === "dev" || tier === "staging" || tier === "prod" ? tier : undefined;
+}
+
 /** Reviews every stack of two cdktf.out folders. */
 export function reviewOutputs(before: CdktfOut, after: CdktfOut, options: ReviewOptions): Review {
   const prodSet = new Set(options.prodEnvironments);
@@ -478,14 +486,26 @@ export function reviewOutputs(before: CdktfOut, after: CdktfOut, options: Review
   const dangers: Danger[] = [];
   const stacks = names.map((name) => {
     const env = stackParts(name, known).env;
-    return reviewStack(
-      name,
-      before.stacks.has(name) ? readStack(before, name) : undefined,
-      after.stacks.has(name) ? readStack(after, name) : undefined,
-      env,
-      tierOf(env),
-      dangers,
-    );
+    const old = before.stacks.has(name) ? readStack(before, name) : undefined;
+    const now = after.stacks.has(name) ? readStack(after, name) : undefined;
+    // A stack records the tier it was synthesized with: gate on the higher of the registry's and
+    // the base's, so a file that lowers the tier does not lower the bar for its own change.
+    const tiers = [tierOf(env), stackTier(old), stackTier(now)].filter((t): t is Tier => !!t);
+    const tier = tiers.reduce((a, b) => (TIER_RANK[b] > TIER_RANK[a] ? b : a));
+    const review = reviewStack(name, old, now, env, tier, dangers);
+    const was = stackTier(old);
+    const is = stackTier(now);
+    if (was && is && TIER_RANK[is] < TIER_RANK[was]) {
+      dangers.push({
+        stack: name,
+        environment: env,
+        tier,
+        prod: tier === "prod",
+        address: "terraform",
+        reason: `tier downgrade (${was} → ${is}): the protections of the ${was} tier (deletion protection, prevent_destroy, state encryption, HA) no longer apply`,
+      });
+    }
+    return review;
   });
   // Prod first, then staging, then by stack and address: what blocks the change comes first.
   const rank: Record<Tier, number> = { prod: 0, staging: 1, dev: 2 };
