@@ -9,6 +9,7 @@ import { parseAllDocuments } from "yaml";
 import { realApp } from "../support/app";
 import { releasesOf, type SynthesizedRelease } from "../support/chart-values";
 import { helm, helmBinary, helmUnavailableReason } from "../support/helm";
+import { podSpecProblems, podSpecs } from "../support/pod-checks";
 
 const CHART = path.join(__dirname, "..", "..", "charts", "migration");
 const available = helmBinary() !== undefined;
@@ -94,6 +95,7 @@ describeWithHelm("charts/migration with helm", () => {
         .map((d) => d.toJS() as Job)
         .filter(Boolean);
       expect(docs.map((d) => d.kind)).toEqual(["Job"]);
+      expect(podSpecs(docs).flatMap((p) => podSpecProblems(p.spec))).toEqual([]);
       const job = docs[0];
       const v = release.values as { jobName: string; image: { tag: string } };
       expect(job.metadata.name).toBe(v.jobName);

@@ -9,6 +9,7 @@ import { parseAllDocuments } from "yaml";
 import { realApp, type SynthesizedApp } from "../support/app";
 import { releasesOf, type SynthesizedRelease } from "../support/chart-values";
 import { helm, helmBinary, helmUnavailableReason } from "../support/helm";
+import { podSpecProblems, podSpecs } from "../support/pod-checks";
 
 const CHART = path.join(__dirname, "..", "..", "charts", "service");
 const available = helmBinary() !== undefined;
@@ -126,6 +127,30 @@ describeWithHelm("charts/service with helm", () => {
       expect(sa.metadata.annotations ?? {}).toEqual(v.serviceAccount.annotations);
       if (v.autoscaling.enabled) expect(deployment.spec).not.toHaveProperty("replicas");
     }
+  });
+
+  test("every rendered pod passes what the API server checks (volumes, mounts, ports, probes)", () => {
+    const problems = releases.flatMap(({ stack, namespace, release }) =>
+      podSpecs(render(release.name, namespace, release.values)).flatMap((p) =>
+        podSpecProblems(p.spec).map((m) => `${stack} ${release.name} ${p.name}: ${m}`),
+      ),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  test("the pod check finds the class: a writable path mounted twice", () => {
+    const { release, namespace } = releases.find((r) => r.release.name === "scheduler")!;
+    const values = release.values as { writablePaths: string[] };
+    const twice = { ...values, writablePaths: [...values.writablePaths, values.writablePaths[0]] };
+    let problems: string[] = [];
+    try {
+      problems = podSpecs(render("twice", namespace, twice)).flatMap((p) =>
+        podSpecProblems(p.spec),
+      );
+    } catch (e) {
+      problems = [String(e)]; // the chart itself may refuse it: also a failure found before apply
+    }
+    expect(problems.length).toBeGreaterThan(0);
   });
 
   test("cloud-native apps are annotated with their cloud identity", () => {

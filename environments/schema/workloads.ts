@@ -481,7 +481,12 @@ export const AppConfig = obj({
   /** UID the container runs as (non-root). @default 10001 */
   runAsUser: z.number().int().min(1).max(2147483647).optional(),
   /** Writable emptyDir mounts (the root filesystem is read-only). @default ["/tmp"] */
-  writablePaths: z.array(z.string().regex(/^\/\S*$/)).optional(),
+  writablePaths: z
+    .array(z.string().regex(/^\/\S*$/))
+    .refine((paths) => new Set(paths).size === paths.length, {
+      error: "writablePaths lists a path twice; a pod cannot mount two volumes at one path",
+    })
+    .optional(),
   /** Schema migration run before each release of the app, on each cluster where it uses the database. @default - none */
   migration: MigrationConfig.optional(),
 });
