@@ -31,7 +31,7 @@ function main(): void {
   );
   for (const [stack, list] of moves) {
     console.log(
-      `strata: ${stack}: ${list.length} moved block(s): ${list.map((m) => `${m.from} → ${m.to}`).join(", ")}`,
+      `strata: ${stack}: ${list.length} moved block${list.length === 1 ? "" : "s"} (addresses changed since STRATA_BASE; npm run review lists them)`,
     );
   }
   for (const m of crossStackMoves) {
