@@ -162,33 +162,40 @@ export function findMoves(before: MovableStack, after: MovableStack): Move[] {
     ),
     "configuration",
   );
-  // 2. References mapped through the moves found so far, until nothing more is found.
+  // 2. and 3., until neither finds more: the same configuration once references are mapped
+  // through the moves found so far, then the same identity (mapped the same way), so a
+  // subscription follows its moved topic and queue even when a setting changed with the rename.
+  const mapped = (m: string) => moved.get(m) ?? m;
+  const same = (m: string) => m;
   for (;;) {
-    const mapped = (m: string) => moved.get(m) ?? m;
-    const found = byType((_t, lost, added) =>
-      pairs(lost, added, (a, side) =>
-        side === "lost" ? text(old.get(a)!, mapped) : text(now.get(a)!, (m) => m),
+    let found = record(
+      byType((_t, lost, added) =>
+        pairs(lost, added, (a, side) =>
+          side === "lost" ? text(old.get(a)!, mapped) : text(now.get(a)!, same),
+        ),
       ),
+      "references",
     );
-    if (record(found, "references") === 0) break;
+    found += record(
+      byType((type, lost, added) => {
+        const paths = [
+          ...IDENTITY_ATTRIBUTES,
+          ...(STATEFUL_RESOURCES[type]?.forceNew ?? []).filter((p) => !p.includes("*")),
+        ];
+        const identity = (block: Record<string, unknown>, ref: (m: string) => string) => {
+          const values = paths
+            .map((p) => [p, valueAt(block, p)] as const)
+            .filter(([, v]) => v !== undefined && v !== null);
+          return values.length > 0 ? text(Object.fromEntries(values), ref) : undefined;
+        };
+        return pairs(lost, added, (a, side) =>
+          side === "lost" ? identity(old.get(a)!, mapped) : identity(now.get(a)!, same),
+        );
+      }),
+      "identity",
+    );
+    if (found === 0) break;
   }
-  // 3. The same identity attributes.
-  record(
-    byType((type, lost, added) => {
-      const paths = [
-        ...IDENTITY_ATTRIBUTES,
-        ...(STATEFUL_RESOURCES[type]?.forceNew ?? []).filter((p) => !p.includes("*")),
-      ];
-      const identity = (block: Record<string, unknown>) => {
-        const values = paths
-          .map((p) => [p, valueAt(block, p)] as const)
-          .filter(([, v]) => v !== undefined && v !== null);
-        return values.length > 0 ? text(Object.fromEntries(values), typeOnly) : undefined;
-      };
-      return pairs(lost, added, (a, side) => identity((side === "lost" ? old : now).get(a)!));
-    }),
-    "identity",
-  );
   return moves.sort((a, b) => a.to.localeCompare(b.to));
 }
 

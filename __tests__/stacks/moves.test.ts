@@ -69,6 +69,42 @@ describe("findMoves", () => {
     ).toEqual([{ from: "aws_sqs_queue.Queue0", to: "aws_sqs_queue.Queue-orders", by: "identity" }]);
   });
 
+  test("identity follows moved references: a subscription of a moved topic and queue, with a new setting", () => {
+    const before = stack({
+      aws_sns_topic: { Topic0: { name: "events" } },
+      aws_sqs_queue: { Queue0: { name: "a" }, Queue1: { name: "b" } },
+      aws_sns_topic_subscription: {
+        Sub0: { topic_arn: "${aws_sns_topic.Topic0.arn}", endpoint: "${aws_sqs_queue.Queue0.arn}" },
+        Sub1: { topic_arn: "${aws_sns_topic.Topic0.arn}", endpoint: "${aws_sqs_queue.Queue1.arn}" },
+      },
+    });
+    const dlq = { redrive_policy: "{}" };
+    const after = stack({
+      aws_sns_topic: { "Topic-events": { name: "events" } },
+      aws_sqs_queue: { "Queue-a": { name: "a" }, "Queue-b": { name: "b" } },
+      aws_sns_topic_subscription: {
+        "Sub-a": {
+          topic_arn: "${aws_sns_topic.Topic-events.arn}",
+          endpoint: "${aws_sqs_queue.Queue-a.arn}",
+          ...dlq,
+        },
+        "Sub-b": {
+          topic_arn: "${aws_sns_topic.Topic-events.arn}",
+          endpoint: "${aws_sqs_queue.Queue-b.arn}",
+          ...dlq,
+        },
+      },
+    });
+    expect(
+      findMoves(before, after)
+        .filter((m) => m.from.startsWith("aws_sns_topic_subscription"))
+        .map((m) => [m.from, m.to, m.by]),
+    ).toEqual([
+      ["aws_sns_topic_subscription.Sub0", "aws_sns_topic_subscription.Sub-a", "identity"],
+      ["aws_sns_topic_subscription.Sub1", "aws_sns_topic_subscription.Sub-b", "identity"],
+    ]);
+  });
+
   test("no move when the physical resource differs, or when two candidates are alike", () => {
     expect(
       findMoves(
