@@ -1,8 +1,10 @@
 /**
  * Readiness checks: the workloads of the seeds' Helm stacks in apply order with their release
- * timeouts, the post-apply hook of `npm run graph`, and `npm run rollout` printing offline or
- * running kubectl (a fake one on PATH) only with --run. Cases about kubectl spawn the command (it
- * finds kubectl on the PATH it is given); the rest call its run(argv) in-process (support/cli.ts).
+ * timeouts, the post-apply hook of `npm run graph`, and `npm run rollout` printing offline or,
+ * only with --run, building the cluster's own kubeconfig with the cloud's CLI and running kubectl
+ * in it (fake CLIs on PATH, support/fake-clis.ts). Cases about kubectl spawn the command (it finds
+ * the CLIs on the PATH it is given); the rest call its run(argv) in-process (support/cli.ts).
+ * rollout-context.test.ts covers each cloud's commands and the failure reports in-process.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -13,6 +15,7 @@ import { rolloutCommand, rolloutTargets } from "../../scripts/lib/rollout";
 import { run } from "../../scripts/rollout";
 import { realApp } from "../support/app";
 import { invoke, spawnScript } from "../support/cli";
+import { calls, fakeClis } from "./support/fake-clis";
 
 const ROOT = path.join(__dirname, "..", "..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "strata-rollout-"));
@@ -94,29 +97,16 @@ describe("the graph's post-apply hook", () => {
 });
 
 describe("npm run rollout", () => {
-  /** A fake kubectl that logs its arguments and fails for `failing` workloads. */
-  function fakeKubectl(failing = "none"): string {
-    const bin = fs.mkdtempSync(path.join(work, "bin-"));
-    fs.writeFileSync(
-      path.join(bin, "kubectl"),
-      `#!/bin/sh\necho "$@" >> "${bin}/calls"\ncase "$*" in *${failing}*) exit 1;; esac\n`,
-      { mode: 0o755 },
-    );
-    return bin;
-  }
-  const searchPath = (bin?: string) => `${bin ?? fakeKubectl()}:${process.env.PATH}`;
-  /** The command, spawned as `npm run rollout` runs it. */
-  const spawnRollout = (args: string[], bin?: string) =>
-    spawnScript("scripts/rollout.ts", args, { PATH: searchPath(bin) });
+  /** The command, spawned as `npm run rollout` runs it, with the fake CLIs first on PATH. */
+  const spawnRollout = (args: string[], bin: string) =>
+    spawnScript("scripts/rollout.ts", args, { PATH: `${bin}:${process.env.PATH}` });
   /** The same command in-process (offline: it must not run kubectl). */
   const rollout = (args: string[]) => invoke(run, args, { cwd: ROOT });
-  const calls = (bin: string) =>
-    fs.existsSync(path.join(bin, "calls"))
-      ? fs.readFileSync(path.join(bin, "calls"), "utf8").trim().split("\n")
-      : [];
+  /** The temporary kubeconfig of a run: what the first call's KUBECONFIG was. */
+  const kubeconfigOf = (bin: string) => /^KUBECONFIG=(\S+) /.exec(calls(bin)[0])![1];
 
   test("prints the commands offline and runs nothing", () => {
-    const bin = fakeKubectl();
+    const bin = fakeClis(work);
     const r = spawnRollout(
       ["prod-do-databases", realApp().outdir, "--context", "do-nyc3-prod-doks"],
       bin,
@@ -128,26 +118,54 @@ describe("npm run rollout", () => {
     expect(calls(bin)).toEqual([]);
   });
 
-  test("--run runs kubectl for each workload, in order", () => {
-    const bin = fakeKubectl();
+  test("--run builds the cluster's own kubeconfig with doctl, then runs kubectl in it, in order", () => {
+    const bin = fakeClis(work);
     const r = spawnRollout(["prod-do-databases", realApp().outdir, "--run"], bin);
     expect(r.status).toBe(0);
+    const kc = kubeconfigOf(bin);
+    expect(path.basename(kc)).toBe("kubeconfig");
+    expect(path.basename(path.dirname(kc))).toMatch(/^strata-kube-/);
+    const k = `KUBECONFIG=${kc} kubectl --kubeconfig ${kc} --context prod-doks`;
     expect(calls(bin)).toEqual([
-      "rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s",
-      "rollout status deployment/db-postgresql-ha-pgpool -n prod --timeout=9600s",
-      "rollout status statefulset/cache-redis-node -n prod --timeout=9600s",
+      `KUBECONFIG=${kc} doctl kubernetes cluster kubeconfig save prod-doks --alias prod-doks`,
+      `${k} --request-timeout=30s get --raw=/readyz`,
+      `${k} rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s`,
+      `${k} rollout status deployment/db-postgresql-ha-pgpool -n prod --timeout=9600s`,
+      `${k} rollout status statefulset/cache-redis-node -n prod --timeout=9600s`,
     ]);
     expect(r.stdout).toMatch(/prod-do-databases: 3 workloads ready/);
+    expect(fs.existsSync(path.dirname(kc))).toBe(false); // the temporary kubeconfig is removed
   });
 
   test("--run stops at the first workload that is not ready, exit 1", () => {
-    const bin = fakeKubectl("pgpool");
+    const bin = fakeClis(work, {
+      failing: "pgpool",
+      stderr: "error: timed out waiting for the condition on deployments/db-postgresql-ha-pgpool",
+    });
     const r = spawnRollout(["prod-do-databases", realApp().outdir, "--run"], bin);
     expect(r.status).toBe(1);
-    expect(calls(bin)).toHaveLength(2);
+    expect(calls(bin).filter((c) => / rollout status /.test(c))).toHaveLength(2);
     expect(r.stderr).toMatch(
       /prod-do-databases: deployment\/db-postgresql-ha-pgpool \(release db\) in prod is not ready after 9600s/,
     );
+    expect(r.stderr).not.toMatch(/cannot be reached/);
+  });
+
+  test("--run reports a cluster it cannot reach as a connection failure, exit 3", () => {
+    const bin = fakeClis(work, {
+      failing: "--raw=/readyz",
+      stderr: "Unable to connect to the server: dial tcp 203.0.113.7:443: i/o timeout",
+    });
+    const r = spawnRollout(["prod-do-apps", realApp().outdir, "--run"], bin);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(
+      /prod-do-apps: the Kubernetes API of cluster prod-doks \(digitalocean\) cannot be reached \(a connection failure, not a workload that is not ready\)/,
+    );
+    expect(r.stderr).toMatch(/dial tcp 203\.0\.113\.7:443: i\/o timeout/);
+    expect(r.stderr).toMatch(/controlPlaneFirewall\.allowedAddresses/);
+    expect(r.stderr).toMatch(/strata-prod-doks/);
+    expect(r.stderr).not.toMatch(/not ready after/);
+    expect(calls(bin).some((c) => / rollout status /.test(c))).toBe(false);
   });
 
   test("--format json and usage errors", () => {

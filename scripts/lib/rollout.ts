@@ -1,13 +1,28 @@
 /**
  * Readiness checks of a Helm-layer stack, derived from its synthesized JSON: every Deployment and
  * StatefulSet its releases create, in the order the releases apply (their `depends_on`), with the
- * release's own timeout, as `kubectl rollout status` commands.
+ * release's own timeout, as `kubectl rollout status` commands; and running them against the
+ * stack's own cluster (a kube context built for it, scripts/lib/kube-context.ts), telling a
+ * cluster that cannot be reached or refuses the credentials from a workload that is not ready.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { bitnamiFullname } from "../../modules/helm/bitnami-names";
 import { readStack, UsageError, type CdktfOut } from "./cdktf-out";
+import {
+  accessHints,
+  classifyFailure,
+  ClusterAccessError,
+  clusterAccess,
+  describeCluster,
+  kubectlArgs,
+  type CommandRunner,
+  type KubeAccess,
+  type RunResult,
+  type StackCluster,
+} from "./kube-context";
 
 /** One workload to wait for. */
 export interface RolloutTarget {
@@ -139,3 +154,158 @@ export function rolloutCommand(t: RolloutTarget, context?: string): string {
 
 /** Layers whose stacks deploy workloads the rollout command knows. */
 export const ROLLOUT_LAYERS: readonly string[] = ["databases", "buses", "apps"];
+
+/** Exit codes of `npm run rollout -- <stack> --run`. */
+export const ROLLOUT_EXIT = {
+  /** Every workload ready (or nothing to check). */
+  ready: 0,
+  /** A workload not ready in time, or kubectl failed on it for another reason. */
+  notReady: 1,
+  /** The cluster's API could not be reached, or refused the credentials. */
+  unreachable: 3,
+} as const;
+
+/** The real command runner: stderr (and stdout unless streamed) captured, exactly `env`. */
+export const spawnRunner: CommandRunner = (command, args, { env, stream }) => {
+  const r = spawnSync(command, [...args], {
+    env,
+    encoding: "utf8",
+    stdio: stream ? ["ignore", "inherit", "pipe"] : ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return {
+    status: r.status,
+    signal: r.signal,
+    stdout: r.stdout ?? "",
+    stderr: r.stderr ?? "",
+    error: r.error as NodeJS.ErrnoException | undefined,
+  };
+};
+
+/** What `runRollout` needs. */
+export interface RolloutRun {
+  readonly stack: string;
+  readonly targets: readonly RolloutTarget[];
+  /** The stack's cluster: a kubeconfig of its own is built for it (unless `context` is given). */
+  readonly cluster?: StackCluster;
+  /** An existing context of the ambient kubeconfig, by name (--context), used instead. */
+  readonly context?: string;
+  readonly runner: CommandRunner;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: (line: string) => void;
+  readonly error: (line: string) => void;
+  /** Where the temporary kubeconfig folder goes. @default os.tmpdir() */
+  readonly tmpRoot?: string;
+  /** Seconds kubectl waits for the API in the reachability check. @default 30 */
+  readonly requestTimeoutSeconds?: number;
+}
+
+/**
+ * Runs the readiness checks of a stack in order, in a kube context of the stack's own cluster, and
+ * stops at the first failure. Returns an exit code of ROLLOUT_EXIT.
+ */
+export function runRollout(r: RolloutRun): number {
+  const { stack, targets, cluster, log, error } = r;
+  if (targets.length === 0) {
+    log(`${stack}: no Deployment or StatefulSet to check`);
+    return ROLLOUT_EXIT.ready;
+  }
+  const where = r.context
+    ? `context ${r.context}${cluster ? ` (for cluster ${describeCluster(cluster)})` : ""}`
+    : cluster
+      ? `cluster ${describeCluster(cluster)}`
+      : "the cluster";
+  const unreachable = (what: string, output: string, kind = classifyFailure(output)) => {
+    const problem =
+      kind === "credentials"
+        ? "refused or could not get the credentials"
+        : kind === "connection"
+          ? "cannot be reached (a connection failure, not a workload that is not ready)"
+          : "could not be used";
+    error(`${stack}: the Kubernetes API of ${where} ${problem}: ${what}`);
+    if (output) error(indent(output));
+    const hints =
+      kind === "other"
+        ? [...accessHints(cluster, "credentials"), ...accessHints(cluster, "connection")]
+        : accessHints(cluster, kind);
+    error(`likely fixes:\n${hints.map((h) => `  - ${h}`).join("\n")}`);
+    return ROLLOUT_EXIT.unreachable;
+  };
+
+  let access: KubeAccess;
+  if (cluster && !r.context) {
+    try {
+      const built = clusterAccess(cluster, r.runner, r.env, r.tmpRoot);
+      access = built.access;
+      log(`# ${stack}: ${where}, kubeconfig of its own: ${access.kubeconfig}`);
+      log(
+        `$ KUBECONFIG=${access.kubeconfig} ${[built.command.command, ...built.command.args].join(" ")}`,
+      );
+    } catch (e) {
+      if (e instanceof ClusterAccessError) return unreachable(e.message, e.output);
+      throw e;
+    }
+  } else if (r.context) {
+    access = { context: r.context, env: r.env, dispose: () => undefined };
+  } else {
+    throw new UsageError(`${stack}: no cluster to check (no kubernetes provider) and no --context`);
+  }
+
+  const kubectl = (args: string[], stream: boolean): RunResult => {
+    const result = r.runner("kubectl", kubectlArgs(access, args), { env: access.env, stream });
+    if (result.error) {
+      throw new UsageError(
+        `cannot run kubectl (${result.error.code ?? result.error.message}); install it (docs/delivery.md lists the pinned version)`,
+      );
+    }
+    return result;
+  };
+  try {
+    const timeout = r.requestTimeoutSeconds ?? 30;
+    const probe = kubectl([`--request-timeout=${timeout}s`, "get", "--raw=/readyz"], false);
+    if (probe.status !== 0) {
+      return unreachable(
+        `kubectl get --raw=/readyz failed (exit ${probe.status ?? probe.signal})`,
+        `${probe.stderr}${probe.stdout}`.trim(),
+      );
+    }
+    for (const t of targets) {
+      const args = rolloutArgs(t);
+      log(`$ kubectl ${kubectlArgs(access, args).join(" ")}`);
+      const result = kubectl(args, true);
+      if (result.stderr) error(result.stderr.trimEnd());
+      if (result.status === 0) continue;
+      const kind = classifyFailure(result.stderr);
+      const workload = `${t.kind}/${t.name} (release ${t.release}) in ${t.namespace}`;
+      if (kind === "connection" || kind === "credentials") {
+        return unreachable(
+          `while waiting for ${workload} (exit ${result.status ?? result.signal})`,
+          "",
+          kind,
+        );
+      }
+      if (kind === "timeout") {
+        error(
+          `${stack}: ${workload} is not ready after ${t.timeoutSeconds}s; see kubectl -n ${t.namespace} describe ${t.kind}/${t.name} and its pods' events`,
+        );
+      } else {
+        error(
+          `${stack}: kubectl could not check ${workload} (exit ${result.status ?? result.signal}): ${lastLine(result.stderr) || "no error output"}`,
+        );
+      }
+      return ROLLOUT_EXIT.notReady;
+    }
+    log(`${stack}: ${targets.length} workload${targets.length === 1 ? "" : "s"} ready`);
+    return ROLLOUT_EXIT.ready;
+  } finally {
+    access.dispose();
+  }
+}
+
+const indent = (text: string) =>
+  text
+    .trimEnd()
+    .split("\n")
+    .map((l) => `    ${l}`)
+    .join("\n");
+const lastLine = (text: string) => text.trim().split("\n").pop() ?? "";
