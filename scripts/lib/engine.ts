@@ -301,6 +301,7 @@ export function validateStacks(
   const skipped: ValidateResult["skipped"] = [];
   const gapsApplied: MirrorGap[] = [];
   const modules: Record<string, Record<string, string>> = {};
+  const rootProviders: Record<string, unknown> = {};
   for (const [name, tf] of stacks) {
     const missing = Object.values(requiredProviders(tf))
       .map((req) => req.source ?? "?")
@@ -309,10 +310,16 @@ export function validateStacks(
       skipped.push({ stack: name, reason: `not mirrored here: ${missing.join(", ")}` });
       continue;
     }
-    const copy = engineCopy(tf, engine);
+    const copy = engineCopy(tf, engine) as StackJson & { provider?: Record<string, unknown> };
     // Modules take no encryption block; the root-only OpenTofu syntax is checked on its own.
     delete (copy.terraform as Record<string, unknown> | undefined)?.encryption;
     gapsApplied.push(...pinToMirror(copy, mirrored, gaps));
+    // One provider configuration per type, in the root: the engine starts a plugin process per
+    // configuration, and seven copies of the AWS provider hold ~1.6 GB. The modules inherit it;
+    // the first stack's configuration of each type is the one validated.
+    for (const [type, config] of Object.entries(copy.provider ?? {}))
+      rootProviders[type] ??= config;
+    delete copy.provider;
     writeJson(path.join(workdir, name, "cdk.tf.json"), copy);
     modules[name] = {
       source: `./${name}`,
@@ -321,7 +328,7 @@ export function validateStacks(
     validated.push(name);
   }
   if (validated.length === 0) return { validated, skipped, gapsApplied, diagnostics: [] };
-  writeJson(path.join(workdir, "main.tf.json"), { module: modules });
+  writeJson(path.join(workdir, "main.tf.json"), { module: modules, provider: rootProviders });
 
   const cliConfig = path.join(workdir, "engine.tfrc");
   const mirrors = [...new Set([...mirrored.values()].map((m) => m.mirror))];
