@@ -152,13 +152,16 @@ describe("a kube context of its own, per cloud", () => {
     expect(log.map(line)).toEqual([
       "gcloud container clusters get-credentials prod-gke --location us-central1 --project angzarr-prod",
       `kubectl --kubeconfig ${kc} --context ${ctx} --request-timeout=30s get --raw=/readyz`,
+      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/analytics-clickhouse-shard0 -n prod --timeout=9600s`,
+      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/analytics-clickhouse-keeper -n prod --timeout=9600s`,
+      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/search-meilisearch -n prod --timeout=9600s`,
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s`,
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status deployment/db-postgresql-ha-pgpool -n prod --timeout=9600s`,
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/cache-redis-node -n prod --timeout=9600s`,
     ]);
     // Every command ran with KUBECONFIG = the temporary file, never the ambient one.
     expect(new Set(log.map((c) => c.kubeconfig))).toEqual(new Set([kc]));
-    expect(r.out).toMatch(/prod-gcp-databases: 3 workloads ready/);
+    expect(r.out).toMatch(/prod-gcp-databases: 6 workloads ready/);
     expect(fs.existsSync(path.dirname(kc))).toBe(false);
   });
 
@@ -312,7 +315,7 @@ describe("failures: unreachable or refused (exit 3) versus not ready (exit 1)", 
       /prod-do-databases: deployment\/db-postgresql-ha-pgpool \(release db\) in prod is not ready after 9600s/,
     );
     expect(r.err).not.toMatch(/cannot be reached|credentials/);
-    expect(log.filter((c) => c.args.includes("rollout"))).toHaveLength(2);
+    expect(log.filter((c) => c.args.includes("rollout"))).toHaveLength(5);
     expect(log.filter((c) => c.args.includes("rollout")).every((c) => c.stream)).toBe(true);
   });
 

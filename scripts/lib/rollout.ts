@@ -78,6 +78,19 @@ const CHART_WORKLOADS: Readonly<Record<string, (release: string, v: Values) => W
     ];
   },
   rabbitmq: (r) => [sts(bitnamiFullname(r, "rabbitmq"))],
+  // bitnami/clickhouse 9.4.7: a StatefulSet `<fullname>-shard<i>` per shard
+  // (templates/statefulset.yaml L6-L11), and `<fullname>-keeper` when Keeper is on.
+  clickhouse: (r, v) => {
+    const f = bitnamiFullname(r, "clickhouse");
+    const shards = Number(v.shards ?? 1);
+    return [
+      ...Array.from({ length: shards }, (_, i) => sts(`${f}-shard${i}`)),
+      ...(v.keeper?.enabled ? [sts(`${f}-keeper`.slice(0, 63).replace(/-+$/, ""))] : []),
+    ];
+  },
+  // meilisearch 0.25.0: one StatefulSet named like Bitnami's fullname (the release, or
+  // `<release>-meilisearch` unless the release name contains it: templates/_helpers.tpl).
+  meilisearch: (r) => [sts(bitnamiFullname(r, "meilisearch"))],
   kafka: (r, v) => {
     const f = bitnamiFullname(r, "kafka");
     return [
