@@ -163,16 +163,16 @@ export const EksClusterConfig = obj({
    */
   supportType: z.enum(["STANDARD", "EXTENDED"]).default("STANDARD"),
   /**
-   * The public API endpoint. The private endpoint is always on. A prod-tier environment must list
-   * CIDRs when it turns the public endpoint on.
-   * @default - off
-   */
-  /**
    * Networks that reach the private API endpoint (HTTPS through the cluster security group, which
    * otherwise admits only itself): where the Helm layers are applied from.
    * @default - the VPC's range
    */
   privateAccessCidrs: z.array(CidrText).optional(),
+  /**
+   * The public API endpoint. The private endpoint is always on. A prod-tier environment must list
+   * CIDRs when it turns the public endpoint on.
+   * @default - off
+   */
   publicEndpoint: obj({
     /** @default false */
     enabled: z.boolean().default(false),

@@ -304,7 +304,7 @@ export const MeilisearchConfig = obj({
   clouds: Clouds.optional(),
   /**
    * Image; the chart has no registry value, so `repository` includes the registry.
-   * @default - docker.io/getmeili/meilisearch at the pinned chart's appVersion (v1.34.2)
+   * @default - docker.io/getmeili/meilisearch at the pinned chart's appVersion (v1.35.0)
    */
   image: obj({
     repository: z.string().regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)+$/, {
@@ -312,7 +312,7 @@ export const MeilisearchConfig = obj({
         `meilisearch image repository ${JSON.stringify(i.input)} must include its registry, like docker.io/getmeili/meilisearch`,
     }),
     tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
-      error: "meilisearch image tag must be a Docker tag like v1.34.2",
+      error: "meilisearch image tag must be a Docker tag like v1.35.0",
     }),
   }).optional(),
   /** @default - the workload size's */
@@ -352,7 +352,7 @@ export const PlatformConfig = obj({
   certManager: obj(toggle).optional(),
   /** ingress-nginx controller. @default - on */
   ingressNginx: obj(toggle).optional(),
-  /** Argo CD. @default - off */
+  /** Argo CD (its `enabled` defaults to false). @default - off */
   argocd: obj(toggle).optional(),
   /**
    * Pod Security Admission level enforced on the workload namespace.

@@ -7,7 +7,7 @@
 export const CLOUDS = ["gcp", "aws", "do"] as const;
 export type Cloud = (typeof CLOUDS)[number];
 
-/** Layers in dependency order (ARCHITECTURE.md, "Layers and stack names"). */
+/** Layers in dependency order (docs/architecture-and-extending.md). */
 export const LAYERS = [
   "network",
   "cluster",

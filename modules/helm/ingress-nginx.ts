@@ -50,8 +50,9 @@ const DEFAULT_RESOURCES: ResourceRequirements = {
 
 /**
  * The ingress-nginx controller behind a cloud load balancer, keeping client IPs
- * (`externalTrafficPolicy: Local`), IngressClass `nginx`. The project ends maintenance in March
- * 2026: plan a Gateway API controller.
+ * (`externalTrafficPolicy: Local`), IngressClass `nginx`. Kubernetes SIG Network retired the
+ * project (best-effort maintenance ended in March 2026): it gets no further releases or security
+ * fixes, and a Gateway API implementation is to replace it.
  */
 export class IngressNginx extends Construct {
   readonly release: HelmChartRelease;
