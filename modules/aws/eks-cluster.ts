@@ -355,7 +355,12 @@ export class EksCluster extends Construct {
     // vpc-cni and kube-proxy are node-level and go first; coredns and the EBS CSI controller are
     // Deployments that need nodes to become healthy.
     this.addons = {
-      vpcCni: addon("VpcCni", "vpc-cni", versions.vpcCni),
+      // The VPC CNI's network-policy agent is off unless asked: without it every NetworkPolicy
+      // (the apps', the data charts') is silently ignored on EKS, while GKE and DOKS enforce them
+      // (EKS user guide, "Restrict Pod network traffic with Kubernetes network policies").
+      vpcCni: addon("VpcCni", "vpc-cni", versions.vpcCni, {
+        configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+      }),
       kubeProxy: addon("KubeProxy", "kube-proxy", versions.kubeProxy),
       coredns: addon("CoreDns", "coredns", versions.coredns, {
         dependsOn: this.nodeGroups,

@@ -262,7 +262,8 @@ export class GkeCluster extends Construct {
         description: `Control plane of ${props.name} to admission webhooks on its nodes`,
         direction: "INGRESS",
         sourceRanges: [this.controlPlaneCidr],
-        targetServiceAccounts: [this.nodeServiceAccountEmail],
+        // The account's attribute, not the literal email: the rule then waits for the account.
+        targetServiceAccounts: [this.nodeServiceAccount.email],
         allow: [{ protocol: "tcp", ports: ports.map(String) }],
       });
     }

@@ -127,6 +127,7 @@ export class Kafka extends Construct {
       },
       controller: { ...node(controllers), controllerOnly: brokers > 0 },
       broker: node(brokers),
+      ...internalTopicReplication(brokers > 0 ? brokers : controllers),
     };
     this.release = bitnamiChartRelease(this, "kafka", DEFAULT_KAFKA_VERSION, props, values, [
       this.credentials.secret,
@@ -160,6 +161,26 @@ type Node = ReturnType<typeof bitnamiResources> & {
   readonly pdb: { readonly create: boolean };
 };
 
+/**
+ * Kafka's internal topics default to replication factor 3 (`offsets.topic.replication.factor`,
+ * `transaction.state.log.replication.factor`) and min ISR 2; with fewer brokers
+ * `__consumer_offsets` is never created and consumer groups never start. The chart leaves them to
+ * Kafka's defaults (bitnami/kafka 32.4.3 README: "rely on Kafka defaults"), so a cluster of one or
+ * two brokers sets them to what it has.
+ */
+function internalTopicReplication(brokers: number): {
+  overrideConfiguration?: Record<string, string>;
+} {
+  if (brokers >= 3) return {};
+  return {
+    overrideConfiguration: {
+      "offsets.topic.replication.factor": String(brokers),
+      "transaction.state.log.replication.factor": String(brokers),
+      "transaction.state.log.min.isr": String(Math.max(1, brokers - 1)),
+    },
+  };
+}
+
 /** The bitnami/kafka values Strata sets. */
 export interface KafkaValues {
   readonly global: ReturnType<typeof bitnamiGlobal>;
@@ -179,4 +200,5 @@ export interface KafkaValues {
   };
   readonly controller: Node & { readonly controllerOnly: boolean };
   readonly broker: Node;
+  readonly overrideConfiguration?: Record<string, string>;
 }

@@ -64,13 +64,16 @@ export class AppsStack extends HelmLayerStack {
         }),
         // Generated once and kept in this stack's state: the app's Secret gets the same key on
         // every apply. Losing it loses what the app encrypted with it, hence prevent_destroy
-        // where the environment protects its data.
+        // where the environment protects its data (deletion protection or prevent_destroy).
         ...wiring.generated.map((variable) => [
           variable,
           new Password(this.withRandom(appsScope), `${appName}-${variable}`, {
             length: GENERATED_KEY_LENGTH,
             special: false,
-            lifecycle: this.env.preventDestroy ? { preventDestroy: true } : undefined,
+            lifecycle:
+              this.env.preventDestroy || this.env.deletionProtection
+                ? { preventDestroy: true }
+                : undefined,
           }).result,
         ]),
       ]);

@@ -193,6 +193,11 @@ describe("EksCluster defaults", () => {
     );
   });
 
+  test("the VPC CNI enforces NetworkPolicies (its network-policy agent on)", () => {
+    const cni = resources(synth(), "aws_eks_addon").find((a) => a.addon_name === "vpc-cni")!;
+    expect(JSON.parse(String(cni.configuration_values))).toEqual({ enableNetworkPolicy: "true" });
+  });
+
   test("the four managed add-ons at the given versions; EBS CSI with its own IRSA role", () => {
     const out = synth();
     for (const [name, version] of [

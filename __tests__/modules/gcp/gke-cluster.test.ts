@@ -165,7 +165,11 @@ describe("GkeCluster webhook ports", () => {
         network: "test-vpc",
         direction: "INGRESS",
         source_ranges: ["172.16.0.0/28"],
-        target_service_accounts: ["test-gke-nodes@strata-test.iam.gserviceaccount.com"],
+        target_service_accounts: [
+          expect.stringMatching(
+            /^\$\{google_service_account\.Gke_NodeServiceAccount_[^.]+\.email\}$/,
+          ),
+        ],
         allow: [{ protocol: "tcp", ports: ["8443", "9443"] }],
       }),
     ]);

@@ -35,6 +35,24 @@ describe("Kafka (bitnami/kafka, KRaft)", () => {
     });
   });
 
+  test("internal topics replicated to the brokers there are: set below 3, Kafka's defaults from 3", () => {
+    const override = (p: Partial<KafkaProps>) =>
+      (releaseNamed(synth(p), "events").values as { overrideConfiguration?: object })
+        .overrideConfiguration;
+    expect(override({})).toEqual({
+      "offsets.topic.replication.factor": "1",
+      "transaction.state.log.replication.factor": "1",
+      "transaction.state.log.min.isr": "1",
+    });
+    expect(override({ controllers: 3, brokers: 2 })).toEqual({
+      "offsets.topic.replication.factor": "2",
+      "transaction.state.log.replication.factor": "2",
+      "transaction.state.log.min.isr": "1",
+    });
+    expect(override({ controllers: 3 })).toBeUndefined();
+    expect(override({ controllers: 1, brokers: 3 })).toBeUndefined();
+  });
+
   test("SASL passwords from a generated Secret; a random cluster id, not a literal", () => {
     const tf = synth();
     const { values } = releaseNamed(tf, "events");
