@@ -18,7 +18,11 @@ import {
   validateStacks,
   type Engine,
 } from "../scripts/lib/engine";
+import { spawnSync } from "node:child_process";
+import os from "node:os";
+import { synthesizeAtomically } from "../stacks/synth";
 import { realApp } from "./support/app";
+import { queueApp } from "./support/queue-app";
 
 const ROOT = path.join(__dirname, "..");
 const found = findEngine();
@@ -137,4 +141,109 @@ describe("facts/engine-mirror.json", () => {
     );
     expect(Object.keys(json.providers).length).toBeGreaterThan(0);
   });
+});
+
+describe("a moved block planned by the engine (stacks/moves.ts)", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "strata-engine-moves-"));
+  const base = path.join(tmp, "base");
+  const out = path.join(tmp, "out");
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const read = () =>
+    JSON.parse(
+      fs.readFileSync(path.join(out, "stacks", "queues", "cdk.tf.json"), "utf8"),
+    ) as StackJson;
+  const moveSkip = !engine
+    ? String(found)
+    : mirrored.has("hashicorp/aws")
+      ? undefined
+      : "the AWS provider is not in a local mirror (STRATA_TF_MIRROR)";
+  if (moveSkip) console.log(`moved-block plan skipped: ${moveSkip}`);
+  (moveSkip ? test.skip : test)(
+    "the engine plans the moved block as a move, not destroy + create",
+    () => {
+      if (!engine) return;
+      synthesizeAtomically(base, queueApp("Queue0"));
+      synthesizeAtomically(out, queueApp("Queue-orders"), { base });
+      const dir = path.join(tmp, "plan");
+      fs.mkdirSync(dir, { recursive: true });
+      const tf = read();
+      pinToMirror(tf, mirrored, readMirrorGaps());
+      fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(tf));
+      // The state the base applied: the queue at its old address, attributes as the provider keeps them.
+      const attributes = {
+        id: "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
+        arn: "arn:aws:sqs:us-east-1:123456789012:orders",
+        url: "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
+        name: "orders",
+        name_prefix: "",
+        fifo_queue: false,
+        content_based_deduplication: false,
+        deduplication_scope: "",
+        fifo_throughput_limit: "",
+        delay_seconds: 0,
+        max_message_size: 262144,
+        message_retention_seconds: 345600,
+        receive_wait_time_seconds: 0,
+        visibility_timeout_seconds: 30,
+        sqs_managed_sse_enabled: true,
+        kms_master_key_id: "",
+        kms_data_key_reuse_period_seconds: 300,
+        policy: "",
+        redrive_policy: "",
+        redrive_allow_policy: "",
+        tags: {},
+        tags_all: {},
+      };
+      fs.writeFileSync(
+        path.join(dir, "terraform.tfstate"),
+        JSON.stringify({
+          version: 4,
+          terraform_version: "1.11.4",
+          serial: 1,
+          lineage: "strata-moves-test",
+          outputs: {},
+          resources: [
+            {
+              mode: "managed",
+              type: "aws_sqs_queue",
+              name: "Queue0",
+              provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+              instances: [{ schema_version: 0, attributes, sensitive_attributes: [] }],
+            },
+          ],
+        }),
+      );
+      const config = path.join(dir, "engine.tfrc");
+      const mirrors = [...new Set([...mirrored.values()].map((m) => m.mirror))];
+      fs.writeFileSync(
+        config,
+        `provider_installation {\n${mirrors.map((m) => `  filesystem_mirror {\n    path = ${JSON.stringify(m)}\n  }`).join("\n")}\n}\n`,
+      );
+      const env = { ...process.env, TF_CLI_CONFIG_FILE: config, CHECKPOINT_DISABLE: "1" };
+      const run = (args: string[]) =>
+        spawnSync(engine.binary, args, { cwd: dir, env, encoding: "utf8" });
+      const init = run(["init", "-input=false", "-no-color"]);
+      expect(init.stderr).toBe("");
+      expect(init.status).toBe(0);
+      // The plan as the engine's JSON messages: each change with its action, one provider start.
+      const plan = run(["plan", "-refresh=false", "-input=false", "-no-color", "-json"]);
+      const messages = plan.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { type: string; change?: object; changes?: object });
+      expect(messages.filter((m) => m.type === "planned_change").map((m) => m.change)).toEqual([
+        expect.objectContaining({
+          resource: expect.objectContaining({ addr: "aws_sqs_queue.Queue-orders" }),
+          previous_resource: expect.objectContaining({ addr: "aws_sqs_queue.Queue0" }),
+          action: "move",
+        }),
+      ]);
+      expect(messages.find((m) => m.type === "change_summary")?.changes).toMatchObject({
+        add: 0,
+        change: 0,
+        remove: 0,
+      });
+    },
+    120_000,
+  );
 });

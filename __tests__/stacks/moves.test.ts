@@ -1,23 +1,14 @@
 /**
  * Refactoring without replacement (stacks/moves.ts): a renamed construct gets a `moved` block
- * against the base synthesis, and the real engine plans it as a move.
+ * against the base synthesis. (The real engine's plan of it: __tests__/engine.test.ts.)
  */
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { LocalBackend, TerraformStack, type App } from "cdktf";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  findEngine,
-  mirroredProviders,
-  pinToMirror,
-  readMirrorGaps,
-} from "../../scripts/lib/engine";
 import type { StackJson } from "../../scripts/lib/cdktf-out";
 import { findCrossStackMoves, findMoves, type MovableStack } from "../../stacks/moves";
 import { synthesizeAtomically } from "../../stacks/synth";
+import { queueApp } from "../support/queue-app";
 
 const stack = (resource: MovableStack["resource"]): MovableStack => ({ resource });
 
@@ -145,24 +136,6 @@ describe("findMoves", () => {
   });
 });
 
-/** A one-queue app whose queue's construct id is `id`. */
-function queueApp(id: string) {
-  return (app: App) => {
-    const s = new TerraformStack(app, "queues");
-    new LocalBackend(s, { path: "terraform.tfstate" });
-    new AwsProvider(s, "aws", {
-      region: "us-east-1",
-      accessKey: "test",
-      secretKey: "test",
-      skipCredentialsValidation: true,
-      skipRequestingAccountId: true,
-      skipMetadataApiCheck: "true",
-      skipRegionValidation: true,
-    });
-    new SqsQueue(s, id, { name: "orders" });
-  };
-}
-
 describe("synthesis against a base (STRATA_BASE)", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "strata-moves-"));
   const base = path.join(tmp, "base");
@@ -193,100 +166,4 @@ describe("synthesis against a base (STRATA_BASE)", () => {
     synthesizeAtomically(out, queueApp("Queue-orders"));
     expect(read().moved).toBeUndefined();
   });
-
-  const engine = findEngine();
-  const mirrored = mirroredProviders();
-  const skip =
-    typeof engine === "string"
-      ? engine
-      : mirrored.has("hashicorp/aws")
-        ? undefined
-        : "the AWS provider is not in a local mirror (STRATA_TF_MIRROR)";
-  if (skip) console.log(`moved-block plan skipped: ${skip}`);
-  (skip ? test.skip : test)(
-    "the engine plans the moved block as a move, not destroy + create",
-    () => {
-      if (typeof engine === "string") return;
-      synthesizeAtomically(base, queueApp("Queue0"));
-      synthesizeAtomically(out, queueApp("Queue-orders"), { base });
-      const dir = path.join(tmp, "plan");
-      fs.mkdirSync(dir, { recursive: true });
-      const tf = read();
-      pinToMirror(tf, mirrored, readMirrorGaps());
-      fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(tf));
-      // The state the base applied: the queue at its old address, attributes as the provider keeps them.
-      const attributes = {
-        id: "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
-        arn: "arn:aws:sqs:us-east-1:123456789012:orders",
-        url: "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
-        name: "orders",
-        name_prefix: "",
-        fifo_queue: false,
-        content_based_deduplication: false,
-        deduplication_scope: "",
-        fifo_throughput_limit: "",
-        delay_seconds: 0,
-        max_message_size: 262144,
-        message_retention_seconds: 345600,
-        receive_wait_time_seconds: 0,
-        visibility_timeout_seconds: 30,
-        sqs_managed_sse_enabled: true,
-        kms_master_key_id: "",
-        kms_data_key_reuse_period_seconds: 300,
-        policy: "",
-        redrive_policy: "",
-        redrive_allow_policy: "",
-        tags: {},
-        tags_all: {},
-      };
-      fs.writeFileSync(
-        path.join(dir, "terraform.tfstate"),
-        JSON.stringify({
-          version: 4,
-          terraform_version: "1.11.4",
-          serial: 1,
-          lineage: "strata-moves-test",
-          outputs: {},
-          resources: [
-            {
-              mode: "managed",
-              type: "aws_sqs_queue",
-              name: "Queue0",
-              provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-              instances: [{ schema_version: 0, attributes, sensitive_attributes: [] }],
-            },
-          ],
-        }),
-      );
-      const config = path.join(dir, "engine.tfrc");
-      const mirrors = [...new Set([...mirrored.values()].map((m) => m.mirror))];
-      fs.writeFileSync(
-        config,
-        `provider_installation {\n${mirrors.map((m) => `  filesystem_mirror {\n    path = ${JSON.stringify(m)}\n  }`).join("\n")}\n}\n`,
-      );
-      const env = { ...process.env, TF_CLI_CONFIG_FILE: config, CHECKPOINT_DISABLE: "1" };
-      const run = (args: string[]) =>
-        spawnSync(engine.binary, args, { cwd: dir, env, encoding: "utf8" });
-      const init = run(["init", "-input=false", "-no-color"]);
-      expect(init.stderr).toBe("");
-      expect(init.status).toBe(0);
-      const plan = run(["plan", "-refresh=false", "-input=false", "-no-color", "-out=plan"]);
-      expect(plan.stdout).toMatch(/aws_sqs_queue\.Queue0 has moved to aws_sqs_queue\.Queue-orders/);
-      const show = JSON.parse(run(["show", "-json", "plan"]).stdout) as {
-        resource_changes: Array<{
-          address: string;
-          previous_address?: string;
-          change: { actions: string[] };
-        }>;
-      };
-      expect(show.resource_changes).toEqual([
-        expect.objectContaining({
-          address: "aws_sqs_queue.Queue-orders",
-          previous_address: "aws_sqs_queue.Queue0",
-          change: expect.objectContaining({ actions: ["no-op"] }),
-        }),
-      ]);
-    },
-    120_000,
-  );
 });
