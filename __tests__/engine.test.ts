@@ -19,10 +19,9 @@ import {
   type Engine,
 } from "../scripts/lib/engine";
 import { spawnSync } from "node:child_process";
-import os from "node:os";
 import { synthesizeAtomically } from "../stacks/synth";
 import { realApp } from "./support/app";
-import { queueApp } from "./support/queue-app";
+import { queueApp, queueWorkspace } from "./support/queue-app";
 
 const ROOT = path.join(__dirname, "..");
 const found = findEngine();
@@ -144,14 +143,9 @@ describe("facts/engine-mirror.json", () => {
 });
 
 describe("a moved block planned by the engine (stacks/moves.ts)", () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "strata-engine-moves-"));
-  const base = path.join(tmp, "base");
-  const out = path.join(tmp, "out");
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const read = () =>
-    JSON.parse(
-      fs.readFileSync(path.join(out, "stacks", "queues", "cdk.tf.json"), "utf8"),
-    ) as StackJson;
+  const ws = queueWorkspace("strata-engine-moves-");
+  const { tmp, base, out, read } = ws;
+  afterAll(ws.cleanup);
   const moveSkip = !engine
     ? String(found)
     : mirrored.has("hashicorp/aws")

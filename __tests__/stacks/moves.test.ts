@@ -2,13 +2,9 @@
  * Refactoring without replacement (stacks/moves.ts): a renamed construct gets a `moved` block
  * against the base synthesis. (The real engine's plan of it: __tests__/engine.test.ts.)
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import type { StackJson } from "../../scripts/lib/cdktf-out";
 import { findCrossStackMoves, findMoves, type MovableStack } from "../../stacks/moves";
 import { synthesizeAtomically } from "../../stacks/synth";
-import { queueApp } from "../support/queue-app";
+import { queueApp, queueWorkspace } from "../support/queue-app";
 
 const stack = (resource: MovableStack["resource"]): MovableStack => ({ resource });
 
@@ -137,16 +133,9 @@ describe("findMoves", () => {
 });
 
 describe("synthesis against a base (STRATA_BASE)", () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "strata-moves-"));
-  const base = path.join(tmp, "base");
-  const out = path.join(tmp, "out");
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const read = () =>
-    JSON.parse(
-      fs.readFileSync(path.join(out, "stacks", "queues", "cdk.tf.json"), "utf8"),
-    ) as StackJson & {
-      moved?: unknown;
-    };
+  const ws = queueWorkspace("strata-moves-");
+  const { base, out, read } = ws;
+  afterAll(ws.cleanup);
 
   test("a renamed construct gets a moved block, kept when synthesizing again against the same base", () => {
     synthesizeAtomically(base, queueApp("Queue0"));
