@@ -17,6 +17,7 @@ import {
   type Environment,
   type EnvironmentInput,
 } from "./schema";
+import { tierRank } from "./schema/common";
 import type { ConfigCloud } from "./schema/workloads";
 import staging from "./staging";
 
@@ -170,8 +171,6 @@ export function loadEnvironments(selection: Selection = {}): Registry {
   return { all, selected, warnings };
 }
 
-const TIER_RANK = { dev: 0, staging: 1, prod: 2 } as const;
-
 /**
  * What a file that replaces a staging or prod environment may not change without saying so
  * (`acknowledge`): the tier downward, the backend (type or bucket: state would start empty), and a
@@ -194,7 +193,7 @@ export function replacementGuards(
     });
   };
   if (old.tier !== "dev") {
-    if (TIER_RANK[now.tier] < TIER_RANK[old.tier]) {
+    if (tierRank(now.tier) < tierRank(old.tier)) {
       require("tier-downgrade", "tier", `tier "${now.tier}" downgrades tier "${old.tier}" (and its protections)`);
     }
     const where = (b: Environment["backend"]) =>

@@ -106,6 +106,11 @@ export const LabelKey = named({
 export const Tier = z.enum(["dev", "staging", "prod"]);
 export type Tier = z.infer<typeof Tier>;
 
+/** A tier's place from least (0, dev) to most protected (2, prod). */
+export function tierRank(tier: Tier): number {
+  return Tier.options.indexOf(tier);
+}
+
 /**
  * What each tier chooses when the environment file is silent. The only place a tier turns into
  * numbers; stacks and modules never look at the tier.

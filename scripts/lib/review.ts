@@ -7,6 +7,7 @@
  * value is cut. Rendering: terminal table, Markdown, JSON.
  */
 import { parse as parseYaml } from "yaml";
+import { Tier, tierRank } from "../../environments/schema/common";
 import { cidrContains, parseCidr } from "../../modules/common/cidr";
 import { isSecretKey, secretValueKind } from "../../modules/common/secrets";
 import { forceNewPath, statefulRule } from "../../modules/common/stateful-resources";
@@ -42,8 +43,8 @@ export interface ResourceChange {
   readonly changes: readonly AttributeChange[];
 }
 
-/** The tier whose dangerous changes need approval (exit 2): staging and prod. */
-export type Tier = "dev" | "staging" | "prod";
+/** A stack's tier; dangerous changes in staging and prod need approval (exit 2). */
+export type { Tier };
 
 /**
  * A change that loses data or protection: removal or replacement of a stateful resource, a
@@ -382,11 +383,17 @@ function reviewStack(
     diffValues(oldBody, newBody, [], leaves);
     const rule =
       (oldBody && statefulRule(type, oldBody)) ?? (newBody && statefulRule(type, newBody));
+    const ranges: string[] = [];
     const changes = leaves.map(([path, x, y]): AttributeChange => {
+      const range =
+        kind === "change" || kind === "move"
+          ? rangeReplaces(type, formatPath(path), x, y)
+          : undefined;
+      if (range) ranges.push(range);
       const forces =
         kind !== "add" && kind !== "remove"
           ? ((rule ? forceNewPath(rule, path) : undefined) ??
-            (rangeReplaces(type, formatPath(path), x, y) ? formatPath(path) : undefined))
+            (range ? formatPath(path) : undefined))
           : undefined;
       return {
         path: formatPath(path),
@@ -395,7 +402,7 @@ function reviewStack(
         ...(forces ? { forcesReplacement: forces } : {}),
       };
     });
-    return { leaves, rule, changes };
+    return { leaves, rule, changes, ranges };
   };
 
   for (const address of [...new Set([...a.keys(), ...b.keys()])].sort()) {
@@ -407,7 +414,7 @@ function reviewStack(
     const oldBody = old && (stripMeta(old.body) as Block);
     const newBody = now && (stripMeta(now.body) as Block);
     const kind: ChangeKind = from ? "move" : !old ? "add" : !now ? "remove" : "change";
-    const { leaves, rule, changes } = changesOf(type, oldBody, newBody, kind);
+    const { leaves, rule, changes, ranges } = changesOf(type, oldBody, newBody, kind);
     if (leaves.length === 0 && kind !== "move") continue;
     const move = from ? moves.get(from)! : undefined;
     resources.push({
@@ -424,15 +431,7 @@ function reviewStack(
     }
     if (oldBody && newBody)
       for (const reason of protectionDangers(oldBody, newBody)) danger(address, reason);
-    for (const c of changes) {
-      const why = rangeReplaces(
-        type,
-        c.path,
-        leaves[changes.indexOf(c)][1],
-        leaves[changes.indexOf(c)][2],
-      );
-      if (why) danger(address, `replaced: ${why}`);
-    }
+    for (const why of ranges) danger(address, `replaced: ${why}`);
     const consequence = rule?.consequence ?? "its data is lost";
     if (from && !move!.declared && rule) {
       danger(
@@ -464,12 +463,11 @@ function reviewStack(
   return { name, environment: env, tier, prod, status, resources };
 }
 
-const TIER_RANK: Record<Tier, number> = { dev: 0, staging: 1, prod: 2 };
-
 /** The tier a stack was synthesized with (its `//.strata.tier` comment), when it records one. */
 function stackTier(stack: StackJson | undefined): Tier | undefined {
   const tier = (stack?.["//"] as { strata?: { tier?: string } } | undefined)?.strata?.tier;
-  return tier === "dev" || tier === "staging" || tier === "prod" ? tier : undefined;
+  const parsed = Tier.safeParse(tier);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Reviews every stack of two cdktf.out folders. */
@@ -491,11 +489,11 @@ export function reviewOutputs(before: CdktfOut, after: CdktfOut, options: Review
     // A stack records the tier it was synthesized with: gate on the higher of the registry's and
     // the base's, so a file that lowers the tier does not lower the bar for its own change.
     const tiers = [tierOf(env), stackTier(old), stackTier(now)].filter((t): t is Tier => !!t);
-    const tier = tiers.reduce((a, b) => (TIER_RANK[b] > TIER_RANK[a] ? b : a));
+    const tier = tiers.reduce((a, b) => (tierRank(b) > tierRank(a) ? b : a));
     const review = reviewStack(name, old, now, env, tier, dangers);
     const was = stackTier(old);
     const is = stackTier(now);
-    if (was && is && TIER_RANK[is] < TIER_RANK[was]) {
+    if (was && is && tierRank(is) < tierRank(was)) {
       dangers.push({
         stack: name,
         environment: env,
@@ -508,8 +506,7 @@ export function reviewOutputs(before: CdktfOut, after: CdktfOut, options: Review
     return review;
   });
   // Prod first, then staging, then by stack and address: what blocks the change comes first.
-  const rank: Record<Tier, number> = { prod: 0, staging: 1, dev: 2 };
-  dangers.sort((x, y) => rank[x.tier] - rank[y.tier]);
+  dangers.sort((x, y) => tierRank(y.tier) - tierRank(x.tier));
   const count = (k: ChangeKind) =>
     stacks.reduce(
       (n, s) => n + s.resources.filter((r) => r.kind === k && r.type !== SETTINGS).length,
