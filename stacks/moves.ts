@@ -64,7 +64,11 @@ const IDENTITY_ATTRIBUTES = [
 
 const REF_RE = /(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+/g;
 
-function addresses(tf: MovableStack): Map<string, Record<string, unknown>> {
+/** `aws_sqs_queue.Queue-orders` → `aws_sqs_queue` */
+const typeOf = (address: string) => address.slice(0, address.indexOf("."));
+
+/** Every resource of a stack, by address (`type.name`). */
+export function addresses(tf: MovableStack): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
   for (const [type, blocks] of Object.entries(tf.resource ?? {}))
     for (const [name, block] of Object.entries(blocks)) out.set(`${type}.${name}`, block);
@@ -126,7 +130,6 @@ export function findMoves(before: MovableStack, after: MovableStack): Move[] {
   const old = addresses(before);
   const now = addresses(after);
   const known = new Set([...old.keys(), ...now.keys()]);
-  const typeOf = (a: string) => a.slice(0, a.indexOf("."));
   const moves: Move[] = [];
   const moved = new Map<string, string>();
   const remaining = () => ({
@@ -208,16 +211,18 @@ export function withMoves(after: MovableStack, moves: readonly Move[]): MovableS
 /**
  * Resources that left one stack and arrived in another (same type and identity): OpenTofu cannot
  * move state between two states with a `moved` block, so these come with the steps: remove the
- * object from the old stack's state, import it into the new one.
+ * object from the old stack's state, import it into the new one. `movesInside`: the moves within
+ * each stack, when the caller has them already. @default - found here
  */
 export function findCrossStackMoves(
   before: ReadonlyMap<string, MovableStack>,
   after: ReadonlyMap<string, MovableStack>,
+  movesInside?: ReadonlyMap<string, readonly Move[]>,
 ): CrossStackMove[] {
   const inside = new Map<string, Set<string>>();
   for (const [stack, tf] of after) {
     const base = before.get(stack);
-    const moves = base ? findMoves(base, tf) : [];
+    const moves = movesInside ? (movesInside.get(stack) ?? []) : base ? findMoves(base, tf) : [];
     inside.set(stack, new Set(moves.flatMap((m) => [m.from, m.to])));
   }
   /** Resources of `side` whose stack on the other side lacks them, moves inside a stack aside. */
@@ -235,7 +240,7 @@ export function findCrossStackMoves(
   const lost = unmatched(before, after);
   const added = unmatched(after, before);
   const identity = (e: (typeof lost)[number]) => {
-    const type = e.address.slice(0, e.address.indexOf("."));
+    const type = typeOf(e.address);
     const values = IDENTITY_ATTRIBUTES.map((p) => [p, valueAt(e.block, p)] as const).filter(
       ([, v]) => typeof v === "string" && !v.includes("${"),
     );
@@ -248,7 +253,7 @@ export function findCrossStackMoves(
     const candidates = added.filter((a) => a.stack !== l.stack && identity(a) === key);
     if (candidates.length !== 1) continue;
     const a = candidates[0];
-    const type = l.address.slice(0, l.address.indexOf("."));
+    const type = typeOf(l.address);
     out.push({
       type,
       from: { stack: l.stack, address: l.address },

@@ -7,6 +7,7 @@ import { App, Manifest, type IManifest, type StackManifest } from "cdktf";
 import fs from "node:fs";
 import path from "node:path";
 import {
+  addresses,
   findCrossStackMoves,
   findMoves,
   withMoves,
@@ -164,9 +165,7 @@ function addMoves(staging: string, base: string) {
   for (const [name, tf] of after) {
     const old = before.get(name);
     if (!old) continue;
-    const now = new Set(
-      Object.entries(tf.resource ?? {}).flatMap(([t, b]) => Object.keys(b).map((n) => `${t}.${n}`)),
-    );
+    const now = addresses(tf);
     const found = findMoves(old, tf);
     const kept = (old.moved ?? [])
       .filter((m) => !now.has(m.from) && now.has(m.to) && !found.some((f) => f.from === m.from))
@@ -179,7 +178,7 @@ function addMoves(staging: string, base: string) {
     const file = path.join(staging, Manifest.stacksFolder, name, "cdk.tf.json");
     fs.writeFileSync(file, `${JSON.stringify(withMoves(tf, moves), null, 2)}`);
   }
-  return { inside, across: findCrossStackMoves(before, after) };
+  return { inside, across: findCrossStackMoves(before, after, inside) };
 }
 
 function publish(
