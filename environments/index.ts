@@ -10,6 +10,7 @@ import { cidrsOverlap, parseCidr } from "../modules/common/cidr";
 import dev from "./dev";
 import { ConfigError, type Problem } from "./errors";
 import prod from "./prod";
+import { judgeChart } from "../modules/common/chart-support";
 import { isoToday, judgeMinor, type SupportCalendar } from "../modules/common/kubernetes-versions";
 import {
   validateEnvironment,
@@ -163,7 +164,7 @@ export function loadEnvironments(selection: Selection = {}): Registry {
     });
   }
   for (const env of selected) {
-    for (const v of kubernetesSupport(env, today)) {
+    for (const v of [...kubernetesSupport(env, today), ...platformChartSupport(env, today)]) {
       (v.level === "error" ? problems : warnings).push({ path: v.path, message: v.message });
     }
   }
@@ -248,6 +249,29 @@ function kubernetesSupport(env: Environment, today: string) {
   return pinned.flatMap((p) => {
     const verdict = judgeMinor(p.cloud, p.minor, today);
     return verdict.level === "ok" ? [] : [{ ...verdict, path: p.path }];
+  });
+}
+
+/**
+ * The platform charts an environment installs on clusters it owns (a guest installs none), judged
+ * against their release lines' end of support (modules/common/chart-support.ts).
+ */
+function platformChartSupport(env: Environment, today: string) {
+  if (env.workloads.sharedCluster) return [];
+  const { platform, charts } = env.workloads;
+  const installed: Array<[string, string, string]> = [
+    ...(platform.envoyGateway.enabled
+      ? [["envoyGateway", "gateway-helm", charts.envoyGateway] as [string, string, string]]
+      : []),
+    ...(platform.certManager.enabled
+      ? [["certManager", "cert-manager", charts.certManager] as [string, string, string]]
+      : []),
+  ];
+  return installed.flatMap(([key, chart, version]) => {
+    const verdict = judgeChart(chart, version, today);
+    return verdict.level === "ok"
+      ? []
+      : [{ ...verdict, path: `${env.name}.workloads.charts.${key}` }];
   });
 }
 

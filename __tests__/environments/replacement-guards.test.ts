@@ -60,7 +60,7 @@ describe("a file replacing a staging or prod environment", () => {
       ...downgraded,
       acknowledge: ["tier-downgrade", "backend-change", "protection-off"],
     });
-    const registry = loadEnvironments({ envFile: f, envs: "prod" });
+    const registry = loadEnvironments({ envFile: f, envs: "prod", today: "2026-09-01" });
     expect(registry.selected[0].tier).toBe("dev");
     expect(registry.warnings).toEqual([
       expect.objectContaining({
@@ -71,7 +71,7 @@ describe("a file replacing a staging or prod environment", () => {
 
   test("an acknowledgement nothing needs is a warning", () => {
     const f = file({ ...prod, acknowledge: ["backend-change"] });
-    const registry = loadEnvironments({ envFile: f, envs: "prod" });
+    const registry = loadEnvironments({ envFile: f, envs: "prod", today: "2026-09-01" });
     expect(registry.warnings.map((w) => w.message)).toEqual([
       expect.stringMatching(/^replaces the environment/),
       expect.stringMatching(/^acknowledges "backend-change" but the file makes no such change/),

@@ -56,7 +56,8 @@ export function isoToday(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
-function daysBetween(from: string, to: string): number {
+/** Whole days from `from` to `to` (YYYY-MM-DD). */
+export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
