@@ -6,6 +6,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { App, TerraformStack } from "cdktf";
 import { readCdktfOut } from "../../scripts/lib/cdktf-out";
 import {
   renderJson,
@@ -163,6 +166,39 @@ describe("dangerous changes", () => {
 
   test("in-place changes of stateless resources are not dangerous", () => {
     expect(review.dangers.some((d) => d.stack === "prod-gcp-network")).toBe(false);
+  });
+
+  test("a new version of a chart whose CRDs Helm never upgrades is a danger (apply its CRDs first)", () => {
+    const side = (version: string) => {
+      const outdir = path.join(root, `gateway-${version}`);
+      const app = new App({ outdir, stackTraces: false });
+      const stack = new TerraformStack(app, "dev-aws-platform");
+      new HelmProvider(stack, "helm", {});
+      for (const [id, chart] of [
+        ["EnvoyGateway", "gateway-helm"],
+        ["CertManager", "cert-manager"],
+      ]) {
+        new Release(stack, id!, {
+          name: chart!,
+          repository: "oci://example.com/charts",
+          chart: chart!,
+          version,
+          namespace: "platform",
+        });
+      }
+      app.synth();
+      return readCdktfOut(outdir);
+    };
+    const r = reviewOutputs(side("v1.9.0"), side("v1.10.0"), {
+      prodEnvironments: ["prod"],
+      knownEnvironments: ["dev"],
+    });
+    // cert-manager keeps its CRDs in templates (crds.enabled), which Helm upgrades: no danger.
+    expect(r.dangers.map((x) => x.reason)).toEqual([
+      expect.stringMatching(
+        /^gateway-helm v1\.9\.0 → v1\.10\.0: Helm does not upgrade the CRDs this chart carries/,
+      ),
+    ]);
   });
 
   test("a helm release is stateful only for a data chart", () => {

@@ -6,6 +6,7 @@
  * subnet. Embedded documents (IAM and queue policies, Helm values) are diffed key by key; no
  * value is cut. Rendering: terminal table, Markdown, JSON.
  */
+import CHART_FACTS from "../../facts/charts.json";
 import { parse as parseYaml } from "yaml";
 import { Tier, tierRank } from "../../environments/schema/common";
 import { cidrContains, parseCidr } from "../../modules/common/cidr";
@@ -338,6 +339,28 @@ function protectionDangers(before: Block, after: Block): string[] {
   return out;
 }
 
+/** Charts whose CRDs Helm installs once and never upgrades (facts/charts.json crdLifecycle). */
+const CRDS_NOT_UPGRADED: ReadonlySet<string> = new Set(
+  (
+    CHART_FACTS.charts as ReadonlyArray<{
+      name: string;
+      crdLifecycle?: { upgradedByHelm: boolean };
+    }>
+  )
+    .filter((c) => c.crdLifecycle?.upgradedByHelm === false)
+    .map((c) => c.name),
+);
+
+/** A new version of a chart whose CRDs Helm does not upgrade: they must be applied first. */
+function crdDangers(before: Block, after: Block): string[] {
+  const chart = after.chart;
+  if (typeof chart !== "string" || !CRDS_NOT_UPGRADED.has(chart)) return [];
+  if (before.version === after.version) return [];
+  return [
+    `${chart} ${String(before.version)} → ${String(after.version)}: Helm does not upgrade the CRDs this chart carries; apply the new version's CRDs first (docs/edge.md, "Upgrading Envoy Gateway"), or its new fields are dropped`,
+  ];
+}
+
 /** Compares one stack's two versions (either may be missing). */
 function reviewStack(
   name: string,
@@ -429,8 +452,12 @@ function reviewStack(
       for (const reason of settingsDangers(oldBody, newBody)) danger(address, reason);
       continue;
     }
-    if (oldBody && newBody)
+    if (oldBody && newBody) {
       for (const reason of protectionDangers(oldBody, newBody)) danger(address, reason);
+      if (type === "helm_release") {
+        for (const reason of crdDangers(oldBody, newBody)) danger(address, reason);
+      }
+    }
     for (const why of ranges) danger(address, `replaced: ${why}`);
     const consequence = rule?.consequence ?? "its data is lost";
     if (from && !move!.declared && rule) {
