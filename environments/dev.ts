@@ -60,6 +60,9 @@ export default defineEnvironment({
   },
   workloads: {
     images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
+    // Apps with hosts are reached over HTTPS through the environment's Gateway; dev's certificates
+    // come from Let's Encrypt's staging directory (the tier's default).
+    edge: { zone: "dev.angzarr.io", acme: { email: "platform@angzarr.io" } },
     databases: { postgresql: {}, redis: {}, clickhouse: {}, meilisearch: {} },
     buses: { rabbitmq: {}, kafka: { clouds: ["aws"] } },
     apps: {
@@ -69,6 +72,12 @@ export default defineEnvironment({
         bus: { gcp: "pubsub", aws: "kafka", digitalocean: "rabbitmq" },
         healthPath: "/healthz",
         logLevel: "debug",
+        // One host per cluster: a host name points at one load balancer.
+        hosts: {
+          gcp: ["events.gcp.dev.angzarr.io"],
+          aws: ["events.aws.dev.angzarr.io"],
+          digitalocean: ["events.do.dev.angzarr.io"],
+        },
       },
       backend: {
         image: { repository: "ghcr.io/angzarr/backend", tag: "main" },
@@ -79,6 +88,11 @@ export default defineEnvironment({
         bus: "rabbitmq",
         healthPath: "/healthz",
         logLevel: "debug",
+        hosts: {
+          gcp: ["api.gcp.dev.angzarr.io"],
+          aws: ["api.aws.dev.angzarr.io"],
+          digitalocean: ["api.do.dev.angzarr.io"],
+        },
       },
       "ai-service": {
         image: { repository: "ghcr.io/angzarr/ai-service", tag: "main" },

@@ -107,6 +107,12 @@ export default defineEnvironment({
     images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
     databases: { postgresql: {}, redis: {}, clickhouse: {}, meilisearch: {} },
     buses: { rabbitmq: {} },
+    edge: {
+      zone: "angzarr.io",
+      acme: { email: "platform@angzarr.io" },
+      // Two load balancer nodes on DigitalOcean, where most traffic lands.
+      loadBalancer: { digitalocean: { sizeUnit: 2 } },
+    },
     apps: {
       angzarr: {
         image: { repository: "ghcr.io/angzarr/angzarr", tag: "0.4.3" },
@@ -115,6 +121,11 @@ export default defineEnvironment({
         healthPath: "/healthz",
         logLevel: "warn",
         autoscaling: { maxReplicas: 12 },
+        hosts: {
+          gcp: ["events.gcp.angzarr.io"],
+          aws: ["events.aws.angzarr.io"],
+          digitalocean: ["events.angzarr.io"],
+        },
         // Placeholder image: Atlas (arigaio/atlas) with angzarr's migrations directory baked in,
         // published with each angzarr release. Runs where angzarr's event store is PostgreSQL
         // (DigitalOcean), before angzarr's release; a new tag runs it again.
@@ -134,6 +145,11 @@ export default defineEnvironment({
         healthPath: "/healthz",
         logLevel: "warn",
         autoscaling: { maxReplicas: 10 },
+        hosts: {
+          gcp: ["api.gcp.angzarr.io"],
+          aws: ["api.aws.angzarr.io"],
+          digitalocean: ["api.angzarr.io"],
+        },
       },
       "ai-service": {
         image: { repository: "ghcr.io/angzarr/ai-service", tag: "0.2.4" },

@@ -80,6 +80,7 @@ function workloadContext(e: Fields): WorkloadContext {
     tier: e.tier,
     clouds: shared ? [shared.cloud] : CONFIG_CLOUDS.filter((c) => e.targets[c]?.cluster),
     targets: e.targets,
+    highAvailability: e.highAvailability ?? TIER_DEFAULTS[e.tier].highAvailability,
   };
 }
 

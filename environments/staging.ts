@@ -22,12 +22,16 @@ export default defineEnvironment({
     images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
     databases: { postgresql: {}, redis: {} },
     buses: { rabbitmq: {} },
+    // Staging's own Gateway in its namespace on prod's cluster, with certificates from Let's
+    // Encrypt's production directory (the staging tier's default).
+    edge: { zone: "staging.angzarr.io", acme: { email: "platform@angzarr.io" } },
     apps: {
       angzarr: {
         image: { repository: "ghcr.io/angzarr/angzarr", tag: "0.5.0-rc.2" },
         eventStore: "postgres",
         bus: "rabbitmq",
         healthPath: "/healthz",
+        hosts: ["events.staging.angzarr.io"],
         // Placeholder image, as in prod: Atlas with angzarr's migrations, tagged like the app.
         migration: {
           image: { repository: "ghcr.io/angzarr/angzarr-migrations", tag: "0.5.0-rc.2" },
@@ -40,6 +44,7 @@ export default defineEnvironment({
         cache: true,
         bus: "rabbitmq",
         healthPath: "/healthz",
+        hosts: ["api.staging.angzarr.io"],
       },
       "ai-service": {
         image: { repository: "ghcr.io/angzarr/ai-service", tag: "0.3.0-rc.1" },

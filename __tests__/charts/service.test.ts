@@ -93,8 +93,10 @@ describeWithHelm("charts/service with helm", () => {
         podDisruptionBudget: { enabled: boolean };
         envFrom: { configMaps: string[]; secrets: string[] };
         serviceAccount: { annotations: Record<string, string> };
+        route?: { hosts: string[] };
       };
       const expected = ["Deployment", "NetworkPolicy", "Service", "ServiceAccount"];
+      if (v.route?.hosts.length) expected.push("HTTPRoute");
       if (v.autoscaling.enabled) expected.push("HorizontalPodAutoscaler");
       if (v.podDisruptionBudget.enabled) expected.push("PodDisruptionBudget");
       expect({ stack, release: release.name, kinds }).toEqual({

@@ -46,7 +46,7 @@ function probe(tier: "dev" | "staging" | "prod"): EnvironmentInput {
     },
     workloads: {
       images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
-      platform: { certManager: {}, ingressNginx: {}, argocd: {} },
+      platform: { certManager: {}, envoyGateway: {}, argocd: {} },
       databases: {
         postgresql: { migration: { image: { repository: "example/migrate", tag: "1" } } },
         redis: {},

@@ -56,7 +56,7 @@ describe("workloads defaults", () => {
       storageClasses: { gcp: "standard-rwo", aws: "gp3", digitalocean: "do-block-storage" },
       platform: {
         certManager: { enabled: true, replicas: 1 },
-        ingressNginx: { enabled: true },
+        envoyGateway: { enabled: true },
         argocd: { enabled: false },
         podSecurity: "restricted",
       },

@@ -50,7 +50,7 @@ function factsOf(pin: string): ChartFacts {
 
 const CHART_NAMES: Record<ChartKey, string> = {
   certManager: "cert-manager",
-  ingressNginx: "ingress-nginx",
+  envoyGateway: "gateway-helm",
   argocd: "argo-cd",
   postgresql: "postgresql",
   postgresqlHa: "postgresql-ha",
@@ -61,13 +61,16 @@ const CHART_NAMES: Record<ChartKey, string> = {
   kafka: "kafka",
 };
 
+/** Modules named otherwise than the chart they install. */
+const MODULE_CHARTS: Readonly<Record<string, string>> = { "envoy-gateway": "gateway-helm" };
+
 /** `DEFAULT_*_VERSION` constants of modules/helm/<chart>.ts, read as text (no cdktf load). */
 function moduleDefaultVersions(): Array<{ chart: string; version: string; file: string }> {
   const dir = path.join(__dirname, "..", "..", "modules", "helm");
   return fs.readdirSync(dir).flatMap((file) => {
     const text = fs.readFileSync(path.join(dir, file), "utf8");
     return [...text.matchAll(/export const DEFAULT_\w+_VERSION = "([^"]+)"/g)].map((m) => ({
-      chart: path.basename(file, ".ts"),
+      chart: MODULE_CHARTS[path.basename(file, ".ts")] ?? path.basename(file, ".ts"),
       version: m[1],
       file: `modules/helm/${file}`,
     }));

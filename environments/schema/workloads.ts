@@ -1,6 +1,6 @@
 /**
  * Where an environment's Helm layers run (its own clusters, or another environment's cluster) and
- * what runs there: the platform (namespaces, cert-manager, ingress-nginx, Argo CD), in-cluster
+ * what runs there: the platform (namespaces, cert-manager, Envoy Gateway, Argo CD), in-cluster
  * databases and message buses, and the applications wired to them.
  */
 import { z } from "zod";
@@ -9,42 +9,13 @@ import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
 import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image";
 import { named, obj, type TierDefaults } from "./common";
-
-export const ConfigCloud = z.enum(["gcp", "aws", "digitalocean"]);
-export type ConfigCloud = z.infer<typeof ConfigCloud>;
+import { annotationProblem } from "../../modules/helm/load-balancer";
+import { appEdgeFields, checkEdge, EdgeConfig } from "./edge";
 
 /** Namespaces every cluster already has; workloads never go there. */
 const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
-/** The config clouds, in the order stacks are built. */
-export const CONFIG_CLOUDS: readonly ConfigCloud[] = ["gcp", "aws", "digitalocean"];
-
-/** Workload size: picks resources and volume sizes per component. */
-export const WorkloadSize = z.enum(["small", "medium", "large"]);
-export type WorkloadSize = z.infer<typeof WorkloadSize>;
-
-/**
- * A Kubernetes resource quantity: a decimal number with an optional binary (Ki…Ei) or decimal
- * (n, u, m, k, M, G, T, P, E) suffix, or an exponent.
- * @see https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
- */
-export const QUANTITY_RE =
-  /^(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
-
-export const Quantity = z.string().regex(QUANTITY_RE, {
-  error: (i) =>
-    `${JSON.stringify(i.input)} is not a Kubernetes quantity; write it like 250m or 1 (CPU), 512Mi or 2Gi (memory, storage)`,
-});
-
-const CpuMemory = obj({ cpu: Quantity.optional(), memory: Quantity.optional() });
-
-/** Container resources. */
-export const Resources = obj({
-  /** What the scheduler reserves. */
-  requests: CpuMemory,
-  /** Hard caps. @default - memory only (a CPU limit throttles; requests already share CPU fairly) */
-  limits: CpuMemory.optional(),
-});
-export type Resources = z.output<typeof Resources>;
+export { CONFIG_CLOUDS, ConfigCloud, Quantity, QUANTITY_RE, Resources, WorkloadSize } from "./kube";
+import { ConfigCloud, CONFIG_CLOUDS, Quantity, Resources, WorkloadSize } from "./kube";
 
 /** An exact chart version: no ranges, no `latest`. */
 export const EXACT_VERSION_RE = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
@@ -88,7 +59,7 @@ export type ImageSource = z.output<typeof ImageSource>;
 /** The charts whose versions the environment pins. */
 export const CHART_KEYS = [
   "certManager",
-  "ingressNginx",
+  "envoyGateway",
   "argocd",
   "postgresql",
   "postgresqlHa",
@@ -110,8 +81,8 @@ export type ChartKey = (typeof CHART_KEYS)[number];
  * meilisearch 0.25.0 (Chart.yaml of meilisearch-kubernetes; keys from an older values.yaml).
  */
 export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
-  certManager: "v1.18.2",
-  ingressNginx: "4.12.0",
+  certManager: "v1.21.1",
+  envoyGateway: "v1.9.0",
   argocd: "7.8.23",
   postgresql: "16.7.27",
   postgresqlHa: "16.3.2",
@@ -350,8 +321,13 @@ const toggle = {
 export const PlatformConfig = obj({
   /** cert-manager with its CRDs. @default - on */
   certManager: obj(toggle).optional(),
-  /** ingress-nginx controller. @default - on */
-  ingressNginx: obj(toggle).optional(),
+  /**
+   * Envoy Gateway: the Gateway API implementation routing apps' `hosts` (its CRDs and the
+   * Gateway API's, the controller, the cluster's GatewayClass). @default - on
+   */
+  envoyGateway: obj(toggle).optional(),
+  /** Retired: ingress-nginx is no longer installed (an error says what to do). */
+  ingressNginx: z.unknown().optional(),
   /** Argo CD (its `enabled` defaults to false). @default - off */
   argocd: obj(toggle).optional(),
   /**
@@ -489,6 +465,7 @@ export const AppConfig = obj({
     .optional(),
   /** Schema migration run before each release of the app, on each cluster where it uses the database. @default - none */
   migration: MigrationConfig.optional(),
+  ...appEdgeFields,
 });
 export type AppConfigInput = z.input<typeof AppConfig>;
 
@@ -558,7 +535,7 @@ export const Workloads = obj({
     aws: named(NAME_RULES.dnsLabel).optional(),
     digitalocean: named(NAME_RULES.dnsLabel).optional(),
   }).optional(),
-  /** @default - cert-manager and ingress-nginx on, Argo CD off */
+  /** @default - cert-manager and Envoy Gateway on, Argo CD off */
   platform: PlatformConfig.optional(),
   /** @default - none */
   databases: DatabasesConfig.optional(),
@@ -566,6 +543,8 @@ export const Workloads = obj({
   buses: BusesConfig.optional(),
   /** Applications by name (the release name). @default {} */
   apps: z.record(AppName, AppConfig).optional(),
+  /** How apps with `hosts` are reached: zone, certificates, load balancer. @default - none */
+  edge: EdgeConfig.optional(),
 });
 export type WorkloadsInput = z.input<typeof Workloads>;
 
@@ -592,7 +571,8 @@ export type SizedComponent =
   | "kafka"
   | "app"
   | "certManager"
-  | "ingressNginx"
+  | "envoyGateway"
+  | "gatewayProxy"
   | "argocd";
 
 const r = (cpu: string, memory: string, memoryLimit: string): Resources => ({
@@ -619,7 +599,8 @@ export const WORKLOAD_SIZES: Readonly<
     kafka: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
     app: { resources: r("50m", "128Mi", "256Mi") },
     certManager: { resources: r("10m", "32Mi", "64Mi") },
-    ingressNginx: { resources: r("100m", "90Mi", "256Mi") },
+    envoyGateway: { resources: r("100m", "256Mi", "1Gi") },
+    gatewayProxy: { resources: r("100m", "128Mi", "512Mi") },
     argocd: { resources: r("100m", "128Mi", "256Mi") },
   },
   medium: {
@@ -633,7 +614,8 @@ export const WORKLOAD_SIZES: Readonly<
     kafka: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
     app: { resources: r("100m", "256Mi", "512Mi") },
     certManager: { resources: r("25m", "64Mi", "128Mi") },
-    ingressNginx: { resources: r("200m", "256Mi", "512Mi") },
+    envoyGateway: { resources: r("100m", "256Mi", "1Gi") },
+    gatewayProxy: { resources: r("250m", "256Mi", "1Gi") },
     argocd: { resources: r("250m", "256Mi", "512Mi") },
   },
   large: {
@@ -647,7 +629,8 @@ export const WORKLOAD_SIZES: Readonly<
     kafka: { resources: r("1", "2Gi", "4Gi"), storage: "100Gi" },
     app: { resources: r("250m", "512Mi", "1Gi") },
     certManager: { resources: r("50m", "128Mi", "256Mi") },
-    ingressNginx: { resources: r("500m", "512Mi", "1Gi") },
+    envoyGateway: { resources: r("250m", "512Mi", "2Gi") },
+    gatewayProxy: { resources: r("500m", "512Mi", "2Gi") },
     argocd: { resources: r("500m", "512Mi", "1Gi") },
   },
 };
@@ -685,6 +668,8 @@ export interface WorkloadContext {
   readonly clouds: readonly ConfigCloud[];
   /** Clouds the environment has a target on (cloud-native stores and buses live there). */
   readonly targets: Readonly<Partial<Record<ConfigCloud, unknown>>>;
+  /** The tier's high availability (zones, replicas). */
+  readonly highAvailability?: boolean;
 }
 
 /** The store or bus an app uses on one cloud. */
@@ -977,6 +962,67 @@ export function checkWorkloads(
     }
   }
   checkMigrations(w, ctx, issue);
+  if (w.platform?.ingressNginx !== undefined) {
+    issue(
+      ["platform", "ingressNginx"],
+      "ingress-nginx is retired (Kubernetes SIG Network ended its maintenance in March 2026: no more releases or security fixes) and Strata no longer installs it; remove workloads.platform.ingressNginx. Apps are exposed through the Gateway API on Envoy Gateway (workloads.platform.envoyGateway): give an app hosts (docs/edge.md)",
+    );
+  }
+  checkEdge(w.edge, w.apps ?? {}, (name) => appClouds(w.apps![name]!, w, ctx, name), issue);
+  checkEdgePlatform(w, ctx, issue);
+}
+
+/** The edge against the platform and the clouds: controllers installed, load balancer settings. */
+function checkEdgePlatform(
+  w: WorkloadsFields,
+  ctx: WorkloadContext,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  const hosts = Object.values(w.apps ?? {}).some((a) => a.hosts !== undefined);
+  // A guest's routes use the owner's controllers (checked with the registry's shared clusters).
+  if (hosts && !w.sharedCluster) {
+    for (const part of ["envoyGateway", "certManager"] as const) {
+      if (w.platform?.[part]?.enabled === false) {
+        issue(
+          ["platform", part, "enabled"],
+          `apps with hosts need ${part === "envoyGateway" ? "Envoy Gateway (their routes)" : "cert-manager (their certificates)"} on the environment's clusters; turn it on, or remove the apps' hosts`,
+        );
+      }
+    }
+  }
+  if (w.platform?.envoyGateway?.images?.namespace !== undefined) {
+    issue(
+      ["platform", "envoyGateway", "images", "namespace"],
+      "Envoy Gateway's chart takes a registry for all its images (global.imageRegistry), not a namespace; mirror docker.io/envoyproxy/* under the same paths and set images.registry",
+    );
+  }
+  const lbs = w.edge?.loadBalancer ?? {};
+  for (const cloud of CONFIG_CLOUDS) {
+    const lb = lbs[cloud];
+    if (!lb) continue;
+    const path = ["edge", "loadBalancer", cloud];
+    for (const [key, value] of Object.entries(lb.annotations ?? {})) {
+      const problem = annotationProblem(cloud, key, value);
+      if (problem) issue([...path, "annotations", key], problem);
+    }
+  }
+  const aws = lbs.aws;
+  if (aws?.eipAllocations) {
+    if (aws.internal) {
+      issue(
+        ["edge", "loadBalancer", "aws", "eipAllocations"],
+        "an internal load balancer has no public addresses; remove eipAllocations or internal",
+      );
+    }
+    const target = ctx.targets.aws as { network?: { availabilityZones?: string[] } } | undefined;
+    const zones = target?.network?.availabilityZones?.length ?? (ctx.highAvailability ? 3 : 2);
+    if (aws.eipAllocations.length !== zones) {
+      issue(
+        ["edge", "loadBalancer", "aws", "eipAllocations"],
+        `${aws.eipAllocations.length} Elastic IP allocations for ${zones} public subnets: EKS's controller needs exactly one per subnet (facts/load-balancers.json); list ${zones}`,
+      );
+    }
+  }
 }
 
 /** A declared migration, with the name it resolves to and where it is configured. */
@@ -1233,6 +1279,8 @@ export function resolveWorkloads(
           runAsUser: app.runAsUser ?? contract?.defaults.runAsUser ?? 10001,
           writablePaths: app.writablePaths ?? [...(contract?.defaults.writablePaths ?? ["/tmp"])],
           migration: migration(app.migration, name),
+          protocol: app.protocol ?? ("http" as const),
+          paths: app.hosts ? (app.paths ?? ["/"]) : undefined,
         },
       ];
     }),
@@ -1256,7 +1304,7 @@ export function resolveWorkloads(
     storageClasses: { ...DEFAULT_STORAGE_CLASSES, ...w?.storageClasses },
     platform: {
       certManager: platformPart(w?.platform?.certManager, "certManager", true),
-      ingressNginx: platformPart(w?.platform?.ingressNginx, "ingressNginx", true),
+      envoyGateway: platformPart(w?.platform?.envoyGateway, "envoyGateway", true),
       argocd: platformPart(w?.platform?.argocd, "argocd", false),
       podSecurity: w?.platform?.podSecurity ?? ("restricted" as const),
     },
@@ -1298,8 +1346,29 @@ export function resolveWorkloads(
       },
     },
     apps,
+    edge: {
+      zone: w?.edge?.zone,
+      acme: w?.edge?.acme && {
+        email: w.edge.acme.email,
+        server:
+          w.edge.acme.server ??
+          (ctx.tier === "dev" ? ("staging" as const) : ("production" as const)),
+      },
+      loadBalancer: {
+        gcp: { internal: false, annotations: {}, ...w?.edge?.loadBalancer?.gcp },
+        aws: { internal: false, annotations: {}, ...w?.edge?.loadBalancer?.aws },
+        digitalocean: {
+          internal: false,
+          annotations: {},
+          sizeUnit: 1,
+          ...w?.edge?.loadBalancer?.digitalocean,
+        },
+      },
+      replicas: w?.edge?.replicas ?? tier.replicas,
+    },
   };
 }
+
 export type WorkloadsConfig = ReturnType<typeof resolveWorkloads>;
 export type AppSettings = WorkloadsConfig["apps"][string];
 export type MigrationSettings = NonNullable<AppSettings["migration"]>;

@@ -13,7 +13,7 @@ export interface CertManagerProps {
   readonly namespace: string;
   /** @default "cert-manager" */
   readonly name?: string;
-  /** jetstack/cert-manager chart version. @default "v1.18.2" */
+  /** jetstack/cert-manager chart version. @default "v1.21.1" */
   readonly version?: string;
   /** Replicas of the controller, webhook and cainjector (a PDB each when > 1). @default 1 */
   readonly replicas?: number;
@@ -23,6 +23,12 @@ export interface CertManagerProps {
   readonly images?: { readonly registry?: string; readonly namespace?: string };
   /** Prometheus scrape annotations on the controller. @default false */
   readonly metrics?: boolean;
+  /**
+   * Gateway API support (the gateway-shim issues certificates for Gateway listeners; HTTP-01
+   * challenges are answered through HTTPRoutes). The Gateway API CRDs must exist before the
+   * controller starts. @default false
+   */
+  readonly gatewayApi?: boolean;
   /** @default {} */
   readonly labels?: KubernetesLabels;
   /** @default 600 */
@@ -34,7 +40,7 @@ export interface CertManagerProps {
 }
 
 export const CERT_MANAGER_REPOSITORY = "https://charts.jetstack.io";
-export const DEFAULT_CERT_MANAGER_VERSION = "v1.18.2";
+export const DEFAULT_CERT_MANAGER_VERSION = "v1.21.1";
 /** The controller idles at ~20 MiB on a small cluster. */
 const DEFAULT_RESOURCES: ResourceRequirements = {
   requests: { cpu: "10m", memory: "32Mi" },
@@ -88,6 +94,18 @@ export class CertManager extends Construct {
           }
         : {}),
       prometheus: { enabled: props.metrics ?? false },
+      ...(props.gatewayApi
+        ? {
+            // The controller's configuration file (--config): gatewayAPI.enabled turns on the
+            // gateway-shim; its feature gate ExperimentalGatewayAPISupport is on by default since
+            // v1.15 (facts/charts.json, cert-manager v1.21.1).
+            config: {
+              apiVersion: "controller.config.cert-manager.io/v1alpha1",
+              kind: "ControllerConfiguration",
+              gatewayAPI: { enabled: true },
+            },
+          }
+        : {}),
     };
     this.release = new HelmChartRelease(this, "Chart", {
       name: props.name ?? "cert-manager",
@@ -121,4 +139,9 @@ export interface CertManagerValues extends Component {
   readonly acmesolver?: { readonly image?: { readonly repository: string } };
   readonly startupapicheck?: { readonly image?: { readonly repository: string } };
   readonly prometheus: { readonly enabled: boolean };
+  readonly config?: {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly gatewayAPI: { readonly enabled: boolean };
+  };
 }

@@ -20,6 +20,19 @@ export interface Autoscaling {
   readonly targetCpuPercent: number;
 }
 
+/** An app's HTTPS route from its environment's Gateway (Gateway API HTTPRoute). */
+export interface AppRoute {
+  readonly gateway: { readonly name: string; readonly namespace: string };
+  /** Host names; each is also the Gateway listener the route attaches to. */
+  readonly hosts: readonly string[];
+  /** The Gateway's HTTPS listener of each host (`sectionName`), in the order of `hosts`. */
+  readonly listeners: readonly string[];
+  /** Path prefixes. */
+  readonly paths: readonly string[];
+  /** The Gateway's proxies, which the app's NetworkPolicy admits. */
+  readonly proxies: { readonly namespace: string; readonly podLabels: Record<string, string> };
+}
+
 /** Props of {@link ServiceApplication}. */
 export interface ServiceApplicationProps {
   /** Application name: the release, Deployment, Service and ServiceAccount name. */
@@ -59,6 +72,8 @@ export interface ServiceApplicationProps {
   readonly timeoutSeconds?: number;
   /** @default 10 */
   readonly maxHistory?: number;
+  /** HTTPS route from the environment's Gateway. @default - none: the app is internal */
+  readonly route?: AppRoute;
   /** What must be in place before the release, besides its ConfigMap and Secret (its migration). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -155,7 +170,28 @@ export class ServiceApplication extends Construct {
           }
         : { enabled: false },
       podDisruptionBudget: { enabled: props.podDisruptionBudget ?? false, minAvailable: 1 },
-      networkPolicy: { enabled: true },
+      networkPolicy: {
+        enabled: true,
+        allowFromNamespaces: [],
+        allowFrom: props.route
+          ? [
+              {
+                namespace: props.route.proxies.namespace,
+                podLabels: { ...props.route.proxies.podLabels },
+              },
+            ]
+          : [],
+      },
+      ...(props.route
+        ? {
+            route: {
+              gateway: { ...props.route.gateway },
+              hosts: [...props.route.hosts],
+              listeners: [...props.route.listeners],
+              paths: [...props.route.paths],
+            },
+          }
+        : {}),
     };
     this.release = new HelmChartRelease(this, "Chart", {
       name: props.name,
@@ -203,5 +239,15 @@ export interface ServiceChartValues {
         readonly targetCPUUtilizationPercentage: number;
       };
   readonly podDisruptionBudget: { readonly enabled: boolean; readonly minAvailable: number };
-  readonly networkPolicy: { readonly enabled: boolean };
+  readonly networkPolicy: {
+    readonly enabled: boolean;
+    readonly allowFromNamespaces: string[];
+    readonly allowFrom: Array<{ namespace: string; podLabels: Record<string, string> }>;
+  };
+  readonly route?: {
+    readonly gateway: { readonly name: string; readonly namespace: string };
+    readonly hosts: string[];
+    readonly listeners: string[];
+    readonly paths: string[];
+  };
 }

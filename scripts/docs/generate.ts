@@ -177,7 +177,13 @@ const CONFIG_TABLES: Readonly<Record<string, ConfigTable>> = {
   "config-digitalocean": { root: "targets.digitalocean" },
   "config-workloads": {
     root: "workloads",
-    exclude: ["workloads.apps", "workloads.databases", "workloads.buses", "workloads.platform"],
+    exclude: [
+      "workloads.apps",
+      "workloads.databases",
+      "workloads.buses",
+      "workloads.platform",
+      "workloads.edge",
+    ],
   },
   "config-services": {
     root: "workloads",
@@ -193,8 +199,10 @@ const CONFIG_TABLES: Readonly<Record<string, ConfigTable>> = {
       "workloads.images",
       "workloads.storageClasses",
       "workloads.databases.postgresql.migration",
+      "workloads.edge",
     ],
   },
+  "config-edge": { root: "workloads.edge" },
   "config-apps": { root: "workloads.apps.<name>", exclude: ["workloads.apps.<name>.migration"] },
   "config-migration": { root: "workloads.apps.<name>.migration" },
 };
@@ -231,7 +239,7 @@ function tierDefaults(): string {
 function releaseTimeouts(): string {
   const tiers = ["dev", "staging", "prod"] as const;
   const layers = {
-    platform: "cert-manager, ingress-nginx, Argo CD",
+    platform: "cert-manager, Envoy Gateway, the Gateway, Argo CD",
     stateful: "PostgreSQL(-HA), Redis, ClickHouse, Meilisearch, RabbitMQ, Kafka",
     apps: "the applications and their migrations",
   } as const;
@@ -318,7 +326,7 @@ function supportCalendar(): string {
 /** Chart names of the chart keys, and the layer that installs each. */
 const CHARTS: Readonly<Record<ChartKey, { name: string; layer: string }>> = {
   certManager: { name: "cert-manager", layer: "platform" },
-  ingressNginx: { name: "ingress-nginx", layer: "platform" },
+  envoyGateway: { name: "gateway-helm", layer: "platform" },
   argocd: { name: "argo-cd", layer: "platform" },
   postgresql: { name: "postgresql", layer: "databases" },
   postgresqlHa: { name: "postgresql-ha", layer: "databases" },
@@ -401,7 +409,8 @@ const LAYER_CONTENT: Readonly<Record<string, string>> = {
   "do-network": "VPC",
   "do-cluster": "DOKS cluster, node pools, control-plane firewall",
   "do-data": "managed PostgreSQL / Valkey (Redis) / Kafka",
-  platform: "namespace; cert-manager, ingress-nginx, Argo CD (optional); gp3 StorageClass on EKS",
+  platform:
+    "namespace; the environment's Gateway and ACME issuer; cert-manager, Envoy Gateway, Argo CD (optional); gp3 StorageClass on EKS",
   databases: "PostgreSQL (or PostgreSQL HA), Redis, ClickHouse, Meilisearch in the cluster",
   buses: "RabbitMQ, Kafka (KRaft) in the cluster",
   apps: "the applications (charts/service), wired to what they use; their migrations",

@@ -35,17 +35,20 @@ export interface ConfigKey {
   readonly spread?: string;
 }
 
-/** The schema files, relative to the project root. */
-export const SCHEMA_FILES = [
-  "environments/schema.ts",
-  "environments/schema/common.ts",
-  "environments/schema/state.ts",
-  "environments/schema/waivers.ts",
-  "environments/schema/gcp.ts",
-  "environments/schema/aws.ts",
-  "environments/schema/digitalocean.ts",
-  "environments/schema/workloads.ts",
-];
+/**
+ * The schema files, relative to the project root: environments/schema.ts and every file of
+ * environments/schema/ (a new file's keys are documented without touching a list).
+ */
+export function schemaFiles(root: string): string[] {
+  return [
+    "environments/schema.ts",
+    ...fs
+      .readdirSync(path.join(root, "environments", "schema"))
+      .filter((f) => f.endsWith(".ts"))
+      .sort()
+      .map((f) => `environments/schema/${f}`),
+  ];
+}
 
 interface Declaration {
   readonly init: ts.Expression;
@@ -56,7 +59,7 @@ interface Declaration {
 /** Top-level `const` declarations of the schema files, by name. */
 function declarations(root: string): Map<string, Declaration> {
   const out = new Map<string, Declaration>();
-  for (const rel of SCHEMA_FILES) {
+  for (const rel of schemaFiles(root)) {
     const text = fs.readFileSync(path.join(root, rel), "utf8");
     const file = ts.createSourceFile(rel, text, ts.ScriptTarget.ES2022, true);
     for (const statement of file.statements) {

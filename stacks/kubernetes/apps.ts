@@ -1,14 +1,15 @@
 import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { DataKubernetesSecretV1 } from "@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1";
 import { Password } from "@cdktf/provider-random/lib/password";
-import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import fs from "node:fs";
-import path from "node:path";
 import type { AppSettings } from "../../environments/schema/workloads";
 import type { ChartSource } from "../../modules/helm/chart-release";
 import { DatabaseMigration } from "../../modules/helm/database-migration";
-import { ServiceApplication } from "../../modules/helm/service-application";
+import { PROXY_LABELS } from "../../modules/helm/envoy-gateway";
+import { GATEWAY_NAME, listenerOf } from "../../modules/helm/environment-gateway";
+import { ServiceApplication, type AppRoute } from "../../modules/helm/service-application";
+import { hostsOn } from "../../environments/schema/edge";
+import { PLATFORM_NAMESPACES } from "./platform";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
 import { randomProvider } from "./providers";
 import { migrationsOn } from "./migrations";
@@ -27,9 +28,6 @@ const SECRET_IDS: Record<SecretSource, string> = {
 /** 48 alphanumerics ≈ 285 bits. */
 const GENERATED_KEY_LENGTH = 48;
 
-/** Stable construct ids of the charts shipped from charts/. */
-const CHART_ASSET_IDS = { service: "ServiceChart", migration: "MigrationChart" } as const;
-
 /**
  * `<env>-<cloud>-apps`: the schema migrations (each a hook Job that must complete before the
  * release of the application that declares it), then the applications placed on this cluster, each with its ConfigMap, its
@@ -42,7 +40,6 @@ export class AppsStack extends HelmLayerStack {
   /** Cloud layers (`data`, `messaging`) the placed apps use. */
   readonly cloudLayers: ReadonlyArray<"data" | "messaging">;
   private readonly sources = new Map<SecretSource, DataKubernetesSecretV1>();
-  private readonly chartAssets = new Map<string, TerraformAsset>();
   /** Schema migrations on this cluster, by name. */
   readonly migrations: Readonly<Record<string, DatabaseMigration>>;
 
@@ -112,6 +109,7 @@ export class AppsStack extends HelmLayerStack {
         serviceAccountAnnotations: annotations,
         runAsUser: app.runAsUser,
         writablePaths: app.writablePaths,
+        route: this.routeOf(app),
         // The release waits for its migration (and, through it, for the ones before).
         dependsOn: this.migrationOf(appName),
       });
@@ -189,23 +187,31 @@ export class AppsStack extends HelmLayerStack {
     return new DataAwsIamRole(scope, `${appName}-role`, { name: roleName }).arn;
   }
 
+  /**
+   * The app's route on this cluster: its hosts here, as listeners of the environment's Gateway,
+   * and the Gateway's proxies admitted by its NetworkPolicy. Undefined for an internal app.
+   */
+  private routeOf(app: AppSettings): AppRoute | undefined {
+    const hosts = hostsOn(app, this.cloud);
+    if (hosts.length === 0) return undefined;
+    return {
+      gateway: { name: GATEWAY_NAME, namespace: this.namespace },
+      hosts: [...hosts],
+      listeners: hosts.map(listenerOf),
+      paths: [...(app.paths ?? ["/"])],
+      proxies: {
+        namespace: PLATFORM_NAMESPACES.envoyGateway,
+        podLabels: {
+          [PROXY_LABELS.gatewayName]: GATEWAY_NAME,
+          [PROXY_LABELS.gatewayNamespace]: this.namespace,
+        },
+      },
+    };
+  }
+
   private chartOf(app: AppSettings): ChartSource {
     if (app.chart.local) return this.localChart(app.chart.local);
     return { repository: app.chart.repository, chart: app.chart.name!, version: app.chart.version };
-  }
-
-  /** A chart of charts/, copied into the stack once. */
-  private localChart(name: "service" | "migration"): ChartSource {
-    let asset = this.chartAssets.get(name);
-    if (!asset) {
-      asset = new TerraformAsset(this, CHART_ASSET_IDS[name], {
-        path: projectChart(name),
-        type: AssetType.DIRECTORY,
-      });
-      this.chartAssets.set(name, asset);
-    }
-    // "./": a path, never read as <repo>/<chart>. Relative to the stack folder, where tofu runs.
-    return { chart: `./${asset.path}` };
   }
 }
 
@@ -215,18 +221,4 @@ export function placedApps(
   cloud: string,
 ): Array<[string, AppSettings]> {
   return Object.entries(apps).filter(([, app]) => (app.clouds as string[]).includes(cloud));
-}
-
-/**
- * Path of a chart shipped in this repository. Found by walking up from this file, because the
- * app runs both from source (jest) and bundled into dist/ (synth).
- */
-export function projectChart(name: string): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, "charts", name);
-    if (fs.existsSync(path.join(candidate, "Chart.yaml"))) return candidate;
-    if (path.dirname(dir) === dir) {
-      throw new Error(`chart "${name}" not found in charts/ above ${__dirname}`);
-    }
-  }
 }

@@ -1,7 +1,11 @@
 /** What every Helm-layer stack shares: its placement, the cluster providers, labels, storage. */
+import { AssetType, TerraformAsset } from "cdktf";
 import type { Construct } from "constructs";
+import fs from "node:fs";
+import path from "node:path";
 import type { Environment } from "../../environments/schema";
 import type { ConfigCloud } from "../../environments/schema/workloads";
+import type { ChartSource } from "../../modules/helm/chart-release";
 import { StrataStack, type StrataStackProps } from "../strata-stack";
 import type { ClusterRef } from "./cluster-ref";
 import { clusterProviders, randomProvider, type ClusterProviders } from "./providers";
@@ -29,6 +33,28 @@ export function kubernetesLabels(env: Environment): Record<string, string> {
 /** Which timeout a release gets (workloads.timeoutSeconds). */
 export type ReleaseKind = "platform" | "stateful" | "apps";
 
+/** The charts shipped in charts/, with the stable construct ids of their assets. */
+const CHART_ASSET_IDS = {
+  service: "ServiceChart",
+  migration: "MigrationChart",
+  gateway: "GatewayChart",
+} as const;
+export type ProjectChart = keyof typeof CHART_ASSET_IDS;
+
+/**
+ * Path of a chart shipped in this repository. Found by walking up from this file, because the
+ * app runs both from source (jest) and bundled into dist/ (synth).
+ */
+export function projectChart(name: string): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "charts", name);
+    if (fs.existsSync(path.join(candidate, "Chart.yaml"))) return candidate;
+    if (path.dirname(dir) === dir) {
+      throw new Error(`chart "${name}" not found in charts/ above ${__dirname}`);
+    }
+  }
+}
+
 /** A stack that installs Helm releases into one cluster. */
 export class HelmLayerStack extends StrataStack {
   readonly cloud: ConfigCloud;
@@ -39,6 +65,7 @@ export class HelmLayerStack extends StrataStack {
   /** Storage class for volumes on this cloud. */
   readonly storageClass: string;
   readonly labels: Record<string, string>;
+  private readonly chartAssets = new Map<ProjectChart, TerraformAsset>();
 
   constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
     super(scope, name, props);
@@ -66,5 +93,19 @@ export class HelmLayerStack extends StrataStack {
       timeoutSeconds: this.env.workloads.timeoutSeconds[kind],
       maxHistory: this.env.workloads.maxHistory,
     };
+  }
+
+  /** A chart of charts/, copied into the stack once. */
+  localChart(name: ProjectChart): ChartSource {
+    let asset = this.chartAssets.get(name);
+    if (!asset) {
+      asset = new TerraformAsset(this, CHART_ASSET_IDS[name], {
+        path: projectChart(name),
+        type: AssetType.DIRECTORY,
+      });
+      this.chartAssets.set(name, asset);
+    }
+    // "./": a path, never read as <repo>/<chart>. Relative to the stack folder, where tofu runs.
+    return { chart: `./${asset.path}` };
   }
 }

@@ -2,7 +2,12 @@ import type { Construct } from "constructs";
 import { ArgoCd } from "../../modules/helm/argo-cd";
 import { CertManager } from "../../modules/helm/cert-manager";
 import { Gp3StorageClass } from "../../modules/helm/gp3-storage-class";
-import { IngressNginx } from "../../modules/helm/ingress-nginx";
+import { EnvoyGateway } from "../../modules/helm/envoy-gateway";
+import { EnvironmentGateway } from "../../modules/helm/environment-gateway";
+import { loadBalancerAnnotations } from "../../modules/helm/load-balancer";
+import { ACME_SERVERS, hostsOn } from "../../environments/schema/edge";
+import type { ConfigCloud } from "../../environments/schema/kube";
+import { WORKLOAD_SIZES } from "../../environments/schema/workloads";
 import { WorkloadNamespace } from "../../modules/helm/workload-namespace";
 import { ManagedDatabaseSecret } from "../../modules/digitalocean/managed-database-secret";
 import { DO_DATABASE_ENGINES, doDatabaseClusterName } from "../digitalocean/data";
@@ -16,7 +21,7 @@ export function managedDatabaseSecretName(kind: string, user: string): string {
 /** Namespaces of the cluster-wide components. */
 export const PLATFORM_NAMESPACES = {
   certManager: "cert-manager",
-  ingressNginx: "ingress-nginx",
+  envoyGateway: "envoy-gateway-system",
   argocd: "argocd",
 } as const;
 
@@ -24,21 +29,24 @@ export const PLATFORM_NAMESPACES = {
 export interface PlatformStackProps extends HelmLayerStackProps {
   /**
    * The environment owns the cluster: it also installs the cluster-wide components
-   * (cert-manager, ingress-nginx, Argo CD, the gp3 StorageClass on EKS). A guest gets its
-   * namespace only.
+   * (cert-manager, Envoy Gateway and the GatewayClass, Argo CD, the gp3 StorageClass on EKS). A
+   * guest gets its namespace and its own Gateway and issuer.
    */
   readonly ownsCluster: boolean;
 }
 
 /**
- * `<env>-<cloud>-platform`: the environment's namespace (Pod Security Admission, standard labels)
- * and, on a cluster the environment owns, cert-manager with CRDs, ingress-nginx and the storage
- * class volumes need.
+ * `<env>-<cloud>-platform`: the environment's namespace (Pod Security Admission, standard labels),
+ * its edge (a Gateway with an HTTPS listener per host its apps declare, and the ACME issuer of
+ * their certificates) and, on a cluster the environment owns, Envoy Gateway with the Gateway API
+ * CRDs, cert-manager with its CRDs, Argo CD and the storage class volumes need.
  */
 export class PlatformStack extends HelmLayerStack {
   readonly workloadNamespace: WorkloadNamespace;
   readonly certManager?: CertManager;
-  readonly ingressNginx?: IngressNginx;
+  readonly envoyGateway?: EnvoyGateway;
+  /** The environment's Gateway and issuer (and the cluster's GatewayClass on the owner's). */
+  readonly edge?: EnvironmentGateway;
   readonly argocd?: ArgoCd;
   readonly storageClassResource?: Gp3StorageClass;
   /** Secrets with the connection details of managed databases (DigitalOcean). */
@@ -46,8 +54,7 @@ export class PlatformStack extends HelmLayerStack {
 
   constructor(scope: Construct, name: string, props: PlatformStackProps) {
     super(scope, name, props);
-    const { platform, maxHistory, charts } = this.env.workloads;
-    const timeoutSeconds = this.env.workloads.timeoutSeconds.platform;
+    const { platform } = this.env.workloads;
     const labels = { ...this.labels, "app.kubernetes.io/managed-by": "strata" };
     this.workloadNamespace = new WorkloadNamespace(this, "Namespace", {
       name: this.namespace,
@@ -55,15 +62,53 @@ export class PlatformStack extends HelmLayerStack {
       labels,
     });
     if (this.cloud === "digitalocean") this.addManagedDatabaseSecrets(labels);
-    if (!props.ownsCluster) return;
+    if (props.ownsCluster) {
+      const c = this.addClusterComponents(labels);
+      this.storageClassResource = c.storageClass;
+      this.envoyGateway = c.envoyGateway;
+      this.certManager = c.certManager;
+      this.argocd = c.argocd;
+    }
+    this.edge = this.addEdge(props.ownsCluster);
+  }
+
+  /** The cluster-wide components, on a cluster the environment owns. */
+  private addClusterComponents(labels: Record<string, string>): {
+    storageClass?: Gp3StorageClass;
+    envoyGateway?: EnvoyGateway;
+    certManager?: CertManager;
+    argocd?: ArgoCd;
+  } {
+    const built: ReturnType<PlatformStack["addClusterComponents"]> = {};
+    const { platform, maxHistory, charts } = this.env.workloads;
+    const timeoutSeconds = this.env.workloads.timeoutSeconds.platform;
 
     if (this.cloud === "aws") {
-      this.storageClassResource = new Gp3StorageClass(this, "Gp3", {
+      built.storageClass = new Gp3StorageClass(this, "Gp3", {
         name: this.storageClass,
         labels,
       });
     }
     const common = { labels: this.labels, timeoutSeconds, maxHistory };
+    const eg = platform.envoyGateway;
+    if (eg.enabled) {
+      const ns = new WorkloadNamespace(this, "EnvoyGatewayNamespace", {
+        name: PLATFORM_NAMESPACES.envoyGateway,
+        // The controller, certgen and every Envoy proxy run non-root with all capabilities
+        // dropped and RuntimeDefault seccomp (facts/envoy-gateway.json): restricted.
+        podSecurity: "restricted",
+        labels,
+      });
+      built.envoyGateway = new EnvoyGateway(this, "EnvoyGateway", {
+        ...common,
+        namespace: ns.name,
+        version: charts.envoyGateway,
+        replicas: eg.replicas,
+        resources: eg.resources,
+        images: eg.images,
+        dependsOn: [ns.namespace],
+      });
+    }
     const cm = platform.certManager;
     if (cm.enabled) {
       const ns = new WorkloadNamespace(this, "CertManagerNamespace", {
@@ -71,7 +116,7 @@ export class PlatformStack extends HelmLayerStack {
         podSecurity: "restricted",
         labels,
       });
-      this.certManager = new CertManager(this, "CertManager", {
+      built.certManager = new CertManager(this, "CertManager", {
         ...common,
         namespace: ns.name,
         version: charts.certManager,
@@ -79,26 +124,12 @@ export class PlatformStack extends HelmLayerStack {
         resources: cm.resources,
         images: cm.images,
         metrics: cm.metrics,
-        dependsOn: [ns.namespace],
-      });
-    }
-    const nginx = platform.ingressNginx;
-    if (nginx.enabled) {
-      // The controller binds privileged ports with NET_BIND_SERVICE: baseline, not restricted.
-      const ns = new WorkloadNamespace(this, "IngressNginxNamespace", {
-        name: PLATFORM_NAMESPACES.ingressNginx,
-        podSecurity: "baseline",
-        labels,
-      });
-      this.ingressNginx = new IngressNginx(this, "IngressNginx", {
-        ...common,
-        namespace: ns.name,
-        version: charts.ingressNginx,
-        replicas: nginx.replicas,
-        resources: nginx.resources,
-        images: nginx.images,
-        metrics: nginx.metrics,
-        dependsOn: [ns.namespace],
+        // The gateway-shim watches Gateways: the Gateway API CRDs exist before cert-manager starts.
+        gatewayApi: built.envoyGateway !== undefined,
+        dependsOn: [
+          ns.namespace,
+          ...(built.envoyGateway ? [built.envoyGateway.release.release] : []),
+        ],
       });
     }
     const argocd = platform.argocd;
@@ -109,7 +140,7 @@ export class PlatformStack extends HelmLayerStack {
         podSecurity: "baseline",
         labels,
       });
-      this.argocd = new ArgoCd(this, "ArgoCd", {
+      built.argocd = new ArgoCd(this, "ArgoCd", {
         ...common,
         namespace: ns.name,
         version: charts.argocd,
@@ -120,6 +151,55 @@ export class PlatformStack extends HelmLayerStack {
         dependsOn: [ns.namespace],
       });
     }
+    return built;
+  }
+
+  /**
+   * The environment's edge on this cluster: the owner's release creates the GatewayClass; an
+   * environment whose apps declare hosts here gets its Gateway and ACME issuer. Nothing when
+   * neither applies.
+   */
+  private addEdge(ownsCluster: boolean): EnvironmentGateway | undefined {
+    const w = this.env.workloads;
+    const hosts = hostsOnCloud(w.apps, this.cloud);
+    const classHere = ownsCluster && w.platform.envoyGateway.enabled;
+    if (!classHere && hosts.length === 0) return undefined;
+    const edge = w.edge;
+    const lb = edge.loadBalancer[this.cloud];
+    return new EnvironmentGateway(this, "Edge", {
+      namespace: this.namespace,
+      chart: this.localChart("gateway"),
+      createGatewayClass: classHere,
+      ...(hosts.length > 0
+        ? {
+            gateway: {
+              hosts,
+              replicas: edge.replicas,
+              resources: WORKLOAD_SIZES[w.size].gatewayProxy.resources,
+              serviceAnnotations: loadBalancerAnnotations(
+                this.cloud,
+                lb,
+                `${this.env.name}-${GATEWAY_LB_SUFFIX}`,
+              ),
+            },
+            issuer: {
+              name: clusterIssuerName(this.env.name),
+              server: ACME_SERVERS[edge.acme!.server],
+              email: edge.acme!.email,
+            },
+          }
+        : {}),
+      labels: this.labels,
+      timeoutSeconds: w.timeoutSeconds.platform,
+      maxHistory: w.maxHistory,
+      // On the owner's cluster the controllers and CRDs come first; a guest's platform stack
+      // depends on the owner's.
+      dependsOn: [
+        this.workloadNamespace.namespace,
+        ...(this.envoyGateway ? [this.envoyGateway.release.release] : []),
+        ...(this.certManager ? [this.certManager.release.release] : []),
+      ],
+    });
   }
 
   /**
@@ -148,4 +228,23 @@ export class PlatformStack extends HelmLayerStack {
     if (dbs.redis) secret("redis");
     for (const user of dbs.kafka?.users ?? []) secret("kafka", user.name);
   }
+}
+
+/** The suffix of a Gateway's load balancer name (DigitalOcean names it `<env>-edge`). */
+const GATEWAY_LB_SUFFIX = "edge";
+
+/** The environment's ACME ClusterIssuer (cluster-scoped: named after the environment). */
+export function clusterIssuerName(env: string): string {
+  return `${env}-letsencrypt`;
+}
+
+/** Every host the environment's apps on `cloud` declare, once each, sorted. */
+export function hostsOnCloud(
+  apps: Readonly<Record<string, { readonly clouds: readonly string[]; readonly hosts?: unknown }>>,
+  cloud: ConfigCloud,
+): string[] {
+  const all = Object.values(apps).flatMap((app) =>
+    app.clouds.includes(cloud) ? hostsOn(app as Parameters<typeof hostsOn>[0], cloud) : [],
+  );
+  return [...new Set(all)].sort();
 }

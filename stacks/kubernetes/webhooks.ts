@@ -5,12 +5,12 @@
  */
 import type { Environment } from "../../environments/schema";
 import { CERT_MANAGER_WEBHOOK_PORT } from "../../modules/helm/cert-manager";
-import { INGRESS_NGINX_WEBHOOK_PORT } from "../../modules/helm/ingress-nginx";
+import { ENVOY_GATEWAY_WEBHOOK_PORT } from "../../modules/helm/envoy-gateway";
 
 /** Webhook ports of the platform charts an environment enables on its own cluster. */
 export function platformWebhookPorts(platform: Environment["workloads"]["platform"]): number[] {
   return [
     ...(platform.certManager.enabled ? [CERT_MANAGER_WEBHOOK_PORT] : []),
-    ...(platform.ingressNginx.enabled ? [INGRESS_NGINX_WEBHOOK_PORT] : []),
+    ...(platform.envoyGateway.enabled ? [ENVOY_GATEWAY_WEBHOOK_PORT] : []),
   ];
 }

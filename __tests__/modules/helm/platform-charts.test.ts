@@ -4,7 +4,7 @@ import { Testing } from "cdktf";
 import { ArgoCd, type ArgoCdProps } from "../../../modules/helm/argo-cd";
 import { CertManager, type CertManagerProps } from "../../../modules/helm/cert-manager";
 import { Gp3StorageClass } from "../../../modules/helm/gp3-storage-class";
-import { IngressNginx, type IngressNginxProps } from "../../../modules/helm/ingress-nginx";
+import { EnvoyGateway, type EnvoyGatewayProps } from "../../../modules/helm/envoy-gateway";
 import { WorkloadNamespace } from "../../../modules/helm/workload-namespace";
 import { releaseNamed, unknownValuePaths } from "../../support/chart-values";
 import { synthScope } from "./helpers";
@@ -14,21 +14,31 @@ const cm = (p: Partial<CertManagerProps> = {}) =>
     synthScope((s) => new CertManager(s, "CertManager", { namespace: "cert-manager", ...p })),
     "cert-manager",
   );
-const nginx = (p: Partial<IngressNginxProps> = {}) =>
-  releaseNamed(
-    synthScope((s) => new IngressNginx(s, "Nginx", { namespace: "ingress-nginx", ...p })),
-    "ingress-nginx",
-  );
-
 describe("CertManager (jetstack/cert-manager)", () => {
-  test("pinned v1.18.2 from charts.jetstack.io; every values key exists in it", () => {
+  test("pinned v1.21.1 from charts.jetstack.io; every values key exists in it", () => {
     for (const r of [
       cm(),
-      cm({ replicas: 3, metrics: true, images: { registry: "mirror.example.com" } }),
+      cm({
+        replicas: 3,
+        metrics: true,
+        images: { registry: "mirror.example.com" },
+        gatewayApi: true,
+      }),
     ]) {
-      expect(r).toMatchObject({ repository: "https://charts.jetstack.io", version: "v1.18.2" });
+      expect(r).toMatchObject({ repository: "https://charts.jetstack.io", version: "v1.21.1" });
       expect(unknownValuePaths("cert-manager", r.version!, r.values)).toEqual([]);
     }
+  });
+
+  test("Gateway API support through the controller's configuration file, only when asked", () => {
+    expect(cm().values).not.toHaveProperty("config");
+    expect(cm({ gatewayApi: true }).values).toMatchObject({
+      config: {
+        apiVersion: "controller.config.cert-manager.io/v1alpha1",
+        kind: "ControllerConfiguration",
+        gatewayAPI: { enabled: true },
+      },
+    });
   });
 
   test("installs and keeps its CRDs (crds.enabled, not the deprecated installCRDs)", () => {
@@ -61,42 +71,46 @@ describe("CertManager (jetstack/cert-manager)", () => {
   });
 });
 
-describe("IngressNginx", () => {
-  test("pinned 4.12.0; every values key exists in it", () => {
-    for (const r of [
-      nginx(),
-      nginx({
-        replicas: 2,
-        metrics: true,
-        images: { registry: "m.example.com", namespace: "mirror" },
-      }),
-    ]) {
-      expect(r).toMatchObject({ chart: "ingress-nginx", version: "4.12.0" });
-      expect(unknownValuePaths("ingress-nginx", r.version!, r.values)).toEqual([]);
+describe("EnvoyGateway (gateway-helm)", () => {
+  const eg = (p: Partial<EnvoyGatewayProps> = {}) =>
+    releaseNamed(
+      synthScope((s) => new EnvoyGateway(s, "Eg", { namespace: "envoy-gateway-system", ...p })),
+      "envoy-gateway",
+    );
+
+  test("pinned v1.9.0 from oci://docker.io/envoyproxy; every values key exists in it", () => {
+    for (const r of [eg(), eg({ replicas: 2, images: { registry: "m.example.com" } })]) {
+      expect(r).toMatchObject({
+        repository: "oci://docker.io/envoyproxy",
+        chart: "gateway-helm",
+        version: "v1.9.0",
+      });
+      expect(unknownValuePaths("gateway-helm", r.version!, r.values)).toEqual([]);
     }
   });
 
-  test("keeps client IPs, default IngressClass nginx, admission webhooks on", () => {
-    expect(nginx().values).toMatchObject({
-      controller: {
-        replicaCount: 1,
-        minAvailable: 1,
-        service: { externalTrafficPolicy: "Local" },
-        ingressClassResource: { name: "nginx", enabled: true, default: true },
-        admissionWebhooks: { enabled: true },
-      },
+  test("installs its CRDs (Gateway API and Envoy Gateway's) and the topology injector", () => {
+    expect(eg().values).toMatchObject({
+      crds: { enabled: true },
+      topologyInjector: { enabled: true },
     });
   });
 
-  test("registry and image namespace overrides", () => {
-    expect(
-      nginx({ images: { registry: "m.example.com", namespace: "mirror" } }).values,
-    ).toMatchObject({
-      global: { image: { registry: "m.example.com" } },
-      controller: {
-        image: { image: "mirror/controller" },
-        admissionWebhooks: { patch: { image: { image: "mirror/kube-webhook-certgen" } } },
-      },
+  test("a PodDisruptionBudget keeps one controller when there are two or more", () => {
+    expect(eg().values).toMatchObject({
+      deployment: { replicas: 1 },
+      podDisruptionBudget: { minAvailable: 0 },
+    });
+    expect(eg({ replicas: 2 }).values).toMatchObject({
+      deployment: { replicas: 2 },
+      podDisruptionBudget: { minAvailable: 1 },
+    });
+  });
+
+  test("a registry override goes to global.imageRegistry (controller, proxies, rate limit)", () => {
+    expect(eg().values).not.toHaveProperty("global");
+    expect(eg({ images: { registry: "m.example.com" } }).values).toMatchObject({
+      global: { imageRegistry: "m.example.com" },
     });
   });
 });

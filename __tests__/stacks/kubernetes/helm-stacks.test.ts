@@ -306,7 +306,7 @@ describe("Helm stacks: platform", () => {
     app = synth([full()]);
   });
 
-  test("the workload namespace is restricted; ingress-nginx's is baseline", () => {
+  test("every namespace is restricted: the workloads', cert-manager's and Envoy Gateway's", () => {
     const ns = Object.values(stack(app, "test-gcp-platform").resource!.kubernetes_namespace_v1).map(
       (n) => n.metadata as { name: string; labels: Record<string, string> },
     );
@@ -316,7 +316,7 @@ describe("Helm stacks: platform", () => {
     expect(levels).toEqual({
       test: "restricted",
       "cert-manager": "restricted",
-      "ingress-nginx": "baseline",
+      "envoy-gateway-system": "restricted",
     });
     expect(ns.find((n) => n.name === "test")!.labels).toMatchObject({
       environment: "test",
@@ -326,10 +326,25 @@ describe("Helm stacks: platform", () => {
     });
   });
 
-  test("cert-manager and ingress-nginx wait for their namespaces", () => {
-    for (const r of releasesOf(stack(app, "test-gcp-platform"))) {
-      expect(r.raw.depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\./)]);
-    }
+  test("Envoy Gateway waits for its namespace, cert-manager also for the Gateway API CRDs, the GatewayClass for both", () => {
+    const releases = Object.fromEntries(
+      releasesOf(stack(app, "test-gcp-platform")).map((r) => [
+        r.name,
+        r.raw.depends_on as string[],
+      ]),
+    );
+    const id = (name: string) =>
+      `helm_release.${releasesOf(stack(app, "test-gcp-platform")).find((r) => r.name === name)!.id}`;
+    expect(releases["envoy-gateway"]).toEqual([
+      expect.stringMatching(/^kubernetes_namespace_v1\.EnvoyGateway/),
+    ]);
+    expect(releases["cert-manager"]).toEqual([
+      id("envoy-gateway"),
+      expect.stringMatching(/^kubernetes_namespace_v1\.CertManager/),
+    ]);
+    expect(releases.edge).toEqual(
+      expect.arrayContaining([id("envoy-gateway"), id("cert-manager")]),
+    );
   });
 
   test("EKS gets the gp3 StorageClass; GKE and DOKS use their built-in classes", () => {
@@ -383,13 +398,14 @@ describe("Helm stacks: a shared cluster", () => {
 
   test("the guest gets its namespace only; cluster-wide components stay with the owner", () => {
     const tf = stack(app, "guest-do-platform");
+    // Its apps declare no hosts: no Gateway of its own either.
     expect(tf.resource!.helm_release).toBeUndefined();
     expect(Object.keys(tf.resource!.kubernetes_namespace_v1)).toHaveLength(1);
     expect(
       releasesOf(stack(app, "host-do-platform"))
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["cert-manager", "ingress-nginx"]);
+    ).toEqual(["cert-manager", "edge", "envoy-gateway"]);
   });
 
   test("the guest's database lives in its own namespace", () => {
@@ -620,13 +636,13 @@ describe("Helm stacks: ClickHouse and Meilisearch", () => {
 });
 
 describe("Helm stacks: optional platform parts", () => {
-  test("Argo CD when enabled; cert-manager and ingress-nginx can be turned off", () => {
+  test("Argo CD when enabled; cert-manager and Envoy Gateway (with its GatewayClass) can be turned off", () => {
     const app = synth([
       withoutNativeUsers({
         platform: {
           argocd: { enabled: true },
           certManager: { enabled: false },
-          ingressNginx: { enabled: false },
+          envoyGateway: { enabled: false },
         },
       }),
     ]);
