@@ -18,6 +18,7 @@ import {
   type EnvironmentInput,
 } from "./schema";
 import { tierRank } from "./schema/common";
+import { checkArgoCdInstalled } from "./schema/delivery";
 import type { ConfigCloud } from "./schema/workloads";
 import staging from "./staging";
 
@@ -340,6 +341,8 @@ export function checkAcrossEnvironments(all: readonly Environment[]): Problem[] 
       });
     }
   }
+
+  problems.push(...checkArgoCdInstalled(all));
 
   const namespaces = new Map<string, string>();
   for (const env of all) {

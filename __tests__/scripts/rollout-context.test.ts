@@ -201,11 +201,11 @@ describe("a kube context of its own, per cloud", () => {
     expect(log[1].args).toEqual([
       "--context",
       "my-tunnel",
-      "rollout",
-      "status",
-      "deployment/ai-service",
+      "wait",
+      "application.argoproj.io/prod-angzarr",
       "-n",
-      "prod",
+      "argocd",
+      "--for=jsonpath={.status.sync.status}=Synced",
       "--timeout=900s",
     ]);
     expect(log[0].kubeconfig).toBe("/home/operator/.kube/config");

@@ -9,6 +9,14 @@ import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
 import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image";
 import { named, obj, type TierDefaults } from "./common";
+import {
+  AppGitSource,
+  argoCdHardening,
+  checkDelivery,
+  DeliveryConfig,
+  DeliveryMode,
+  resolveDelivery,
+} from "./delivery";
 
 export const ConfigCloud = z.enum(["gcp", "aws", "digitalocean"]);
 export type ConfigCloud = z.infer<typeof ConfigCloud>;
@@ -104,15 +112,15 @@ export type ChartKey = (typeof CHART_KEYS)[number];
  * Pinned chart versions, each one a version whose values.yaml was read (see
  * __tests__/fixtures/chart-values/). Where the exact file was not reachable, the nearest one was:
  * postgresql 16.7.27 (keys from 17.1.0 minus later additions), postgresql-ha 16.3.2 (16.3.4),
- * rabbitmq 16.0.14 (16.0.16), cert-manager v1.18.2 (a v1.17/v1.18 file), argo-cd 7.8.23 (a 7.8–7.9
- * file). redis 23.1.1: no 24.x values.yaml was found. clickhouse 9.4.7 and kafka 32.4.3: the
+ * rabbitmq 16.0.14 (16.0.16), cert-manager v1.18.2 (a v1.17/v1.18 file). argo-cd 10.1.1: the
+ * official values.yaml at tag argo-cd-10.1.1. redis 23.1.1: no 24.x values.yaml was found. clickhouse 9.4.7 and kafka 32.4.3: the
  * official values.yaml at the release tag (9.4.5, 9.4.6 and 32.4.4 were never released: facts/charts.json).
  * meilisearch 0.25.0 (Chart.yaml of meilisearch-kubernetes; keys from an older values.yaml).
  */
 export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   certManager: "v1.18.2",
   ingressNginx: "4.12.0",
-  argocd: "7.8.23",
+  argocd: "10.1.1",
   postgresql: "16.7.27",
   postgresqlHa: "16.3.2",
   redis: "23.1.1",
@@ -352,8 +360,8 @@ export const PlatformConfig = obj({
   certManager: obj(toggle).optional(),
   /** ingress-nginx controller. @default - on */
   ingressNginx: obj(toggle).optional(),
-  /** Argo CD (its `enabled` defaults to false). @default - off */
-  argocd: obj(toggle).optional(),
+  /** Argo CD (its `enabled` defaults to false), hardened (environments/schema/delivery.ts). @default - off */
+  argocd: obj({ ...toggle, ...argoCdHardening }).optional(),
   /**
    * Pod Security Admission level enforced on the workload namespace.
    * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
@@ -489,6 +497,10 @@ export const AppConfig = obj({
     .optional(),
   /** Schema migration run before each release of the app, on each cluster where it uses the database. @default - none */
   migration: MigrationConfig.optional(),
+  /** Who rolls the app out: `helm` (OpenTofu) or `argocd`. @default - workloads.delivery.mode */
+  delivery: DeliveryMode.optional(),
+  /** The app's values source in Git; required when Argo CD delivers it. @default - none */
+  git: AppGitSource.optional(),
 });
 export type AppConfigInput = z.input<typeof AppConfig>;
 
@@ -566,6 +578,8 @@ export const Workloads = obj({
   buses: BusesConfig.optional(),
   /** Applications by name (the release name). @default {} */
   apps: z.record(AppName, AppConfig).optional(),
+  /** How apps are rolled out: Helm releases or Argo CD Applications (docs/gitops.md). @default - helm */
+  delivery: DeliveryConfig.optional(),
 });
 export type WorkloadsInput = z.input<typeof Workloads>;
 
@@ -851,6 +865,7 @@ export function checkWorkloads(
     return;
   }
   const where = `the environment's workloads run on [${ctx.clouds.join(", ")}]`;
+  checkDelivery(w.delivery, w.apps ?? {}, ctx.clouds, issue);
 
   const releases: Array<
     [PropertyKey[], { clouds?: ConfigCloud[]; images?: ImageSource } | undefined, ChartKey]
@@ -1257,7 +1272,13 @@ export function resolveWorkloads(
     platform: {
       certManager: platformPart(w?.platform?.certManager, "certManager", true),
       ingressNginx: platformPart(w?.platform?.ingressNginx, "ingressNginx", true),
-      argocd: platformPart(w?.platform?.argocd, "argocd", false),
+      argocd: {
+        ...platformPart(w?.platform?.argocd, "argocd", false),
+        clouds: w?.platform?.argocd?.clouds,
+        admin: w?.platform?.argocd?.admin ?? false,
+        admins: w?.platform?.argocd?.admins ?? [],
+        sso: w?.platform?.argocd?.sso,
+      },
       podSecurity: w?.platform?.podSecurity ?? ("restricted" as const),
     },
     databases: {
@@ -1298,6 +1319,7 @@ export function resolveWorkloads(
       },
     },
     apps,
+    delivery: resolveDelivery(w?.delivery, ctx.tier),
   };
 }
 export type WorkloadsConfig = ReturnType<typeof resolveWorkloads>;

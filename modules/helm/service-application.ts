@@ -25,8 +25,12 @@ export interface ServiceApplicationProps {
   /** Application name: the release, Deployment, Service and ServiceAccount name. */
   readonly name: string;
   readonly namespace: string;
-  /** A chart implementing the service chart's values (charts/service, shipped as an asset). */
-  readonly chart: ChartSource;
+  /**
+   * A chart implementing the service chart's values (charts/service, shipped as an asset).
+   * Absent when another deliverer (Argo CD) installs the chart with {@link ServiceApplication.values}.
+   * @default - no helm_release: only the ConfigMap, the Secret and the values
+   */
+  readonly chart?: ChartSource;
   readonly image: { readonly repository: string; readonly tag: string };
   /** @default 8080 */
   readonly port?: number;
@@ -76,7 +80,8 @@ const DEFAULT_RUN_AS_USER = 10001;
  * and PDB) whose pods restart when the settings change.
  */
 export class ServiceApplication extends Construct {
-  readonly release: HelmChartRelease;
+  /** The helm_release; absent when the app is delivered by Argo CD (no `chart`). */
+  readonly release?: HelmChartRelease;
   readonly config: ConfigMapV1;
   readonly secret?: SecretV1;
   readonly values: ServiceChartValues;
@@ -157,6 +162,7 @@ export class ServiceApplication extends Construct {
       podDisruptionBudget: { enabled: props.podDisruptionBudget ?? false, minAvailable: 1 },
       networkPolicy: { enabled: true },
     };
+    if (!props.chart) return;
     this.release = new HelmChartRelease(this, "Chart", {
       name: props.name,
       namespace: props.namespace,

@@ -1,7 +1,9 @@
 /**
  * Readiness checks of a Helm-layer stack, derived from its synthesized JSON: every Deployment and
  * StatefulSet its releases create, in the order the releases apply (their `depends_on`), with the
- * release's own timeout, as `kubectl rollout status` commands; and running them against the
+ * release's own timeout, as `kubectl rollout status` commands, and every Argo CD Application the
+ * stack declares (charts/argocd-apps) as `kubectl wait` on its sync and health status (Argo CD, not
+ * OpenTofu, rolls those apps out); and running them against the
  * stack's own cluster (a kube context built for it, scripts/lib/kube-context.ts), telling a
  * cluster that cannot be reached or refuses the credentials from a workload that is not ready.
  */
@@ -26,8 +28,13 @@ import {
 
 /** One workload to wait for. */
 export interface RolloutTarget {
-  readonly kind: "deployment" | "statefulset";
+  readonly kind: "deployment" | "statefulset" | "application";
   readonly name: string;
+  /**
+   * For an Argo CD Application: the status waited for, `.status.sync.status` = Synced (the
+   * cluster matches Git and the values) or `.status.health.status` = Healthy (its workloads ready).
+   */
+  readonly check?: "sync" | "health";
   readonly namespace: string;
   readonly timeoutSeconds: number;
   /** The Helm release that creates it. */
@@ -46,10 +53,21 @@ interface ReleaseJson {
 }
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Workload = Pick<RolloutTarget, "kind" | "name">;
+type Workload = Pick<RolloutTarget, "kind" | "name" | "check">;
 
 const sts = (name: string): Workload => ({ kind: "statefulset", name });
 const deploy = (name: string): Workload => ({ kind: "deployment", name });
+/** An Argo CD Application: first in sync, then healthy. */
+const application = (name: string): Workload[] => [
+  { kind: "application", name, check: "sync" },
+  { kind: "application", name, check: "health" },
+];
+
+/** What `kubectl wait` waits for on an Application (fields of the Application CRD's status). */
+export const APPLICATION_CONDITIONS = {
+  sync: "jsonpath={.status.sync.status}=Synced",
+  health: "jsonpath={.status.health.status}=Healthy",
+} as const;
 
 /**
  * The workloads each chart creates, by chart name, as the Strata modules configure them (Bitnami
@@ -59,6 +77,9 @@ const deploy = (name: string): Workload => ({ kind: "deployment", name });
 const CHART_WORKLOADS: Readonly<Record<string, (release: string, v: Values) => Workload[]>> = {
   service: (r) => [deploy(r.slice(0, 63).replace(/-+$/, ""))],
   migration: () => [],
+  // charts/argocd-apps: the Applications it declares, in Argo CD's namespace (the release's).
+  "argocd-apps": (_r, v) =>
+    ((v.applications ?? []) as Array<{ name: string }>).flatMap((a) => application(a.name)),
   postgresql: (r, v) => {
     const f = bitnamiFullname(r, "postgresql");
     return v.architecture === "replication" ? [sts(`${f}-primary`), sts(`${f}-read`)] : [sts(f)];
@@ -149,6 +170,17 @@ export function rolloutTargets(out: CdktfOut, stack: string): RolloutTarget[] {
 
 /** The kubectl arguments that wait for one target. */
 export function rolloutArgs(t: RolloutTarget, context?: string): string[] {
+  if (t.kind === "application") {
+    return [
+      ...(context ? ["--context", context] : []),
+      "wait",
+      `application.argoproj.io/${t.name}`,
+      "-n",
+      t.namespace,
+      `--for=${APPLICATION_CONDITIONS[t.check ?? "health"]}`,
+      `--timeout=${t.timeoutSeconds}s`,
+    ];
+  }
   return [
     ...(context ? ["--context", context] : []),
     "rollout",
@@ -289,7 +321,10 @@ export function runRollout(r: RolloutRun): number {
       if (result.stderr) error(result.stderr.trimEnd());
       if (result.status === 0) continue;
       const kind = classifyFailure(result.stderr);
-      const workload = `${t.kind}/${t.name} (release ${t.release}) in ${t.namespace}`;
+      const workload =
+        t.kind === "application"
+          ? `Argo CD Application ${t.name} (${t.check === "sync" ? "sync status Synced" : "health Healthy"}) in ${t.namespace}`
+          : `${t.kind}/${t.name} (release ${t.release}) in ${t.namespace}`;
       if (kind === "connection" || kind === "credentials") {
         return unreachable(
           `while waiting for ${workload} (exit ${result.status ?? result.signal})`,
@@ -297,7 +332,11 @@ export function runRollout(r: RolloutRun): number {
           kind,
         );
       }
-      if (kind === "timeout") {
+      if (kind === "timeout" && t.kind === "application") {
+        error(
+          `${stack}: ${workload} not reached after ${t.timeoutSeconds}s; see kubectl -n ${t.namespace} get application.argoproj.io/${t.name} -o yaml (status.conditions, status.operationState) or argocd app get ${t.name}`,
+        );
+      } else if (kind === "timeout") {
         error(
           `${stack}: ${workload} is not ready after ${t.timeoutSeconds}s; see kubectl -n ${t.namespace} describe ${t.kind}/${t.name} and its pods' events`,
         );
