@@ -15,9 +15,9 @@ type Cloud = z.infer<typeof Cloud>;
 export const DeliveryMode = z.enum(["helm", "argocd"]);
 export type DeliveryMode = z.infer<typeof DeliveryMode>;
 
-/** https://host/path, ssh://[user@]host/path or the scp form git@host:path. */
+/** https://host[/path], ssh://[user@]host/path or the scp form git@host:path. */
 export const GIT_URL_RE =
-  /^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+)$/;
+  /^(https:\/\/[^\s/]+(\/\S*)?|ssh:\/\/\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+)$/;
 const gitUrlError = (what: string) => ({
   error: (i: { input: unknown }) =>
     `${what} ${JSON.stringify(i.input)} is not an https:// or ssh Git URL (https://github.com/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git); Argo CD only gets credentials for those`,
@@ -72,7 +72,7 @@ export const ProjectAccess = obj({
 export const DeliveryConfig = obj({
   /**
    * `helm` or `argocd`, for the whole environment or per cloud (`{ digitalocean: "argocd" }`); an
-   * app's own `delivery` wins. @default "helm"
+   * app's own `delivery` wins. @default - helm on every cloud
    */
   mode: z
     .union([
@@ -198,7 +198,7 @@ interface AppLike {
   readonly delivery?: DeliveryMode;
   readonly git?: z.output<typeof AppGitSource>;
   readonly chart?: { readonly local?: string; readonly repository?: string };
-  readonly migration?: unknown;
+  readonly migration?: { readonly after?: readonly string[] };
   readonly clouds?: readonly Cloud[];
 }
 
@@ -233,7 +233,8 @@ export function checkDelivery(
   }
   const allowed = new Set(a.repositories.map((r) => r.url));
   const needsListing = (path: PropertyKey[], url: string, what: string) => {
-    if (!allowed.has(url)) {
+    // A URL that is not https/ssh is reported by its own field's check.
+    if (!allowed.has(url) && GIT_URL_RE.test(url)) {
       issue(
         path,
         `${what} ${url} is not in delivery.argocd.repositories, so the environment's AppProject refuses it; add { url: "${url}" } there`,
@@ -268,6 +269,12 @@ export function checkDelivery(
       } else needsListing([...at, "chart", "repository"], repo, "chart repository");
     } else needCharts = true;
     if (app.migration) needCharts = true;
+    if (app.migration?.after?.length) {
+      issue(
+        [...at, "migration", "after"],
+        `Argo CD runs ${name}'s migration as a PreSync hook of ${name}'s own Application, so it cannot wait for another migration; remove after (the database's own migration always runs first, from OpenTofu) or deliver ${name} with delivery: "helm"`,
+      );
+    }
   }
   if (needCharts) {
     if (!a.charts) {

@@ -44,6 +44,7 @@ export const SCHEMA_FILES = [
   "environments/schema/gcp.ts",
   "environments/schema/aws.ts",
   "environments/schema/digitalocean.ts",
+  "environments/schema/delivery.ts",
   "environments/schema/workloads.ts",
 ];
 
