@@ -152,7 +152,15 @@ describeWithHelm("charts/argocd-apps with helm", () => {
     for (const { stack, docs } of releases) {
       const env = stack.split("-")[0];
       const project = docs.find((d) => d.kind === "AppProject")!;
-      expect(project.metadata).toMatchObject({ name: env, namespace: "argocd" });
+      expect(project.metadata).toMatchObject({
+        name: env,
+        namespace: "argocd",
+        // Where the repositories' credentials are (a Secret name, never the credentials).
+        annotations: {
+          "strata.dev/repository-credentials":
+            "https://github.com/angzarr/deploy.git=angzarr-github,https://github.com/angzarr/infrastructure.git=angzarr-github",
+        },
+      });
       expect(project.spec).toMatchObject({
         destinations: [{ server: "https://kubernetes.default.svc", namespace: env }],
         sourceRepos: [

@@ -39,9 +39,11 @@ describe("rollout targets of the seeds", () => {
       `kubectl wait application.argoproj.io/prod-${name} -n argocd --for=jsonpath={.status.sync.status}=Synced --timeout=900s`,
       `kubectl wait application.argoproj.io/prod-${name} -n argocd --for=jsonpath={.status.health.status}=Healthy --timeout=900s`,
     ];
-    expect(commands("prod-do-apps")).toEqual(
-      ["angzarr", "backend", "ai-service", "scheduler"].flatMap(app),
-    );
+    expect(commands("prod-do-apps")).toEqual([
+      // The repositories' credentials Secret (created outside Strata) first.
+      "kubectl get secret/angzarr-github -n argocd -o name",
+      ...["angzarr", "backend", "ai-service", "scheduler"].flatMap(app),
+    ]);
   });
 
   test("prod's databases: ClickHouse shards and Keeper, Meilisearch, PostgreSQL HA and Redis Sentinel, 160 minutes", () => {
@@ -188,11 +190,10 @@ describe("npm run rollout", () => {
 
   test("--format json and usage errors", () => {
     const json = rollout(["prod-do-apps", realApp().outdir, "--format", "json"]);
-    expect(JSON.parse(json.stdout)[0]).toMatchObject({
-      kind: "application",
-      name: "prod-angzarr",
-      check: "sync",
-    });
+    expect(JSON.parse(json.stdout).slice(0, 2)).toMatchObject([
+      { kind: "secret", name: "angzarr-github", namespace: "argocd" },
+      { kind: "application", name: "prod-angzarr", check: "sync" },
+    ]);
     const none = rollout([]);
     expect(none.status).toBe(1);
     expect(none.stderr).toMatch(/usage: npm run rollout -- <stack>/);

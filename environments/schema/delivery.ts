@@ -198,7 +198,7 @@ interface AppLike {
   readonly delivery?: DeliveryMode;
   readonly git?: z.output<typeof AppGitSource>;
   readonly chart?: { readonly local?: string; readonly repository?: string };
-  readonly migration?: { readonly after?: readonly string[] };
+  readonly migration?: { readonly name?: string; readonly after?: readonly string[] };
   readonly clouds?: readonly Cloud[];
 }
 
@@ -218,10 +218,29 @@ export function checkDelivery(
     const m = d?.mode ?? "helm";
     return typeof m === "string" ? m : (m[cloud] ?? "helm");
   };
-  const byArgo = Object.entries(apps).filter(([, app]) =>
-    (app.clouds ?? clouds).some((c) => clouds.includes(c) && modeOn(app, c) === "argocd"),
-  );
+  const argoOn = (app: AppLike) =>
+    (app.clouds ?? clouds).some((c) => clouds.includes(c) && modeOn(app, c) === "argocd");
+  const byArgo = Object.entries(apps).filter(([, app]) => argoOn(app));
   if (byArgo.length === 0) return;
+  // A Helm-delivered migration cannot wait for one Argo CD runs (in another Application's sync).
+  const argoMigrations = new Map(
+    byArgo
+      .filter(([, app]) => app.migration)
+      // The default name is workloads.ts defaultMigrationName's (not imported: no import cycle).
+      .map(([name, app]) => [app.migration!.name ?? `${name}-migrate`, name]),
+  );
+  for (const [name, app] of Object.entries(apps)) {
+    if (argoOn(app)) continue;
+    (app.migration?.after ?? []).forEach((d, i) => {
+      const owner = argoMigrations.get(d);
+      if (owner) {
+        issue(
+          ["apps", name, "migration", "after", i],
+          `${name}'s migration waits for ${d}, which Argo CD runs as a hook of ${owner}'s Application, outside OpenTofu's order; deliver both apps the same way or remove "${d}" from after`,
+        );
+      }
+    });
+  }
   const names = byArgo.map(([n]) => n).join(", ");
   const a = d?.argocd;
   if (!a) {

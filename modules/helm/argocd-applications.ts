@@ -51,6 +51,11 @@ export interface ArgoCdApplicationsProps {
   readonly chart: ChartSource;
   /** Repositories the project allows (delivery.argocd.repositories). */
   readonly sourceRepos: readonly string[];
+  /** The Secret holding each private repository's credentials, created outside Strata. @default [] */
+  readonly repositoryCredentials?: ReadonlyArray<{
+    readonly url: string;
+    readonly secretName: string;
+  }>;
   readonly access?: readonly ProjectAccessEntry[];
   readonly apps: readonly DeliveredApp[];
   readonly sync: { readonly prune: boolean; readonly selfHeal: boolean };
@@ -93,6 +98,7 @@ export interface ArgoCdAppsValues {
     readonly description: string;
     readonly destination: { readonly server: string; readonly namespace: string };
     readonly sourceRepos: string[];
+    readonly repositoryCredentials: Array<{ readonly url: string; readonly secretName: string }>;
     readonly roles: Array<{
       readonly name: string;
       readonly description: string;
@@ -211,6 +217,9 @@ export class ArgoCdApplications extends Construct {
         description: `Strata environment ${project}: namespace ${props.destinationNamespace} only`,
         destination: { server: IN_CLUSTER_SERVER, namespace: props.destinationNamespace },
         sourceRepos: [...new Set(props.sourceRepos)].sort(),
+        repositoryCredentials: [...(props.repositoryCredentials ?? [])]
+          .map((c) => ({ url: c.url, secretName: c.secretName }))
+          .sort((a, b) => a.url.localeCompare(b.url)),
         roles,
       },
       commonLabels: { ...props.labels },

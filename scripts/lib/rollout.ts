@@ -28,7 +28,8 @@ import {
 
 /** One workload to wait for. */
 export interface RolloutTarget {
-  readonly kind: "deployment" | "statefulset" | "application";
+  /** `secret`: a Secret that must exist (a repository's credentials Argo CD reads). */
+  readonly kind: "deployment" | "statefulset" | "application" | "secret";
   readonly name: string;
   /**
    * For an Argo CD Application: the status waited for, `.status.sync.status` = Synced (the
@@ -37,8 +38,10 @@ export interface RolloutTarget {
   readonly check?: "sync" | "health";
   readonly namespace: string;
   readonly timeoutSeconds: number;
-  /** The Helm release that creates it. */
+  /** The Helm release that creates it (or, for a Secret, that relies on it). */
   readonly release: string;
+  /** What the Secret is for (a `secret` target). */
+  readonly purpose?: string;
   readonly chart: string;
 }
 
@@ -53,7 +56,7 @@ interface ReleaseJson {
 }
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Workload = Pick<RolloutTarget, "kind" | "name" | "check">;
+type Workload = Pick<RolloutTarget, "kind" | "name" | "check" | "purpose">;
 
 const sts = (name: string): Workload => ({ kind: "statefulset", name });
 const deploy = (name: string): Workload => ({ kind: "deployment", name });
@@ -77,9 +80,26 @@ export const APPLICATION_CONDITIONS = {
 const CHART_WORKLOADS: Readonly<Record<string, (release: string, v: Values) => Workload[]>> = {
   service: (r) => [deploy(r.slice(0, 63).replace(/-+$/, ""))],
   migration: () => [],
-  // charts/argocd-apps: the Applications it declares, in Argo CD's namespace (the release's).
-  "argocd-apps": (_r, v) =>
-    ((v.applications ?? []) as Array<{ name: string }>).flatMap((a) => application(a.name)),
+  // charts/argocd-apps, in Argo CD's namespace (the release's): first the Secrets with the
+  // repositories' credentials (created outside Strata), then the Applications it declares.
+  "argocd-apps": (_r, v) => {
+    const credentials = (v.project?.repositoryCredentials ?? []) as Array<{
+      url: string;
+      secretName: string;
+    }>;
+    const secrets = [...new Set(credentials.map((c) => c.secretName))].map((name): Workload => ({
+      kind: "secret",
+      name,
+      purpose: `credentials of ${credentials
+        .filter((c) => c.secretName === name)
+        .map((c) => c.url)
+        .join(", ")}`,
+    }));
+    return [
+      ...secrets,
+      ...((v.applications ?? []) as Array<{ name: string }>).flatMap((a) => application(a.name)),
+    ];
+  },
   postgresql: (r, v) => {
     const f = bitnamiFullname(r, "postgresql");
     return v.architecture === "replication" ? [sts(`${f}-primary`), sts(`${f}-read`)] : [sts(f)];
@@ -170,6 +190,17 @@ export function rolloutTargets(out: CdktfOut, stack: string): RolloutTarget[] {
 
 /** The kubectl arguments that wait for one target. */
 export function rolloutArgs(t: RolloutTarget, context?: string): string[] {
+  if (t.kind === "secret") {
+    return [
+      ...(context ? ["--context", context] : []),
+      "get",
+      `secret/${t.name}`,
+      "-n",
+      t.namespace,
+      "-o",
+      "name",
+    ];
+  }
   if (t.kind === "application") {
     return [
       ...(context ? ["--context", context] : []),
@@ -322,9 +353,11 @@ export function runRollout(r: RolloutRun): number {
       if (result.status === 0) continue;
       const kind = classifyFailure(result.stderr);
       const workload =
-        t.kind === "application"
-          ? `Argo CD Application ${t.name} (${t.check === "sync" ? "sync status Synced" : "health Healthy"}) in ${t.namespace}`
-          : `${t.kind}/${t.name} (release ${t.release}) in ${t.namespace}`;
+        t.kind === "secret"
+          ? `Secret ${t.name} (${t.purpose ?? "read by Argo CD"}) in ${t.namespace}`
+          : t.kind === "application"
+            ? `Argo CD Application ${t.name} (${t.check === "sync" ? "sync status Synced" : "health Healthy"}) in ${t.namespace}`
+            : `${t.kind}/${t.name} (release ${t.release}) in ${t.namespace}`;
       if (kind === "connection" || kind === "credentials") {
         return unreachable(
           `while waiting for ${workload} (exit ${result.status ?? result.signal})`,
@@ -332,7 +365,11 @@ export function runRollout(r: RolloutRun): number {
           kind,
         );
       }
-      if (kind === "timeout" && t.kind === "application") {
+      if (t.kind === "secret" && kind !== "timeout") {
+        error(
+          `${stack}: ${workload} is missing or unreadable: ${lastLine(result.stderr) || "no error output"}; create it in ${t.namespace} with the label argocd.argoproj.io/secret-type: repository (or repo-creds for a URL prefix) and the credentials (docs/gitops.md)`,
+        );
+      } else if (kind === "timeout" && t.kind === "application") {
         error(
           `${stack}: ${workload} not reached after ${t.timeoutSeconds}s; see kubectl -n ${t.namespace} get application.argoproj.io/${t.name} -o yaml (status.conditions, status.operationState) or argocd app get ${t.name}`,
         );

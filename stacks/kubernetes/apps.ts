@@ -248,6 +248,9 @@ export class AppsStack extends HelmLayerStack {
       destinationNamespace: this.namespace,
       chart: this.localChart("argocd-apps"),
       sourceRepos: d.repositories.map((r) => r.url),
+      repositoryCredentials: d.repositories.flatMap((r) =>
+        r.credentialsSecretName ? [{ url: r.url, secretName: r.credentialsSecretName }] : [],
+      ),
       access: d.access,
       apps,
       sync: d.sync,

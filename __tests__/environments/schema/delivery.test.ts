@@ -193,6 +193,38 @@ describe("bad input", () => {
     );
   });
 
+  test("a Helm-delivered migration after one Argo CD runs", () => {
+    const env = gitops({
+      app: {
+        database: true,
+        migration: { image: { repository: "ghcr.io/example/web-migrate", tag: "1.0.0" } },
+      },
+    });
+    const workloads = env.workloads!;
+    const withApi: EnvironmentInput = {
+      ...env,
+      workloads: {
+        ...workloads,
+        databases: { postgresql: {} },
+        apps: {
+          ...workloads.apps,
+          api: {
+            image: { repository: "ghcr.io/example/api", tag: "1.0.0" },
+            delivery: "helm",
+            database: true,
+            migration: {
+              image: { repository: "ghcr.io/example/api-migrate", tag: "1.0.0" },
+              after: ["web-migrate"],
+            },
+          },
+        },
+      },
+    };
+    expect(problems(withApi)).toEqual([
+      "test.workloads.apps.api.migration.after[0]: api's migration waits for web-migrate, which Argo CD runs as a hook of web's Application, outside OpenTofu's order; deliver both apps the same way or remove \"web-migrate\" from after",
+    ]);
+  });
+
   test("an environment delivering with Argo CD where its platform installs none", () => {
     expect(loadProblems(gitops({ platform: {} }))).toEqual([
       'test.workloads.delivery: apps on digitalocean are delivered by Argo CD, but this environment\'s platform does not install it there; set workloads.platform.argocd: { enabled: true } (clouds including digitalocean) or delivery mode "helm"',

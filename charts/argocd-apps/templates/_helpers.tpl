@@ -8,3 +8,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
+
+{{/* "url=secret,url=secret": the repositories and the Secrets with their credentials. */}}
+{{- define "argocd-apps.credentials" -}}
+{{- $pairs := list -}}
+{{- range . -}}
+{{- $pairs = append $pairs (printf "%s=%s" .url .secretName) -}}
+{{- end -}}
+{{- join "," $pairs -}}
+{{- end -}}
