@@ -28,6 +28,7 @@ interface Fact {
 const doc = JSON.parse(fs.readFileSync(path.join(ROOT, "facts", "argocd.json"), "utf8")) as {
   argoCd: { version: string; commit: string };
   chart: { version: string; commit: string };
+  helm: { version: string; commit: string };
   facts: Fact[];
 };
 const fact = (id: string): Fact => {
@@ -49,6 +50,7 @@ describe("facts/argocd.json is well-formed", () => {
       `https://github.com/argoproj/argo-cd/blob/${doc.argoCd.commit}/`,
       `https://github.com/argoproj/argo-helm/blob/${doc.chart.commit}/`,
       "https://github.com/hashicorp/terraform-provider-helm/blob/v3.1.1/",
+      `https://github.com/helm/helm/blob/${doc.helm.commit}/`,
     ];
     const ids = new Set<string>();
     for (const f of doc.facts) {
@@ -173,6 +175,17 @@ describe("the code follows the facts", () => {
     expect(fact("helm-release-replacement").value).toEqual(["name", "namespace"]);
     expect(deliveryReleaseName("staging")).toBe("staging-apps");
     expect(PLATFORM_NAMESPACES.argocd).toBe("argocd");
+  });
+
+  test("charts/service labels its objects as Helm's whoever renders it (the mode switch relies on it)", () => {
+    expect(fact("helm-library-version").value).toBe(doc.helm.version);
+    expect(read("charts/service/templates/_helpers.tpl")).toMatch(
+      /app\.kubernetes\.io\/managed-by: \{\{ \.Release\.Service \}\}/,
+    );
+    expect(fact("release-service-helm").fact).toMatch(/"Helm" in every render/);
+    expect(fact("helm-adopts-owned-objects").value).toMatchObject({
+      label: "app.kubernetes.io/managed-by=Helm",
+    });
   });
 
   test("the AppProject allows no cluster-scoped object: an empty allow list", () => {
