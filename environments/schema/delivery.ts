@@ -307,6 +307,22 @@ export function checkDelivery(
   }
 }
 
+/** `platform.argocd.clouds` names only clusters the environment's workloads run on. */
+export function checkArgoCdClouds(
+  clouds: readonly Cloud[] | undefined,
+  workloadClouds: readonly Cloud[],
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  (clouds ?? []).forEach((c, i) => {
+    if (!workloadClouds.includes(c)) {
+      issue(
+        ["platform", "argocd", "clouds", i],
+        `no ${c} cluster runs this environment's workloads (they run on [${workloadClouds.join(", ")}]); remove ${c} or add its cluster`,
+      );
+    }
+  });
+}
+
 /** An environment as the cross-environment check sees it. */
 export interface DeliveryEnvironment {
   readonly name: string;

@@ -12,6 +12,7 @@ import { named, obj, type TierDefaults } from "./common";
 import {
   AppGitSource,
   argoCdHardening,
+  checkArgoCdClouds,
   checkDelivery,
   DeliveryConfig,
   DeliveryMode,
@@ -866,6 +867,7 @@ export function checkWorkloads(
   }
   const where = `the environment's workloads run on [${ctx.clouds.join(", ")}]`;
   checkDelivery(w.delivery, w.apps ?? {}, ctx.clouds, issue);
+  checkArgoCdClouds(w.platform?.argocd?.clouds, ctx.clouds, issue);
 
   const releases: Array<
     [PropertyKey[], { clouds?: ConfigCloud[]; images?: ImageSource } | undefined, ChartKey]

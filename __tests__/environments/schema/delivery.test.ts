@@ -225,6 +225,12 @@ describe("bad input", () => {
     ]);
   });
 
+  test("Argo CD on a cloud without a cluster of the environment", () => {
+    expect(problems(gitops({ platform: { argocd: { enabled: true, clouds: ["gcp"] } } }))).toEqual([
+      "test.workloads.platform.argocd.clouds[0]: no gcp cluster runs this environment's workloads (they run on [digitalocean]); remove gcp or add its cluster",
+    ]);
+  });
+
   test("an environment delivering with Argo CD where its platform installs none", () => {
     expect(loadProblems(gitops({ platform: {} }))).toEqual([
       'test.workloads.delivery: apps on digitalocean are delivered by Argo CD, but this environment\'s platform does not install it there; set workloads.platform.argocd: { enabled: true } (clouds including digitalocean) or delivery mode "helm"',
