@@ -5,7 +5,7 @@ import prod from "../environments/prod";
 import type { EnvironmentInput } from "../environments/schema";
 import { CLOUD_CODE } from "../stacks/kubernetes/cluster-ref";
 import { realApp, synthesizeRealApp, type SynthesizedApp } from "./support/app";
-import { releasesOf, unknownValuePaths } from "./support/chart-values";
+import { applicationReleasesOf, releasesOf, unknownValuePaths } from "./support/chart-values";
 
 let app: SynthesizedApp;
 beforeAll(() => {
@@ -68,10 +68,16 @@ describe("the seeds' Helm layers", () => {
     expect(namespaces.map((n) => n.metadata.name)).toEqual(["staging"]);
     for (const layer of ["databases", "buses", "apps"]) {
       for (const r of releasesOf(app.stacks.get(`staging-do-${layer}`)!)) {
+        // Argo CD delivers staging's apps: their AppProject and Applications live in argocd,
+        // and the project's only destination is the staging namespace.
+        const delivery = r.name === "staging-apps";
         expect({ release: r.name, namespace: r.raw.namespace }).toEqual({
           release: r.name,
-          namespace: "staging",
+          namespace: delivery ? "argocd" : "staging",
         });
+        if (delivery) {
+          expect(r.values.project).toMatchObject({ destination: { namespace: "staging" } });
+        }
       }
     }
     expect(app.stacks.has("staging-do-cluster")).toBe(false);
@@ -102,7 +108,13 @@ describe("the seeds' Helm layers", () => {
       autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 10 },
       podDisruptionBudget: { enabled: true },
     });
-    expect(byName("staging-do-apps").backend.values).toMatchObject({
+    const staging = Object.fromEntries(
+      applicationReleasesOf(app.stacks.get("staging-do-apps")!, "charts/service").map((r) => [
+        r.name,
+        r,
+      ]),
+    );
+    expect(staging.backend.values).toMatchObject({
       replicaCount: 2,
       autoscaling: { enabled: false },
       podDisruptionBudget: { enabled: false },

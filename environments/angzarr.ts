@@ -43,6 +43,33 @@ export const AWS_WORKLOAD_IDENTITIES = [
   },
 ] as const satisfies AwsTargetInput["workloadIdentities"];
 
+/**
+ * Argo CD delivery of the shared DigitalOcean cluster (prod and staging namespaces): Argo CD
+ * renders Strata's charts/ from the infrastructure repository at a tag, and each app's values
+ * files from the deploy repository (its team's). Both repositories are private: their credentials
+ * are the Secret "angzarr-github" in the argocd namespace (created outside Strata, never in config).
+ */
+export const ANGZARR_GIT = {
+  infra: "https://github.com/angzarr/infrastructure.git",
+  deploy: "https://github.com/angzarr/deploy.git",
+  credentialsSecretName: "angzarr-github",
+} as const;
+
+/** The values source of an app in an environment: deploy/<env>/<app>.yaml at `revision`. */
+export function deployValues(env: string, app: string, revision: string) {
+  return {
+    repoURL: ANGZARR_GIT.deploy,
+    targetRevision: revision,
+    valueFiles: [`${env}/${app}.yaml`],
+  };
+}
+
+/** The repositories an environment's AppProject allows. */
+export const ANGZARR_REPOSITORIES = [
+  { url: ANGZARR_GIT.infra, credentialsSecretName: ANGZARR_GIT.credentialsSecretName },
+  { url: ANGZARR_GIT.deploy, credentialsSecretName: ANGZARR_GIT.credentialsSecretName },
+];
+
 /** Where angzarr's bus on AWS is not SNS/SQS (dev runs it on Kafka): the event store only. */
 export const AWS_EVENT_STORE_IDENTITIES = [
   { app: "angzarr", eventStore: "read-write" },

@@ -19,6 +19,7 @@ import {
   type EnvironmentInput,
 } from "./schema";
 import { tierRank } from "./schema/common";
+import { checkArgoCdInstalled } from "./schema/delivery";
 import type { ConfigCloud } from "./schema/workloads";
 import staging from "./staging";
 
@@ -364,6 +365,8 @@ export function checkAcrossEnvironments(all: readonly Environment[]): Problem[] 
       });
     }
   }
+
+  problems.push(...checkArgoCdInstalled(all));
 
   const namespaces = new Map<string, string>();
   for (const env of all) {

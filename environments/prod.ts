@@ -1,8 +1,11 @@
 import {
+  ANGZARR_GIT,
+  ANGZARR_REPOSITORIES,
   AWS_MESSAGING,
   AWS_WORKLOAD_IDENTITIES,
   GCP_PUBSUB,
   GCP_WORKLOAD_IDENTITIES,
+  deployValues,
 } from "./angzarr";
 import { defineEnvironment } from "./schema";
 
@@ -113,9 +116,36 @@ export default defineEnvironment({
       // Two load balancer nodes on DigitalOcean, where most traffic lands.
       loadBalancer: { digitalocean: { sizeUnit: 2 } },
     },
+    // Argo CD on the shared DOKS cluster only: it delivers prod's and staging's apps there; GKE and
+    // EKS keep Helm releases. Login by SSO only (no local admin, so no initial password Secret).
+    platform: {
+      argocd: {
+        enabled: true,
+        clouds: ["digitalocean"],
+        sso: {
+          issuer: "https://login.angzarr.example",
+          clientId: "argocd",
+          clientSecretRef: { name: "argocd-oidc", key: "clientSecret" },
+        },
+        admins: ["angzarr:platform"],
+      },
+    },
+    delivery: {
+      mode: { digitalocean: "argocd" },
+      argocd: {
+        // Strata's charts/ at the infrastructure release tag prod runs.
+        charts: { repoURL: ANGZARR_GIT.infra, targetRevision: "v2026.11.0" },
+        repositories: ANGZARR_REPOSITORIES,
+        access: [
+          { group: "angzarr:developers", role: "read" },
+          { group: "angzarr:releasers", role: "sync" },
+        ],
+      },
+    },
     apps: {
       angzarr: {
         image: { repository: "ghcr.io/angzarr/angzarr", tag: "0.4.3" },
+        git: deployValues("prod", "angzarr", "main"),
         eventStore: { gcp: "bigtable", aws: "dynamodb", digitalocean: "postgres" },
         bus: { gcp: "pubsub", aws: "sns-sqs", digitalocean: "rabbitmq" },
         healthPath: "/healthz",
@@ -137,6 +167,7 @@ export default defineEnvironment({
       },
       backend: {
         image: { repository: "ghcr.io/angzarr/backend", tag: "0.8.2" },
+        git: deployValues("prod", "backend", "main"),
         database: true,
         cache: true,
         analytics: true,
@@ -153,6 +184,7 @@ export default defineEnvironment({
       },
       "ai-service": {
         image: { repository: "ghcr.io/angzarr/ai-service", tag: "0.2.4" },
+        git: deployValues("prod", "ai-service", "main"),
         bus: "rabbitmq",
         cache: true,
         logLevel: "warn",
@@ -161,6 +193,7 @@ export default defineEnvironment({
       },
       scheduler: {
         image: { repository: "docker.io/n8nio/n8n", tag: "1.98.1" },
+        git: deployValues("prod", "scheduler", "main"),
         // n8n follows its own contract (modules/common/app-contracts.ts): DB_TYPE and
         // DB_POSTGRESDB_* from the database, a kept N8N_ENCRYPTION_KEY, port 5678, /healthz, uid 1000.
         // n8n in regular mode runs one instance (queue mode would need workers and Redis).

@@ -1,3 +1,4 @@
+import { ANGZARR_GIT, ANGZARR_REPOSITORIES, deployValues } from "./angzarr";
 import { defineEnvironment } from "./schema";
 
 /** Staging: production's shape at smaller sizes; state in GCS, encrypted. */
@@ -25,9 +26,20 @@ export default defineEnvironment({
     // Staging's own Gateway in its namespace on prod's cluster, with certificates from Let's
     // Encrypt's production directory (the staging tier's default).
     edge: { zone: "staging.angzarr.io", acme: { email: "platform@angzarr.io" } },
+    // Delivered by the Argo CD prod installs on the shared cluster, in project "staging".
+    delivery: {
+      mode: "argocd",
+      argocd: {
+        // Staging renders Strata's charts from main: chart changes reach it before prod's tag.
+        charts: { repoURL: ANGZARR_GIT.infra, targetRevision: "main" },
+        repositories: ANGZARR_REPOSITORIES,
+        access: [{ group: "angzarr:developers", role: "sync" }],
+      },
+    },
     apps: {
       angzarr: {
         image: { repository: "ghcr.io/angzarr/angzarr", tag: "0.5.0-rc.2" },
+        git: deployValues("staging", "angzarr", "main"),
         eventStore: "postgres",
         bus: "rabbitmq",
         healthPath: "/healthz",
@@ -40,6 +52,7 @@ export default defineEnvironment({
       },
       backend: {
         image: { repository: "ghcr.io/angzarr/backend", tag: "0.9.0-rc.1" },
+        git: deployValues("staging", "backend", "main"),
         database: true,
         cache: true,
         bus: "rabbitmq",
@@ -48,11 +61,13 @@ export default defineEnvironment({
       },
       "ai-service": {
         image: { repository: "ghcr.io/angzarr/ai-service", tag: "0.3.0-rc.1" },
+        git: deployValues("staging", "ai-service", "main"),
         bus: "rabbitmq",
         cache: true,
       },
       scheduler: {
         image: { repository: "docker.io/n8nio/n8n", tag: "1.98.1" },
+        git: deployValues("staging", "scheduler", "main"),
         // n8n follows its own contract (modules/common/app-contracts.ts): DB_TYPE and
         // DB_POSTGRESDB_* from the database, a kept N8N_ENCRYPTION_KEY, port 5678, /healthz, uid 1000.
         // n8n in regular mode runs one instance (queue mode would need workers and Redis).

@@ -10,7 +10,11 @@ import os from "node:os";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { realApp, type SynthesizedApp } from "../support/app";
-import { releasesOf, type SynthesizedRelease } from "../support/chart-values";
+import {
+  applicationReleasesOf,
+  releasesOf,
+  type SynthesizedRelease,
+} from "../support/chart-values";
 import { crdProblems } from "../support/crd-schema";
 import { helm, helmBinary, helmUnavailableReason } from "../support/helm";
 
@@ -54,7 +58,7 @@ let gateways: Placed[];
 let services: Placed[];
 
 function render(chart: string, r: SynthesizedRelease, namespace: string): K8sObject[] {
-  const file = path.join(tmp, `${r.id}-${Math.random().toString(36).slice(2)}.json`);
+  const file = path.join(tmp, `values-${Math.random().toString(36).slice(2)}.json`);
   fs.writeFileSync(file, JSON.stringify(r.values));
   const out = helm(["template", r.name, path.join(ROOT, chart), "-n", namespace, "-f", file]);
   return parseAllDocuments(out)
@@ -62,20 +66,25 @@ function render(chart: string, r: SynthesizedRelease, namespace: string): K8sObj
     .filter(Boolean);
 }
 
+/**
+ * The releases of a chart of charts/ in the real app: helm_releases of its asset, and (for
+ * charts/service) the Applications Argo CD renders it for (delivery mode argocd).
+ */
 function placed(chartAsset: string, chart: string): Placed[] {
   return [...app.stacks].flatMap(([stack, tf]) =>
-    releasesOf(tf)
-      .filter((r) => r.chart.startsWith(`./assets/${chartAsset}/`))
-      .map((release) => {
-        const namespace = release.raw.namespace as string;
-        return {
-          stack,
-          where: stack.split("-").slice(0, 2).join("-"),
-          namespace,
-          release,
-          objects: render(chart, release, namespace),
-        };
-      }),
+    [
+      ...releasesOf(tf).filter((r) => r.chart.startsWith(`./assets/${chartAsset}/`)),
+      ...(chart === "service" ? applicationReleasesOf(tf, "charts/service") : []),
+    ].map((release) => {
+      const namespace = release.raw.namespace as string;
+      return {
+        stack,
+        where: stack.split("-").slice(0, 2).join("-"),
+        namespace,
+        release,
+        objects: render(chart, release, namespace),
+      };
+    }),
   );
 }
 

@@ -7,7 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { realApp } from "../support/app";
-import { releasesOf, type SynthesizedRelease } from "../support/chart-values";
+import {
+  applicationReleasesOf,
+  releasesOf,
+  type SynthesizedRelease,
+} from "../support/chart-values";
 import { helm, helmBinary, helmUnavailableReason } from "../support/helm";
 import { podSpecProblems, podSpecs } from "../support/pod-checks";
 
@@ -48,10 +52,12 @@ let releases: Array<{ stack: string; namespace: string; release: SynthesizedRele
 beforeAll(() => {
   if (!available) return;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "strata-migration-chart-"));
+  // helm_releases of the chart, and the charts/migration sources of Argo CD Applications.
   releases = [...realApp().stacks].flatMap(([stack, tf]) =>
-    releasesOf(tf)
-      .filter((r) => r.chart.startsWith("./assets/MigrationChart/"))
-      .map((release) => ({ stack, namespace: release.raw.namespace as string, release })),
+    [
+      ...releasesOf(tf).filter((r) => r.chart.startsWith("./assets/MigrationChart/")),
+      ...applicationReleasesOf(tf, "charts/migration"),
+    ].map((release) => ({ stack, namespace: release.raw.namespace as string, release })),
   );
 });
 afterAll(() => {

@@ -7,7 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { realApp, type SynthesizedApp } from "../support/app";
-import { releasesOf, type SynthesizedRelease } from "../support/chart-values";
+import {
+  applicationReleasesOf,
+  releasesOf,
+  type SynthesizedRelease,
+} from "../support/chart-values";
 import { helm, helmBinary, helmUnavailableReason } from "../support/helm";
 import { podSpecProblems, podSpecs } from "../support/pod-checks";
 
@@ -22,7 +26,11 @@ type Manifest = { kind: string; metadata: { name: string }; spec?: Record<string
 
 let app: SynthesizedApp;
 let tmp: string;
-/** Every release of the service chart in the real app: stack, namespace, release. */
+/**
+ * Every install of the service chart in the real app: stack, namespace, release — helm_releases,
+ * and the charts/service sources of the Argo CD Applications (rendered here as Argo CD would:
+ * helm template with the release name and the inline values).
+ */
 let releases: Array<{ stack: string; namespace: string; release: SynthesizedRelease }>;
 
 beforeAll(() => {
@@ -30,9 +38,10 @@ beforeAll(() => {
   app = realApp();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "strata-chart-"));
   releases = [...app.stacks].flatMap(([stack, tf]) =>
-    releasesOf(tf)
-      .filter((r) => r.chart.startsWith("./assets/ServiceChart/"))
-      .map((release) => ({ stack, namespace: release.raw.namespace as string, release })),
+    [
+      ...releasesOf(tf).filter((r) => r.chart.startsWith("./assets/ServiceChart/")),
+      ...applicationReleasesOf(tf, "charts/service"),
+    ].map((release) => ({ stack, namespace: release.raw.namespace as string, release })),
   );
 });
 afterAll(() => {
@@ -63,12 +72,16 @@ function render(name: string, namespace: string, values: unknown): Manifest[] {
 }
 
 describeWithHelm("charts/service with helm", () => {
-  test("every environment deploys apps with it, from the stack's own copy of the chart", () => {
+  test("every environment deploys apps with it: Helm from the stack's own copy, Argo CD from Git", () => {
     const stacks = new Set(releases.map((r) => r.stack));
     for (const env of ["dev", "staging", "prod"]) {
       expect([...stacks].some((s) => s.startsWith(`${env}-`))).toBe(true);
     }
-    for (const { stack, release } of releases) {
+    const fromGit = releases.filter((r) => r.release.chart.startsWith("git:"));
+    expect(new Set(fromGit.map((r) => r.stack))).toEqual(
+      new Set(["prod-do-apps", "staging-do-apps"]),
+    );
+    for (const { stack, release } of releases.filter((r) => !r.release.chart.startsWith("git:"))) {
       const copy = path.join(app.outdir, "stacks", stack, release.chart, "Chart.yaml");
       expect(fs.existsSync(copy)).toBe(true);
     }

@@ -201,11 +201,21 @@ describe("a kube context of its own, per cloud", () => {
     expect(log[1].args).toEqual([
       "--context",
       "my-tunnel",
-      "rollout",
-      "status",
-      "deployment/ai-service",
+      "get",
+      "secret/angzarr-github",
       "-n",
-      "prod",
+      "argocd",
+      "-o",
+      "name",
+    ]);
+    expect(log[2].args).toEqual([
+      "--context",
+      "my-tunnel",
+      "wait",
+      "application.argoproj.io/prod-angzarr",
+      "-n",
+      "argocd",
+      "--for=jsonpath={.status.sync.status}=Synced",
       "--timeout=900s",
     ]);
     expect(log[0].kubeconfig).toBe("/home/operator/.kube/config");
@@ -297,6 +307,40 @@ describe("failures: unreachable or refused (exit 3) versus not ready (exit 1)", 
       }),
     );
     expect(() => rollout("prod-do-apps", runner)).toThrow(/cannot run doctl \(ENOENT\)/);
+  });
+
+  test("Argo CD: a missing repository credentials Secret is named with the fix, exit 1, before any Application", () => {
+    const { runner, log } = recorder("prod-doks", (args) =>
+      args.includes("secret/angzarr-github")
+        ? {
+            status: 1,
+            stderr: 'Error from server (NotFound): secrets "angzarr-github" not found',
+          }
+        : {},
+    );
+    const r = rollout("prod-do-apps", runner);
+    expect(r.code).toBe(ROLLOUT_EXIT.notReady);
+    expect(r.err).toMatch(
+      /prod-do-apps: Secret angzarr-github \(credentials of https:\/\/github\.com\/angzarr\/deploy\.git, https:\/\/github\.com\/angzarr\/infrastructure\.git\) in argocd is missing or unreadable: .*NotFound.*; create it in argocd with the label argocd\.argoproj\.io\/secret-type: repository/,
+    );
+    expect(log.some((c) => c.args.includes("wait"))).toBe(false);
+  });
+
+  test("Argo CD: an Application that does not become healthy in time names how to inspect it", () => {
+    const { runner } = recorder("prod-doks", (args) =>
+      args.includes("application.argoproj.io/prod-backend") &&
+      args.some((a) => a.includes("health"))
+        ? {
+            status: 1,
+            stderr: "error: timed out waiting for the condition on applications/prod-backend",
+          }
+        : {},
+    );
+    const r = rollout("prod-do-apps", runner);
+    expect(r.code).toBe(ROLLOUT_EXIT.notReady);
+    expect(r.err).toMatch(
+      /prod-do-apps: Argo CD Application prod-backend \(health Healthy\) in argocd not reached after 900s; see kubectl -n argocd get application\.argoproj\.io\/prod-backend -o yaml/,
+    );
   });
 
   test("a real timeout is still 'not ready after N s', exit 1", () => {

@@ -25,12 +25,24 @@ const out = () => readCdktfOut(realApp().outdir);
 const commands = (stack: string) => rolloutTargets(out(), stack).map((t) => rolloutCommand(t));
 
 describe("rollout targets of the seeds", () => {
-  test("prod's apps on DigitalOcean: every Deployment, with the apps timeout", () => {
-    expect(commands("prod-do-apps")).toEqual([
+  test("prod's apps on GCP (Helm releases): every Deployment, with the apps timeout", () => {
+    expect(commands("prod-gcp-apps")).toEqual([
       "kubectl rollout status deployment/ai-service -n prod --timeout=900s",
       "kubectl rollout status deployment/angzarr -n prod --timeout=900s",
       "kubectl rollout status deployment/backend -n prod --timeout=900s",
       "kubectl rollout status deployment/scheduler -n prod --timeout=900s",
+    ]);
+  });
+
+  test("prod's apps on DigitalOcean (Argo CD): each Application in sync, then healthy, in argocd", () => {
+    const app = (name: string) => [
+      `kubectl wait application.argoproj.io/prod-${name} -n argocd --for=jsonpath={.status.sync.status}=Synced --timeout=900s`,
+      `kubectl wait application.argoproj.io/prod-${name} -n argocd --for=jsonpath={.status.health.status}=Healthy --timeout=900s`,
+    ];
+    expect(commands("prod-do-apps")).toEqual([
+      // The repositories' credentials Secret (created outside Strata) first.
+      "kubectl get secret/angzarr-github -n argocd -o name",
+      ...["angzarr", "backend", "ai-service", "scheduler"].flatMap(app),
     ]);
   });
 
@@ -56,10 +68,12 @@ describe("rollout targets of the seeds", () => {
     ]);
   });
 
-  test("a release after the release it depends on (the migration hook has no workload)", () => {
+  test("under Argo CD the migration is a hook of the app's Application: no target of its own", () => {
     const targets = rolloutTargets(out(), "prod-do-apps");
     expect(targets.map((t) => t.release)).not.toContain("angzarr-migrate");
-    expect(targets.find((t) => t.release === "angzarr")?.chart).toBe("service");
+    expect(new Set(targets.map((t) => `${t.release} ${t.chart}`))).toEqual(
+      new Set(["prod-apps argocd-apps"]),
+    );
   });
 
   test("an unknown stack is an error naming it", () => {
@@ -176,7 +190,10 @@ describe("npm run rollout", () => {
 
   test("--format json and usage errors", () => {
     const json = rollout(["prod-do-apps", realApp().outdir, "--format", "json"]);
-    expect(JSON.parse(json.stdout)[0]).toMatchObject({ kind: "deployment", name: "ai-service" });
+    expect(JSON.parse(json.stdout).slice(0, 2)).toMatchObject([
+      { kind: "secret", name: "angzarr-github", namespace: "argocd" },
+      { kind: "application", name: "prod-angzarr", check: "sync" },
+    ]);
     const none = rollout([]);
     expect(none.status).toBe(1);
     expect(none.stderr).toMatch(/usage: npm run rollout -- <stack>/);

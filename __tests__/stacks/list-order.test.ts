@@ -11,9 +11,16 @@ import { synthesizeRealApp } from "../support/app";
 /**
  * Lists whose order is part of their meaning, by key or by path: a container's argv, the instance
  * types of an EKS node group (the first is preferred), and the Bigtable zones (the first is the
- * app profile's single-cluster routing target). Every other list is reversed.
+ * app profile's single-cluster routing target), an Argo CD app's values files (the last wins).
+ * Every other list is reversed.
  */
-export const ORDERED_LISTS = new Set(["args", "command", "instanceTypes", "eventStore.zones"]);
+export const ORDERED_LISTS = new Set([
+  "args",
+  "command",
+  "instanceTypes",
+  "eventStore.zones",
+  "valueFiles",
+]);
 
 /** A deep copy of `value` with every list reversed but the ordered ones. */
 export function reverseLists(value: unknown, path: string[] = []): unknown {

@@ -101,6 +101,41 @@ export function releasesOf(tf: TfJson): SynthesizedRelease[] {
   }));
 }
 
+/**
+ * The charts Argo CD installs for a stack (charts/argocd-apps Applications): one pseudo-release per
+ * Application source at `gitPath` in Git (charts/service, charts/migration), named after its
+ * helm.releaseName, with its inline valuesObject and the project's destination namespace. `chart`
+ * is `git:<repoURL>#<path>@<revision>`; `raw.namespace` the namespace Argo CD deploys into.
+ */
+export function applicationReleasesOf(tf: TfJson, gitPath: string): SynthesizedRelease[] {
+  type Source = {
+    repoURL: string;
+    targetRevision: string;
+    path?: string;
+    helm?: { releaseName: string; valuesObject: Record<string, unknown> };
+  };
+  type Values = {
+    project: { destination: { namespace: string } };
+    applications: Array<{ name: string; sources: Source[] }>;
+  };
+  return releasesOf(tf)
+    .filter((r) => r.chart.startsWith("./assets/ArgoCdAppsChart/"))
+    .flatMap((r) => {
+      const v = r.values as unknown as Values;
+      return v.applications.flatMap((a) =>
+        a.sources
+          .filter((s) => s.path === gitPath && s.helm)
+          .map((s) => ({
+            id: `${r.id}/${a.name}/${gitPath}`,
+            name: s.helm!.releaseName,
+            chart: `git:${s.repoURL}#${gitPath}@${s.targetRevision}`,
+            values: s.helm!.valuesObject,
+            raw: { namespace: v.project.destination.namespace, application: a.name },
+          })),
+      );
+    });
+}
+
 /** The one release named `name`. */
 export function releaseNamed(tf: TfJson, name: string): SynthesizedRelease {
   const found = releasesOf(tf).filter((r) => r.name === name);

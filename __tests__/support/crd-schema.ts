@@ -68,6 +68,7 @@ export function crdProblems(object: {
   apiVersion: string;
   kind: string;
   metadata?: { name?: string; namespace?: string };
+  [field: string]: unknown;
 }): string[] {
   const who = `${object.kind}/${object.metadata?.name ?? "?"}`;
   const crd = crdFor(object.apiVersion, object.kind);
@@ -82,6 +83,9 @@ export function crdProblems(object: {
   const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = object as Record<string, unknown>;
   const body: Schema = {
     ...schema,
+    required: (schema.required ?? []).filter(
+      (k) => !["apiVersion", "kind", "metadata"].includes(k),
+    ),
     properties: Object.fromEntries(
       Object.entries(schema.properties ?? {}).filter(
         ([k]) => !["apiVersion", "kind", "metadata"].includes(k),

@@ -11,6 +11,15 @@ import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image"
 import { named, obj, type TierDefaults } from "./common";
 import { annotationProblem } from "../../modules/helm/load-balancer";
 import { appEdgeFields, checkEdge, EdgeConfig } from "./edge";
+import {
+  AppGitSource,
+  argoCdHardening,
+  checkArgoCdClouds,
+  checkDelivery,
+  DeliveryConfig,
+  DeliveryMode,
+  resolveDelivery,
+} from "./delivery";
 
 /** Namespaces every cluster already has; workloads never go there. */
 const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -75,15 +84,15 @@ export type ChartKey = (typeof CHART_KEYS)[number];
  * Pinned chart versions, each one a version whose values.yaml was read (see
  * __tests__/fixtures/chart-values/). Where the exact file was not reachable, the nearest one was:
  * postgresql 16.7.27 (keys from 17.1.0 minus later additions), postgresql-ha 16.3.2 (16.3.4),
- * rabbitmq 16.0.14 (16.0.16), cert-manager v1.18.2 (a v1.17/v1.18 file), argo-cd 7.8.23 (a 7.8–7.9
- * file). redis 23.1.1: no 24.x values.yaml was found. clickhouse 9.4.7 and kafka 32.4.3: the
+ * rabbitmq 16.0.14 (16.0.16), cert-manager v1.18.2 (a v1.17/v1.18 file). argo-cd 10.1.1: the
+ * official values.yaml at tag argo-cd-10.1.1. redis 23.1.1: no 24.x values.yaml was found. clickhouse 9.4.7 and kafka 32.4.3: the
  * official values.yaml at the release tag (9.4.5, 9.4.6 and 32.4.4 were never released: facts/charts.json).
  * meilisearch 0.25.0 (Chart.yaml of meilisearch-kubernetes; keys from an older values.yaml).
  */
 export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   certManager: "v1.21.1",
   envoyGateway: "v1.9.0",
-  argocd: "7.8.23",
+  argocd: "10.1.1",
   postgresql: "16.7.27",
   postgresqlHa: "16.3.2",
   redis: "23.1.1",
@@ -328,8 +337,8 @@ export const PlatformConfig = obj({
   envoyGateway: obj(toggle).optional(),
   /** Retired: ingress-nginx is no longer installed (an error says what to do). */
   ingressNginx: z.unknown().optional(),
-  /** Argo CD (its `enabled` defaults to false). @default - off */
-  argocd: obj(toggle).optional(),
+  /** Argo CD (its `enabled` defaults to false), hardened (environments/schema/delivery.ts). @default - off */
+  argocd: obj({ ...toggle, ...argoCdHardening }).optional(),
   /**
    * Pod Security Admission level enforced on the workload namespace.
    * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
@@ -466,6 +475,10 @@ export const AppConfig = obj({
   /** Schema migration run before each release of the app, on each cluster where it uses the database. @default - none */
   migration: MigrationConfig.optional(),
   ...appEdgeFields,
+  /** Who rolls the app out: `helm` (OpenTofu) or `argocd`. @default - workloads.delivery.mode */
+  delivery: DeliveryMode.optional(),
+  /** The app's values source in Git; required when Argo CD delivers it. @default - none */
+  git: AppGitSource.optional(),
 });
 export type AppConfigInput = z.input<typeof AppConfig>;
 
@@ -545,6 +558,8 @@ export const Workloads = obj({
   apps: z.record(AppName, AppConfig).optional(),
   /** How apps with `hosts` are reached: zone, certificates, load balancer. @default - none */
   edge: EdgeConfig.optional(),
+  /** How apps are rolled out: Helm releases or Argo CD Applications (docs/gitops.md). @default - helm */
+  delivery: DeliveryConfig.optional(),
 });
 export type WorkloadsInput = z.input<typeof Workloads>;
 
@@ -836,6 +851,8 @@ export function checkWorkloads(
     return;
   }
   const where = `the environment's workloads run on [${ctx.clouds.join(", ")}]`;
+  checkDelivery(w.delivery, w.apps ?? {}, ctx.clouds, issue);
+  checkArgoCdClouds(w.platform?.argocd?.clouds, ctx.clouds, issue);
 
   const releases: Array<
     [PropertyKey[], { clouds?: ConfigCloud[]; images?: ImageSource } | undefined, ChartKey]
@@ -1305,7 +1322,13 @@ export function resolveWorkloads(
     platform: {
       certManager: platformPart(w?.platform?.certManager, "certManager", true),
       envoyGateway: platformPart(w?.platform?.envoyGateway, "envoyGateway", true),
-      argocd: platformPart(w?.platform?.argocd, "argocd", false),
+      argocd: {
+        ...platformPart(w?.platform?.argocd, "argocd", false),
+        clouds: w?.platform?.argocd?.clouds,
+        admin: w?.platform?.argocd?.admin ?? false,
+        admins: w?.platform?.argocd?.admins ?? [],
+        sso: w?.platform?.argocd?.sso,
+      },
       podSecurity: w?.platform?.podSecurity ?? ("restricted" as const),
     },
     databases: {
@@ -1366,6 +1389,7 @@ export function resolveWorkloads(
       },
       replicas: w?.edge?.replicas ?? tier.replicas,
     },
+    delivery: resolveDelivery(w?.delivery, ctx.tier),
   };
 }
 

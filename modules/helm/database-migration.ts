@@ -17,8 +17,12 @@ export interface DatabaseMigrationProps {
   /** Migration name: the Helm release and the Job's prefix; unique in the namespace, ≤ 40 characters. */
   readonly name: string;
   readonly namespace: string;
-  /** A chart implementing charts/migration's values (shipped as an asset). */
-  readonly chart: ChartSource;
+  /**
+   * A chart implementing charts/migration's values (shipped as an asset). Absent when Argo CD
+   * runs the Job (a PreSync hook of the app's Application) with {@link DatabaseMigration.values}.
+   * @default - no helm_release
+   */
+  readonly chart?: ChartSource;
   /** The image; the Job's name follows its tag. */
   readonly image: { readonly repository: string; readonly tag: string };
   /** @default - the image's entrypoint */
@@ -117,7 +121,8 @@ export interface MigrationChartValues {
  * removed by TTL after it finishes. Make the application's release depend on {@link release}.
  */
 export class DatabaseMigration extends Construct {
-  readonly release: HelmChartRelease;
+  /** The helm_release; absent when Argo CD runs the migration (no `chart`). */
+  readonly release?: HelmChartRelease;
   readonly jobName: string;
   readonly values: MigrationChartValues;
 
@@ -188,6 +193,7 @@ export class DatabaseMigration extends Construct {
       writablePaths: ["/tmp"],
       commonLabels: { ...props.labels },
     };
+    if (!props.chart) return;
     this.release = new HelmChartRelease(this, "Chart", {
       name: props.name,
       namespace: props.namespace,

@@ -38,8 +38,12 @@ export interface ServiceApplicationProps {
   /** Application name: the release, Deployment, Service and ServiceAccount name. */
   readonly name: string;
   readonly namespace: string;
-  /** A chart implementing the service chart's values (charts/service, shipped as an asset). */
-  readonly chart: ChartSource;
+  /**
+   * A chart implementing the service chart's values (charts/service, shipped as an asset).
+   * Absent when another deliverer (Argo CD) installs the chart with {@link ServiceApplication.values}.
+   * @default - no helm_release: only the ConfigMap, the Secret and the values
+   */
+  readonly chart?: ChartSource;
   readonly image: { readonly repository: string; readonly tag: string };
   /** @default 8080 */
   readonly port?: number;
@@ -91,7 +95,8 @@ const DEFAULT_RUN_AS_USER = 10001;
  * and PDB) whose pods restart when the settings change.
  */
 export class ServiceApplication extends Construct {
-  readonly release: HelmChartRelease;
+  /** The helm_release; absent when the app is delivered by Argo CD (no `chart`). */
+  readonly release?: HelmChartRelease;
   readonly config: ConfigMapV1;
   readonly secret?: SecretV1;
   readonly values: ServiceChartValues;
@@ -193,6 +198,7 @@ export class ServiceApplication extends Construct {
           }
         : {}),
     };
+    if (!props.chart) return;
     this.release = new HelmChartRelease(this, "Chart", {
       name: props.name,
       namespace: props.namespace,

@@ -1,7 +1,9 @@
 /**
  * Readiness checks of a Helm-layer stack, derived from its synthesized JSON: every Deployment and
  * StatefulSet its releases create, in the order the releases apply (their `depends_on`), with the
- * release's own timeout, as `kubectl rollout status` commands; and running them against the
+ * release's own timeout, as `kubectl rollout status` commands, and every Argo CD Application the
+ * stack declares (charts/argocd-apps) as `kubectl wait` on its sync and health status (Argo CD, not
+ * OpenTofu, rolls those apps out); and running them against the
  * stack's own cluster (a kube context built for it, scripts/lib/kube-context.ts), telling a
  * cluster that cannot be reached or refuses the credentials from a workload that is not ready.
  */
@@ -26,12 +28,20 @@ import {
 
 /** One workload to wait for. */
 export interface RolloutTarget {
-  readonly kind: "deployment" | "statefulset";
+  /** `secret`: a Secret that must exist (a repository's credentials Argo CD reads). */
+  readonly kind: "deployment" | "statefulset" | "application" | "secret";
   readonly name: string;
+  /**
+   * For an Argo CD Application: the status waited for, `.status.sync.status` = Synced (the
+   * cluster matches Git and the values) or `.status.health.status` = Healthy (its workloads ready).
+   */
+  readonly check?: "sync" | "health";
   readonly namespace: string;
   readonly timeoutSeconds: number;
-  /** The Helm release that creates it. */
+  /** The Helm release that creates it (or, for a Secret, that relies on it). */
   readonly release: string;
+  /** What the Secret is for (a `secret` target). */
+  readonly purpose?: string;
   readonly chart: string;
 }
 
@@ -46,10 +56,21 @@ interface ReleaseJson {
 }
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Workload = Pick<RolloutTarget, "kind" | "name">;
+type Workload = Pick<RolloutTarget, "kind" | "name" | "check" | "purpose">;
 
 const sts = (name: string): Workload => ({ kind: "statefulset", name });
 const deploy = (name: string): Workload => ({ kind: "deployment", name });
+/** An Argo CD Application: first in sync, then healthy. */
+const application = (name: string): Workload[] => [
+  { kind: "application", name, check: "sync" },
+  { kind: "application", name, check: "health" },
+];
+
+/** What `kubectl wait` waits for on an Application (fields of the Application CRD's status). */
+export const APPLICATION_CONDITIONS = {
+  sync: "jsonpath={.status.sync.status}=Synced",
+  health: "jsonpath={.status.health.status}=Healthy",
+} as const;
 
 /**
  * The workloads each chart creates, by chart name, as the Strata modules configure them (Bitnami
@@ -59,6 +80,26 @@ const deploy = (name: string): Workload => ({ kind: "deployment", name });
 const CHART_WORKLOADS: Readonly<Record<string, (release: string, v: Values) => Workload[]>> = {
   service: (r) => [deploy(r.slice(0, 63).replace(/-+$/, ""))],
   migration: () => [],
+  // charts/argocd-apps, in Argo CD's namespace (the release's): first the Secrets with the
+  // repositories' credentials (created outside Strata), then the Applications it declares.
+  "argocd-apps": (_r, v) => {
+    const credentials = (v.project?.repositoryCredentials ?? []) as Array<{
+      url: string;
+      secretName: string;
+    }>;
+    const secrets = [...new Set(credentials.map((c) => c.secretName))].map((name): Workload => ({
+      kind: "secret",
+      name,
+      purpose: `credentials of ${credentials
+        .filter((c) => c.secretName === name)
+        .map((c) => c.url)
+        .join(", ")}`,
+    }));
+    return [
+      ...secrets,
+      ...((v.applications ?? []) as Array<{ name: string }>).flatMap((a) => application(a.name)),
+    ];
+  },
   postgresql: (r, v) => {
     const f = bitnamiFullname(r, "postgresql");
     return v.architecture === "replication" ? [sts(`${f}-primary`), sts(`${f}-read`)] : [sts(f)];
@@ -149,6 +190,28 @@ export function rolloutTargets(out: CdktfOut, stack: string): RolloutTarget[] {
 
 /** The kubectl arguments that wait for one target. */
 export function rolloutArgs(t: RolloutTarget, context?: string): string[] {
+  if (t.kind === "secret") {
+    return [
+      ...(context ? ["--context", context] : []),
+      "get",
+      `secret/${t.name}`,
+      "-n",
+      t.namespace,
+      "-o",
+      "name",
+    ];
+  }
+  if (t.kind === "application") {
+    return [
+      ...(context ? ["--context", context] : []),
+      "wait",
+      `application.argoproj.io/${t.name}`,
+      "-n",
+      t.namespace,
+      `--for=${APPLICATION_CONDITIONS[t.check ?? "health"]}`,
+      `--timeout=${t.timeoutSeconds}s`,
+    ];
+  }
   return [
     ...(context ? ["--context", context] : []),
     "rollout",
@@ -289,7 +352,12 @@ export function runRollout(r: RolloutRun): number {
       if (result.stderr) error(result.stderr.trimEnd());
       if (result.status === 0) continue;
       const kind = classifyFailure(result.stderr);
-      const workload = `${t.kind}/${t.name} (release ${t.release}) in ${t.namespace}`;
+      const workload =
+        t.kind === "secret"
+          ? `Secret ${t.name} (${t.purpose ?? "read by Argo CD"}) in ${t.namespace}`
+          : t.kind === "application"
+            ? `Argo CD Application ${t.name} (${t.check === "sync" ? "sync status Synced" : "health Healthy"}) in ${t.namespace}`
+            : `${t.kind}/${t.name} (release ${t.release}) in ${t.namespace}`;
       if (kind === "connection" || kind === "credentials") {
         return unreachable(
           `while waiting for ${workload} (exit ${result.status ?? result.signal})`,
@@ -297,7 +365,15 @@ export function runRollout(r: RolloutRun): number {
           kind,
         );
       }
-      if (kind === "timeout") {
+      if (t.kind === "secret" && kind !== "timeout") {
+        error(
+          `${stack}: ${workload} is missing or unreadable: ${lastLine(result.stderr) || "no error output"}; create it in ${t.namespace} with the label argocd.argoproj.io/secret-type: repository (or repo-creds for a URL prefix) and the credentials (docs/gitops.md)`,
+        );
+      } else if (kind === "timeout" && t.kind === "application") {
+        error(
+          `${stack}: ${workload} not reached after ${t.timeoutSeconds}s; see kubectl -n ${t.namespace} get application.argoproj.io/${t.name} -o yaml (status.conditions, status.operationState) or argocd app get ${t.name}`,
+        );
+      } else if (kind === "timeout") {
         error(
           `${stack}: ${workload} is not ready after ${t.timeoutSeconds}s; see kubectl -n ${t.namespace} describe ${t.kind}/${t.name} and its pods' events`,
         );

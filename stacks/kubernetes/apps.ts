@@ -1,16 +1,23 @@
 import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { DataKubernetesSecretV1 } from "@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1";
 import { Password } from "@cdktf/provider-random/lib/password";
+import { type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { deliveryOf } from "../../environments/schema/delivery";
 import type { AppSettings } from "../../environments/schema/workloads";
+import {
+  ArgoCdApplications,
+  type ApplicationChart,
+  type DeliveredApp,
+} from "../../modules/helm/argocd-applications";
 import type { ChartSource } from "../../modules/helm/chart-release";
 import { DatabaseMigration } from "../../modules/helm/database-migration";
 import { PROXY_LABELS } from "../../modules/helm/envoy-gateway";
 import { GATEWAY_NAME, listenerOf } from "../../modules/helm/environment-gateway";
 import { ServiceApplication, type AppRoute } from "../../modules/helm/service-application";
 import { hostsOn } from "../../environments/schema/edge";
-import { PLATFORM_NAMESPACES } from "./platform";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
+import { PLATFORM_NAMESPACES } from "./platform";
 import { randomProvider } from "./providers";
 import { migrationsOn } from "./migrations";
 import { appWiring, postgresConnectionOf, type SecretSource } from "./wiring";
@@ -28,6 +35,12 @@ const SECRET_IDS: Record<SecretSource, string> = {
 /** 48 alphanumerics ≈ 285 bits. */
 const GENERATED_KEY_LENGTH = 48;
 
+/** Where Strata's charts sit in the Git repository Argo CD renders them from (delivery.argocd.charts). */
+export const GIT_CHART_PATHS = {
+  service: "charts/service",
+  migration: "charts/migration",
+} as const;
+
 /**
  * `<env>-<cloud>-apps`: the schema migrations (each a hook Job that must complete before the
  * release of the application that declares it), then the applications placed on this cluster, each with its ConfigMap, its
@@ -42,6 +55,8 @@ export class AppsStack extends HelmLayerStack {
   private readonly sources = new Map<SecretSource, DataKubernetesSecretV1>();
   /** Schema migrations on this cluster, by name. */
   readonly migrations: Readonly<Record<string, DatabaseMigration>>;
+  /** The AppProject and Applications of the apps Argo CD delivers here, if any. */
+  readonly argocd?: ArgoCdApplications;
 
   constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
     super(scope, name, props);
@@ -51,7 +66,9 @@ export class AppsStack extends HelmLayerStack {
     const appsScope = new Construct(this, "Apps");
     this.migrations = this.buildMigrations();
     const layers = new Set<"data" | "messaging">();
+    const delivered: DeliveredApp[] = [];
     for (const [appName, app] of placedApps(this.env.workloads.apps, this.cloud)) {
+      const byArgo = this.deliveredByArgo(app);
       const wiring = appWiring(this.env, appName, app, this.cloud);
       wiring.cloudLayers.forEach((l) => layers.add(l));
       const credentials = Object.fromEntries([
@@ -89,7 +106,8 @@ export class AppsStack extends HelmLayerStack {
       apps[appName] = new ServiceApplication(appsScope, appName, {
         ...this.releaseSettings("apps"),
         name: appName,
-        chart: this.chartOf(app),
+        // Under Argo CD no helm_release: the Application installs the chart with these values.
+        chart: byArgo ? undefined : this.chartOf(app),
         image: app.image,
         port: app.port,
         healthPath: app.healthPath,
@@ -113,8 +131,10 @@ export class AppsStack extends HelmLayerStack {
         // The release waits for its migration (and, through it, for the ones before).
         dependsOn: this.migrationOf(appName),
       });
+      if (byArgo) delivered.push(this.deliveredApp(appName, app, apps[appName]));
     }
     this.apps = apps;
+    if (delivered.length > 0) this.argocd = this.buildArgoCd(delivered);
     this.cloudLayers = [...layers].sort();
   }
 
@@ -131,11 +151,14 @@ export class AppsStack extends HelmLayerStack {
     const out: Record<string, DatabaseMigration> = {};
     for (const m of placed) {
       const s = m.settings;
+      const app = m.app === undefined ? undefined : this.env.workloads.apps[m.app];
+      // An Argo-delivered app's migration runs as a PreSync hook of its Application.
+      const byArgo = app !== undefined && this.deliveredByArgo(app);
       // The migration's name is its release name, unique in the namespace (schema-checked).
       out[m.name] = new DatabaseMigration(scope, m.name, {
         name: m.name,
         namespace: this.namespace,
-        chart: this.localChart("migration"),
+        chart: byArgo ? undefined : this.localChart("migration"),
         image: s.image,
         command: s.command,
         args: s.args,
@@ -149,16 +172,88 @@ export class AppsStack extends HelmLayerStack {
         runAsUser: s.runAsUser,
         labels: this.labels,
         maxHistory: this.env.workloads.maxHistory,
-        dependsOn: m.after.map((d) => out[d].release.release),
+        dependsOn: m.after.flatMap((d) => out[d].release?.release ?? []),
       });
     }
     return out;
   }
 
   /** The release of `app`'s migration on this cluster, as a dependency list. */
-  private migrationOf(app: string): DatabaseMigration["release"]["release"][] {
+  private migrationOf(app: string): ITerraformDependable[] {
     const m = migrationsOn(this.env, this.cloud).find((x) => x.app === app);
-    return m ? [this.migrations[m.name].release.release] : [];
+    const release = m && this.migrations[m.name].release;
+    return release ? [release.release] : [];
+  }
+
+  /** True when Argo CD delivers `app` on this cluster. */
+  private deliveredByArgo(app: AppSettings): boolean {
+    return deliveryOf(app, this.env.workloads.delivery, this.cloud) === "argocd";
+  }
+
+  /** What the Application of an Argo-delivered app needs: chart, values, Git source, migration. */
+  private deliveredApp(name: string, app: AppSettings, built: ServiceApplication): DeliveredApp {
+    const argocd = this.env.workloads.delivery.argocd;
+    const git = app.git;
+    if (!argocd || !git) {
+      throw new Error(
+        `${this.node.path}: ${name} is delivered by Argo CD without delivery.argocd or git (the schema should have refused this)`,
+      );
+    }
+    const fromGit = (path: string) => {
+      if (!argocd.charts) {
+        throw new Error(`${this.node.path}: no delivery.argocd.charts for ${name} (schema gap)`);
+      }
+      return { ...argocd.charts, path };
+    };
+    const chart: ApplicationChart = app.chart.local
+      ? fromGit(GIT_CHART_PATHS.service)
+      : { repository: app.chart.repository!, chart: app.chart.name!, version: app.chart.version! };
+    const placed = migrationsOn(this.env, this.cloud).find((m) => m.app === name);
+    const migration = placed && this.migrations[placed.name];
+    return {
+      name,
+      chart,
+      values: built.values,
+      git: { ...git, valueFiles: git.valueFiles ?? [] },
+      migration: migration && {
+        name: placed.name,
+        chart: fromGit(GIT_CHART_PATHS.migration),
+        values: migration.values,
+      },
+    };
+  }
+
+  /**
+   * The release of charts/argocd-apps in Argo CD's namespace: after every app's ConfigMap and
+   * Secret and every migration OpenTofu runs (the database's own), so a first sync finds them.
+   */
+  private buildArgoCd(apps: DeliveredApp[]): ArgoCdApplications {
+    const d = this.env.workloads.delivery.argocd!;
+    const wired = apps.flatMap((a) => {
+      const s = this.apps[a.name];
+      return [s.config, ...(s.secret ? [s.secret] : [])];
+    });
+    const migrations = Object.values(this.migrations).flatMap((m) =>
+      m.release ? [m.release.release] : [],
+    );
+    return new ArgoCdApplications(this, "ArgoCdDelivery", {
+      environment: this.env.name,
+      namespace: PLATFORM_NAMESPACES.argocd,
+      destinationNamespace: this.namespace,
+      chart: this.localChart("argocd-apps"),
+      sourceRepos: d.repositories.map((r) => r.url),
+      repositoryCredentials: d.repositories.flatMap((r) =>
+        r.credentialsSecretName ? [{ url: r.url, secretName: r.credentialsSecretName }] : [],
+      ),
+      access: d.access,
+      apps,
+      sync: d.sync,
+      cascadeDelete: d.cascadeDelete,
+      labels: this.labels,
+      timeoutSeconds: this.env.workloads.timeoutSeconds.apps,
+      maxHistory: this.env.workloads.maxHistory,
+      dependsOn: [...wired, ...migrations],
+    });
   }
 
   private random = false;

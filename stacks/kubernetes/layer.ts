@@ -38,6 +38,7 @@ const CHART_ASSET_IDS = {
   service: "ServiceChart",
   migration: "MigrationChart",
   gateway: "GatewayChart",
+  "argocd-apps": "ArgoCdAppsChart",
 } as const;
 export type ProjectChart = keyof typeof CHART_ASSET_IDS;
 

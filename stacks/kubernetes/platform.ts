@@ -133,7 +133,8 @@ export class PlatformStack extends HelmLayerStack {
       });
     }
     const argocd = platform.argocd;
-    if (argocd.enabled) {
+    // Argo CD on the clusters `clouds` names (every cluster the environment owns by default).
+    if (argocd.enabled && (argocd.clouds ?? [this.cloud]).includes(this.cloud)) {
       // Redis HA's haproxy and the repo server's init containers are not restricted-clean.
       const ns = new WorkloadNamespace(this, "ArgoCdNamespace", {
         name: PLATFORM_NAMESPACES.argocd,
@@ -148,6 +149,9 @@ export class PlatformStack extends HelmLayerStack {
         resources: argocd.resources,
         images: argocd.images,
         metrics: argocd.metrics,
+        admin: argocd.admin,
+        sso: argocd.sso,
+        admins: argocd.admins,
         dependsOn: [ns.namespace],
       });
     }

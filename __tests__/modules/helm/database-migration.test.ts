@@ -86,7 +86,7 @@ describe("DatabaseMigration", () => {
       new DatabaseMigration(scope, "Second", {
         ...props,
         name: "second",
-        dependsOn: [first.release.release],
+        dependsOn: [first.release!.release],
       });
     });
     expect(releaseNamed(tf, "second").raw.depends_on).toEqual([

@@ -1,6 +1,7 @@
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { Testing } from "cdktf";
+import { parse } from "yaml";
 import { ArgoCd, type ArgoCdProps } from "../../../modules/helm/argo-cd";
 import { CertManager, type CertManagerProps } from "../../../modules/helm/cert-manager";
 import { Gp3StorageClass } from "../../../modules/helm/gp3-storage-class";
@@ -173,14 +174,23 @@ describe("ArgoCd (argo/argo-cd, optional)", () => {
       "argocd",
     );
 
-  test("pinned 7.8.23; every values key exists in its values.yaml", () => {
+  test("pinned 10.1.1; every values key exists in its values.yaml", () => {
     for (const r of [
       argo(),
       argo({ replicas: 2, metrics: true, images: { registry: "m.example.com" } }),
+      argo({
+        admin: true,
+        admins: ["platform"],
+        sso: {
+          issuer: "https://login.example.com",
+          clientId: "argocd",
+          clientSecretRef: { name: "argocd-oidc", key: "clientSecret" },
+        },
+      }),
     ]) {
       expect(r).toMatchObject({
         repository: "https://argoproj.github.io/argo-helm",
-        version: "7.8.23",
+        version: "10.1.1",
       });
       expect(unknownValuePaths("argo-cd", r.version!, r.values)).toEqual([]);
     }
@@ -198,5 +208,45 @@ describe("ArgoCd (argo/argo-cd, optional)", () => {
       server: { replicas: 2, pdb: { enabled: true } },
       repoServer: { replicas: 2 },
     });
+  });
+});
+
+describe("ArgoCd hardening", () => {
+  const argo = (p: Partial<ArgoCdProps> = {}) =>
+    releaseNamed(
+      synthScope((s) => new ArgoCd(s, "Argo", { namespace: "argocd", ...p })),
+      "argocd",
+    ).values as { configs: { cm: Record<string, unknown>; rbac: Record<string, unknown> } };
+
+  test("by default: no local admin (so no initial password Secret), no Dex, exec off, RBAC grants nothing", () => {
+    const v = argo() as unknown as Record<string, unknown>;
+    expect(v).toMatchObject({
+      configs: {
+        cm: { "admin.enabled": false, "exec.enabled": false },
+        rbac: { "policy.default": "", "policy.csv": "", scopes: "[groups]" },
+      },
+      dex: { enabled: false },
+    });
+    expect(JSON.stringify(v)).not.toMatch(/argocdServerAdminPassword|oidc\.config/);
+  });
+
+  test("SSO: the client secret is a $<secret>:<key> reference; admin groups bound to role:admin, sorted", () => {
+    const v = argo({
+      admins: ["sre", "platform", "sre"],
+      sso: {
+        issuer: "https://login.example.com",
+        clientId: "argocd",
+        clientSecretRef: { name: "argocd-oidc", key: "clientSecret" },
+        scopes: ["openid", "groups"],
+      },
+    });
+    expect(parse(v.configs.cm["oidc.config"] as string)).toEqual({
+      name: "SSO",
+      issuer: "https://login.example.com",
+      clientID: "argocd",
+      clientSecret: "$argocd-oidc:clientSecret",
+      requestedScopes: ["groups", "openid"],
+    });
+    expect(v.configs.rbac["policy.csv"]).toBe("g, platform, role:admin\ng, sre, role:admin\n");
   });
 });

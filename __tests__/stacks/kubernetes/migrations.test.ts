@@ -9,6 +9,7 @@ import { AppsStack } from "../../../stacks/kubernetes/apps";
 import { clusterRef } from "../../../stacks/kubernetes/cluster-ref";
 import { migrationsOn } from "../../../stacks/kubernetes/migrations";
 import { realApp } from "../../support/app";
+import { applicationReleasesOf } from "../../support/chart-values";
 import { BITNAMI_IMAGES, testEnv } from "../../support/env";
 import { synthJson, type TfJson } from "../../support/synth";
 
@@ -166,13 +167,21 @@ describe("migrations in the apps stack", () => {
 });
 
 describe("the seeds", () => {
-  test("prod's angzarr migrates its PostgreSQL event store before its release, on DigitalOcean only", () => {
+  test("prod's angzarr migrates its PostgreSQL event store before its app, on DigitalOcean only (Argo CD: a source of its Application)", () => {
     const app = realApp();
-    const r = releases(app.stacks.get("prod-do-apps")!);
-    expect(r.angzarr.depends_on).toContain(r["angzarr-migrate"].address);
-    expect(String(r["angzarr-migrate"].values)).toMatch(
-      /jobName: angzarr-migrate-0-4-3\nimage:\n  repository: ghcr\.io\/angzarr\/angzarr-migrations\n  tag: 0\.4\.3/,
-    );
+    const tf = app.stacks.get("prod-do-apps")!;
+    // Argo CD delivers prod's apps on DigitalOcean: no helm_release of the migration; it is a
+    // source of angzarr's Application (its hook Job runs in PreSync, before the app's objects).
+    expect(releases(tf)["angzarr-migrate"]).toBeUndefined();
+    const [migration] = applicationReleasesOf(tf, "charts/migration");
+    expect(migration).toMatchObject({
+      name: "angzarr-migrate",
+      raw: { application: "prod-angzarr", namespace: "prod" },
+      values: {
+        jobName: "angzarr-migrate-0-4-3",
+        image: { repository: "ghcr.io/angzarr/angzarr-migrations", tag: "0.4.3" },
+      },
+    });
     for (const stack of ["prod-gcp-apps", "prod-aws-apps"]) {
       expect(releases(app.stacks.get(stack)!)["angzarr-migrate"]).toBeUndefined();
     }
