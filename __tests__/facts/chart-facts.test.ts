@@ -59,6 +59,7 @@ const CHART_NAMES: Record<ChartKey, string> = {
   meilisearch: "meilisearch",
   rabbitmq: "rabbitmq",
   kafka: "kafka",
+  kubePrometheusStack: "kube-prometheus-stack",
 };
 
 /** `DEFAULT_*_VERSION` constants of modules/helm/<chart>.ts, read as text (no cdktf load). */

@@ -51,6 +51,11 @@ export interface ServiceApplicationProps {
   readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
   /** @default 10001 */
   readonly runAsUser?: number;
+  /**
+   * Namespaces (besides its own) whose pods may connect to the app's port: the chart's
+   * NetworkPolicy. @default - the chart's (ingress-nginx)
+   */
+  readonly allowFromNamespaces?: readonly string[];
   /** emptyDir mounts (the root filesystem is read-only). @default ["/tmp"] */
   readonly writablePaths?: readonly string[];
   /** @default {} */
@@ -155,7 +160,12 @@ export class ServiceApplication extends Construct {
           }
         : { enabled: false },
       podDisruptionBudget: { enabled: props.podDisruptionBudget ?? false, minAvailable: 1 },
-      networkPolicy: { enabled: true },
+      networkPolicy: {
+        enabled: true,
+        ...(props.allowFromNamespaces
+          ? { allowFromNamespaces: [...props.allowFromNamespaces] }
+          : {}),
+      },
     };
     this.release = new HelmChartRelease(this, "Chart", {
       name: props.name,
@@ -203,5 +213,8 @@ export interface ServiceChartValues {
         readonly targetCPUUtilizationPercentage: number;
       };
   readonly podDisruptionBudget: { readonly enabled: boolean; readonly minAvailable: number };
-  readonly networkPolicy: { readonly enabled: boolean };
+  readonly networkPolicy: {
+    readonly enabled: boolean;
+    readonly allowFromNamespaces?: readonly string[];
+  };
 }

@@ -327,6 +327,7 @@ const CHARTS: Readonly<Record<ChartKey, { name: string; layer: string }>> = {
   meilisearch: { name: "meilisearch", layer: "databases" },
   rabbitmq: { name: "rabbitmq", layer: "buses" },
   kafka: { name: "kafka", layer: "buses" },
+  kubePrometheusStack: { name: "kube-prometheus-stack", layer: "platform" },
 };
 
 interface ChartFactsEntry {

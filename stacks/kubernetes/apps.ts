@@ -1,15 +1,16 @@
 import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { DataKubernetesSecretV1 } from "@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1";
 import { Password } from "@cdktf/provider-random/lib/password";
-import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import fs from "node:fs";
-import path from "node:path";
 import type { AppSettings } from "../../environments/schema/workloads";
 import type { ChartSource } from "../../modules/helm/chart-release";
 import { DatabaseMigration } from "../../modules/helm/database-migration";
 import { ServiceApplication } from "../../modules/helm/service-application";
+import { MONITORING_NAMESPACE } from "../../environments/schema/monitoring";
+import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
+import { addMonitoringObjects, appServices } from "./monitoring";
+import { PLATFORM_NAMESPACES } from "./platform";
 import { randomProvider } from "./providers";
 import { migrationsOn } from "./migrations";
 import { appWiring, postgresConnectionOf, type SecretSource } from "./wiring";
@@ -27,9 +28,6 @@ const SECRET_IDS: Record<SecretSource, string> = {
 /** 48 alphanumerics ≈ 285 bits. */
 const GENERATED_KEY_LENGTH = 48;
 
-/** Stable construct ids of the charts shipped from charts/. */
-const CHART_ASSET_IDS = { service: "ServiceChart", migration: "MigrationChart" } as const;
-
 /**
  * `<env>-<cloud>-apps`: the schema migrations (each a hook Job that must complete before the
  * release of the application that declares it), then the applications placed on this cluster, each with its ConfigMap, its
@@ -42,9 +40,10 @@ export class AppsStack extends HelmLayerStack {
   /** Cloud layers (`data`, `messaging`) the placed apps use. */
   readonly cloudLayers: ReadonlyArray<"data" | "messaging">;
   private readonly sources = new Map<SecretSource, DataKubernetesSecretV1>();
-  private readonly chartAssets = new Map<string, TerraformAsset>();
   /** Schema migrations on this cluster, by name. */
   readonly migrations: Readonly<Record<string, DatabaseMigration>>;
+  /** PodMonitors and rules of the apps that serve metrics. */
+  readonly monitoring?: MonitoringObjects;
 
   constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
     super(scope, name, props);
@@ -112,12 +111,19 @@ export class AppsStack extends HelmLayerStack {
         serviceAccountAnnotations: annotations,
         runAsUser: app.runAsUser,
         writablePaths: app.writablePaths,
+        // Prometheus (namespace monitoring) scrapes the app's port besides the ingress controller.
+        ...(app.metrics && this.monitoringOn
+          ? { allowFromNamespaces: [PLATFORM_NAMESPACES.ingressNginx, MONITORING_NAMESPACE] }
+          : {}),
         // The release waits for its migration (and, through it, for the ones before).
         dependsOn: this.migrationOf(appName),
       });
     }
     this.apps = apps;
     this.cloudLayers = [...layers].sort();
+    this.monitoring = addMonitoringObjects(this, "apps", {
+      services: appServices(this.env, Object.keys(apps)),
+    });
   }
 
   /**
@@ -193,20 +199,6 @@ export class AppsStack extends HelmLayerStack {
     if (app.chart.local) return this.localChart(app.chart.local);
     return { repository: app.chart.repository, chart: app.chart.name!, version: app.chart.version };
   }
-
-  /** A chart of charts/, copied into the stack once. */
-  private localChart(name: "service" | "migration"): ChartSource {
-    let asset = this.chartAssets.get(name);
-    if (!asset) {
-      asset = new TerraformAsset(this, CHART_ASSET_IDS[name], {
-        path: projectChart(name),
-        type: AssetType.DIRECTORY,
-      });
-      this.chartAssets.set(name, asset);
-    }
-    // "./": a path, never read as <repo>/<chart>. Relative to the stack folder, where tofu runs.
-    return { chart: `./${asset.path}` };
-  }
 }
 
 /** The apps of an environment placed on `cloud`, in config order. */
@@ -215,18 +207,4 @@ export function placedApps(
   cloud: string,
 ): Array<[string, AppSettings]> {
   return Object.entries(apps).filter(([, app]) => (app.clouds as string[]).includes(cloud));
-}
-
-/**
- * Path of a chart shipped in this repository. Found by walking up from this file, because the
- * app runs both from source (jest) and bundled into dist/ (synth).
- */
-export function projectChart(name: string): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, "charts", name);
-    if (fs.existsSync(path.join(candidate, "Chart.yaml"))) return candidate;
-    if (path.dirname(dir) === dir) {
-      throw new Error(`chart "${name}" not found in charts/ above ${__dirname}`);
-    }
-  }
 }

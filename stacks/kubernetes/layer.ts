@@ -1,7 +1,11 @@
 /** What every Helm-layer stack shares: its placement, the cluster providers, labels, storage. */
+import { AssetType, TerraformAsset } from "cdktf";
 import type { Construct } from "constructs";
+import fs from "node:fs";
+import path from "node:path";
 import type { Environment } from "../../environments/schema";
 import type { ConfigCloud } from "../../environments/schema/workloads";
+import type { ChartSource } from "../../modules/helm/chart-release";
 import { StrataStack, type StrataStackProps } from "../strata-stack";
 import type { ClusterRef } from "./cluster-ref";
 import { clusterProviders, randomProvider, type ClusterProviders } from "./providers";
@@ -26,6 +30,28 @@ export function kubernetesLabels(env: Environment): Record<string, string> {
   };
 }
 
+/** Stable construct ids of the charts shipped from charts/. */
+const CHART_ASSET_IDS = {
+  service: "ServiceChart",
+  migration: "MigrationChart",
+  monitoring: "MonitoringChart",
+} as const;
+export type LocalChart = keyof typeof CHART_ASSET_IDS;
+
+/**
+ * Path of a chart shipped in this repository. Found by walking up from this file, because the
+ * app runs both from source (jest) and bundled into dist/ (synth).
+ */
+export function projectChart(name: string): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "charts", name);
+    if (fs.existsSync(path.join(candidate, "Chart.yaml"))) return candidate;
+    if (path.dirname(dir) === dir) {
+      throw new Error(`chart "${name}" not found in charts/ above ${__dirname}`);
+    }
+  }
+}
+
 /** Which timeout a release gets (workloads.timeoutSeconds). */
 export type ReleaseKind = "platform" | "stateful" | "apps";
 
@@ -39,6 +65,9 @@ export class HelmLayerStack extends StrataStack {
   /** Storage class for volumes on this cloud. */
   readonly storageClass: string;
   readonly labels: Record<string, string>;
+  /** The environment owning the cluster (itself, or the one whose cluster it shares). */
+  readonly clusterOwner: Environment;
+  private readonly chartAssets = new Map<LocalChart, TerraformAsset>();
 
   constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
     super(scope, name, props);
@@ -48,6 +77,7 @@ export class HelmLayerStack extends StrataStack {
     this.namespace = env.workloads.namespace;
     this.storageClass = env.workloads.storageClasses[cluster.cloud];
     this.labels = kubernetesLabels(env);
+    this.clusterOwner = props.clusterOwner;
     this.providers = clusterProviders(this, cluster, {
       auth: env.workloads.clusterAuth,
       awsAccountId: props.clusterOwner.targets.aws?.accountId,
@@ -66,5 +96,30 @@ export class HelmLayerStack extends StrataStack {
       timeoutSeconds: this.env.workloads.timeoutSeconds[kind],
       maxHistory: this.env.workloads.maxHistory,
     };
+  }
+
+  /**
+   * Monitoring objects go into this layer: the environment wants them and the cluster's owner runs
+   * the metrics stack (a guest follows its owner; its own `enabled` can only turn them off).
+   */
+  get monitoringOn(): boolean {
+    return (
+      this.env.workloads.platform.monitoring.enabled &&
+      this.clusterOwner.workloads.platform.monitoring.enabled
+    );
+  }
+
+  /** A chart of charts/, copied into the stack once. */
+  localChart(name: LocalChart): ChartSource {
+    let asset = this.chartAssets.get(name);
+    if (!asset) {
+      asset = new TerraformAsset(this, CHART_ASSET_IDS[name], {
+        path: projectChart(name),
+        type: AssetType.DIRECTORY,
+      });
+      this.chartAssets.set(name, asset);
+    }
+    // "./": a path, never read as <repo>/<chart>. Relative to the stack folder, where tofu runs.
+    return { chart: `./${asset.path}` };
   }
 }

@@ -3,10 +3,15 @@ import { ArgoCd } from "../../modules/helm/argo-cd";
 import { CertManager } from "../../modules/helm/cert-manager";
 import { Gp3StorageClass } from "../../modules/helm/gp3-storage-class";
 import { IngressNginx } from "../../modules/helm/ingress-nginx";
+import { KubePrometheusStack } from "../../modules/helm/kube-prometheus-stack";
+import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
+import { clusterRules, namespaceRules } from "../../modules/helm/monitoring-targets";
+import { MONITORING_NAMESPACE } from "../../environments/schema/monitoring";
 import { WorkloadNamespace } from "../../modules/helm/workload-namespace";
 import { ManagedDatabaseSecret } from "../../modules/digitalocean/managed-database-secret";
 import { DO_DATABASE_ENGINES, doDatabaseClusterName } from "../digitalocean/data";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
+import { addMonitoringObjects } from "./monitoring";
 
 /** Name of the Secret holding a managed database user's connection details. */
 export function managedDatabaseSecretName(kind: string, user: string): string {
@@ -18,6 +23,7 @@ export const PLATFORM_NAMESPACES = {
   certManager: "cert-manager",
   ingressNginx: "ingress-nginx",
   argocd: "argocd",
+  monitoring: MONITORING_NAMESPACE,
 } as const;
 
 /** Props of {@link PlatformStack}. */
@@ -41,6 +47,10 @@ export class PlatformStack extends HelmLayerStack {
   readonly ingressNginx?: IngressNginx;
   readonly argocd?: ArgoCd;
   readonly storageClassResource?: Gp3StorageClass;
+  /** The metrics stack (owner, monitoring on). */
+  readonly kubePrometheusStack?: KubePrometheusStack;
+  /** Kubernetes alert rules for the namespace (and, for the owner, the cluster's capacity). */
+  readonly alerts?: MonitoringObjects;
   /** Secrets with the connection details of managed databases (DigitalOcean). */
   readonly managedDatabaseSecrets: ManagedDatabaseSecret[] = [];
 
@@ -55,7 +65,16 @@ export class PlatformStack extends HelmLayerStack {
       labels,
     });
     if (this.cloud === "digitalocean") this.addManagedDatabaseSecrets(labels);
-    if (!props.ownsCluster) return;
+    if (!props.ownsCluster) {
+      // A guest's rules need the owner's metrics stack: the owner's platform stack comes first.
+      this.alerts = addMonitoringObjects(
+        this,
+        "platform",
+        { ruleGroups: [namespaceRules(this.namespace, platform.monitoring.thresholds)] },
+        [this.workloadNamespace.namespace],
+      );
+      return;
+    }
 
     if (this.cloud === "aws") {
       this.storageClassResource = new Gp3StorageClass(this, "Gp3", {
@@ -119,6 +138,47 @@ export class PlatformStack extends HelmLayerStack {
         metrics: argocd.metrics,
         dependsOn: [ns.namespace],
       });
+    }
+    const monitoring = platform.monitoring;
+    if (monitoring.enabled) {
+      // Every pod of the stack is restricted-clean (facts/charts.json); node-exporter, which is
+      // not, is left out.
+      const ns = new WorkloadNamespace(this, "MonitoringNamespace", {
+        name: PLATFORM_NAMESPACES.monitoring,
+        podSecurity: "restricted",
+        labels,
+      });
+      this.kubePrometheusStack = new KubePrometheusStack(this, "KubePrometheusStack", {
+        ...common,
+        namespace: ns.name,
+        version: charts.kubePrometheusStack,
+        storageClass: this.storageClass,
+        prometheus: {
+          replicas: monitoring.replicas,
+          retention: monitoring.retention,
+          storage: monitoring.storage,
+          resources: monitoring.resources,
+        },
+        alertmanager: monitoring.alertmanager,
+        receivers: monitoring.receivers,
+        routes: monitoring.routes,
+        imageRegistry: monitoring.images.registry,
+        dependsOn: [
+          ns.namespace,
+          ...(this.storageClassResource ? [this.storageClassResource.storageClass] : []),
+        ],
+      });
+      this.alerts = addMonitoringObjects(
+        this,
+        "platform",
+        {
+          ruleGroups: [
+            namespaceRules(this.namespace, monitoring.thresholds),
+            clusterRules(monitoring.thresholds),
+          ],
+        },
+        [this.workloadNamespace.namespace, this.kubePrometheusStack.release.release],
+      );
     }
   }
 
