@@ -33,11 +33,14 @@ export interface MonitoringObjectsProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+/** A monitor as the chart takes it (the kind is the list it is in). */
+export type ChartTarget = Omit<ScrapeTarget, "monitor">;
+
 /** The values of charts/monitoring (its values.schema.json is the authority). */
 export interface MonitoringChartValues {
   readonly labels: Record<string, string>;
-  readonly serviceMonitors: ScrapeTarget[];
-  readonly podMonitors: ScrapeTarget[];
+  readonly serviceMonitors: ChartTarget[];
+  readonly podMonitors: ChartTarget[];
   readonly ruleGroups: RuleGroup[];
 }
 
@@ -68,23 +71,19 @@ export class MonitoringObjects extends Construct {
       ...(props.ruleGroups ?? []),
       ...services.map((s) => serviceRules(props.namespace, s, props.thresholds)),
     ].filter((g) => g.rules.length > 0);
+    const of = (monitor: ScrapeTarget["monitor"]): ChartTarget[] =>
+      targets.filter((t) => t.monitor === monitor).map(({ monitor: _kind, ...rest }) => rest);
     this.values = {
       labels: { ...props.labels },
-      serviceMonitors: targets.filter((t) => t.monitor === "ServiceMonitor"),
-      podMonitors: targets.filter((t) => t.monitor === "PodMonitor"),
+      serviceMonitors: of("ServiceMonitor"),
+      podMonitors: of("PodMonitor"),
       ruleGroups,
     };
-    // Helm's chart values carry no `monitor` key (the chart's schema refuses unknown keys).
-    const strip = (ts: ScrapeTarget[]) => ts.map(({ monitor: _m, ...rest }) => rest);
     this.release = new HelmChartRelease(this, "Chart", {
       name: props.name,
       namespace: props.namespace,
       chart: props.chart,
-      values: {
-        ...this.values,
-        serviceMonitors: strip(this.values.serviceMonitors),
-        podMonitors: strip(this.values.podMonitors),
-      },
+      values: this.values,
       timeoutSeconds: props.timeoutSeconds,
       maxHistory: props.maxHistory,
       dependsOn: props.dependsOn,
