@@ -141,9 +141,10 @@ export const ReceiverName = named({
   ...NAME_RULES.dnsLabel,
   what: "receiver name",
   maxLength: 40,
-}).refine((n) => n !== "null", {
-  error: 'receiver name "null" is taken by the receiver that drops the Watchdog alert',
 });
+
+/** The receiver Strata routes the always-firing Watchdog alert to (it notifies nobody). */
+export const NULL_RECEIVER = "null";
 
 /** The alert severities Strata's rules use. */
 export const SEVERITIES = ["critical", "warning"] as const;

@@ -13,6 +13,7 @@ import {
   AlertThresholdsConfig,
   MONITORING_NAMESPACE,
   MONITORING_RELEASES,
+  NULL_RECEIVER,
   ReceiverConfig,
   ReceiverName,
   Retention,
@@ -1099,6 +1100,12 @@ function checkMonitoring(
     });
   }
   for (const [name, r] of Object.entries(m.receivers ?? {})) {
+    if (name === NULL_RECEIVER) {
+      issue(
+        [...path, "receivers", name],
+        `receiver name "${NULL_RECEIVER}" is taken by the receiver that drops the Watchdog alert; choose another name`,
+      );
+    }
     if (r.channel !== undefined && r.type !== "slack") {
       issue(
         [...path, "receivers", name, "channel"],

@@ -1,6 +1,7 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import {
+  NULL_RECEIVER,
   RECEIVER_TYPES,
   SEVERITIES,
   type ReceiverConfig,
@@ -95,11 +96,11 @@ export function alertmanagerConfig(
   });
   return {
     route: {
-      receiver: "null",
+      receiver: NULL_RECEIVER,
       group_by: ["namespace", "alertname"],
       routes: [
         // The always-firing Watchdog proves the pipeline works; it pages nobody.
-        { receiver: "null", matchers: ['alertname = "Watchdog"'] },
+        { receiver: NULL_RECEIVER, matchers: ['alertname = "Watchdog"'] },
         ...SEVERITIES.flatMap((severity) =>
           routes[severity].map((name) => ({
             receiver: name,
@@ -109,7 +110,7 @@ export function alertmanagerConfig(
         ),
       ],
     },
-    receivers: [{ name: "null" }, ...Object.entries(receivers).map(receiver)],
+    receivers: [{ name: NULL_RECEIVER }, ...Object.entries(receivers).map(receiver)],
   };
 }
 
