@@ -5,6 +5,12 @@
  */
 import { z } from "zod";
 import { NAME_RULES } from "../../modules/common/naming";
+import {
+  RECEIVER_TYPES,
+  type AlertThresholds,
+  type ReceiverType,
+  type ThresholdKey,
+} from "../../modules/helm/alerting";
 import { named, obj } from "./common";
 
 /** Namespace of the metrics stack (kube-prometheus-stack) on a cluster an environment owns. */
@@ -61,9 +67,7 @@ export const THRESHOLD_RANGES = {
     unit: "messages",
     what: "RabbitMQ messages ready and not yet consumed, per release",
   },
-} as const satisfies Record<string, ThresholdRange>;
-export type ThresholdKey = keyof typeof THRESHOLD_RANGES;
-export type AlertThresholds = Readonly<Record<ThresholdKey, number>>;
+} as const satisfies Record<ThresholdKey, ThresholdRange>;
 
 function threshold(key: ThresholdKey) {
   const r: ThresholdRange = THRESHOLD_RANGES[key];
@@ -100,17 +104,6 @@ export function retentionHours(retention: string): number {
   return n * { h: 1, d: 24, w: 168 }[retention.slice(-1) as "h" | "d" | "w"];
 }
 
-/** Alertmanager integrations Strata configures, and the field each reads its credential from. */
-export const RECEIVER_TYPES = {
-  /** Slack incoming webhook URL (`slack_configs[].api_url_file`). */
-  slack: "api_url_file",
-  /** Any HTTP endpoint (`webhook_configs[].url_file`). */
-  webhook: "url_file",
-  /** PagerDuty Events API v2 integration key (`pagerduty_configs[].routing_key_file`). */
-  pagerduty: "routing_key_file",
-} as const;
-export type ReceiverType = keyof typeof RECEIVER_TYPES;
-
 const SecretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, {
   error: (i) =>
     `Secret key ${JSON.stringify(i.input)} may contain only letters, digits, "-", "_" and "."`,
@@ -136,16 +129,10 @@ export const ReceiverConfig = obj({
     .optional(),
 });
 export type ReceiverConfig = z.output<typeof ReceiverConfig>;
+export type { AlertThresholds, ThresholdKey };
 
 export const ReceiverName = named({
   ...NAME_RULES.dnsLabel,
   what: "receiver name",
   maxLength: 40,
 });
-
-/** The receiver Strata routes the always-firing Watchdog alert to (it notifies nobody). */
-export const NULL_RECEIVER = "null";
-
-/** The alert severities Strata's rules use. */
-export const SEVERITIES = ["critical", "warning"] as const;
-export type Severity = (typeof SEVERITIES)[number];

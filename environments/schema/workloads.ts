@@ -9,15 +9,14 @@ import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
 import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image";
 import { named, obj, type TierDefaults } from "./common";
+import { NULL_RECEIVER, SEVERITIES } from "../../modules/helm/alerting";
 import {
   AlertThresholdsConfig,
   MONITORING_NAMESPACE,
   MONITORING_RELEASES,
-  NULL_RECEIVER,
   ReceiverConfig,
   ReceiverName,
   Retention,
-  SEVERITIES,
 } from "./monitoring";
 
 export const ConfigCloud = z.enum(["gcp", "aws", "digitalocean"]);

@@ -4,9 +4,9 @@ import {
   NULL_RECEIVER,
   RECEIVER_TYPES,
   SEVERITIES,
-  type ReceiverConfig,
+  type Receiver,
   type Severity,
-} from "../../environments/schema/monitoring";
+} from "./alerting";
 import { HelmChartRelease } from "./chart-release";
 import {
   checkMinimum,
@@ -39,7 +39,7 @@ export interface KubePrometheusStackProps {
     readonly resources: ResourceRequirements;
   };
   /** Alertmanager receivers by name; each reads its credential from a Secret. @default {} */
-  readonly receivers?: Readonly<Record<string, ReceiverConfig>>;
+  readonly receivers?: Readonly<Record<string, Receiver>>;
   /** Receiver names per severity. @default - every receiver gets every severity */
   readonly routes?: Readonly<Record<Severity, readonly string[]>>;
   /** Registry replacing every image registry (global.imageRegistry). @default - the chart's */
@@ -81,10 +81,10 @@ export const REPLACED_DEFAULT_RULES = [
 
 /** The Alertmanager configuration: a `null` receiver for the Watchdog, the configured receivers. */
 export function alertmanagerConfig(
-  receivers: Readonly<Record<string, ReceiverConfig>>,
+  receivers: Readonly<Record<string, Receiver>>,
   routes: Readonly<Record<Severity, readonly string[]>>,
 ) {
-  const receiver = ([name, r]: [string, ReceiverConfig]) => ({
+  const receiver = ([name, r]: [string, Receiver]) => ({
     name,
     [`${r.type}_configs`]: [
       {

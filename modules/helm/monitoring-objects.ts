@@ -1,6 +1,6 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { AlertThresholds } from "../../environments/schema/monitoring";
+import type { AlertThresholds } from "./alerting";
 import { HelmChartRelease, type ChartSource } from "./chart-release";
 import type { KubernetesLabels } from "./kubernetes-values";
 import {

@@ -8,7 +8,7 @@
  * facts/metrics.json (checked by __tests__/modules/helm/monitoring-targets.test.ts), and every
  * expression is parsed as PromQL by the same test.
  */
-import type { AlertThresholds, Severity } from "../../environments/schema/monitoring";
+import type { AlertThresholds, Severity } from "./alerting";
 
 /** The kinds of service Strata scrapes. */
 export type MonitoredKind =
