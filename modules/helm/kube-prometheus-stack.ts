@@ -70,7 +70,8 @@ export const RECEIVER_SECRETS_DIR = "/etc/alertmanager/receivers";
 
 /**
  * Default rules of the chart that Strata replaces with its own (thresholds per tier:
- * modules/helm/monitoring-targets.ts), so one condition does not page twice.
+ * modules/helm/monitoring-targets.ts), so one condition does not page twice. Each is gated on
+ * `defaultRules.disabled.<alert>` in the chart's rule templates (facts/charts.json notes).
  */
 export const REPLACED_DEFAULT_RULES = [
   "KubePodNotReady",
