@@ -47,7 +47,7 @@ export const THRESHOLD_RANGES = {
     min: 1,
     max: 1440,
     unit: "minutes",
-    what: "minutes a pod may stay not ready",
+    what: "how long a pod may stay not ready",
   },
   nodeRequestsPercent: {
     min: 50,

@@ -398,7 +398,7 @@ export const MonitoringConfig = obj({
   /** Alert thresholds, each within its range. @default - the tier's */
   thresholds: AlertThresholdsConfig.optional(),
   /** Registry replacing every image registry of the stack (global.imageRegistry). @default - the chart's */
-  images: obj({ registry: ImageSource.shape.registry }).optional(),
+  images: obj({ registry: ImageSource.shape.registry.unwrap() }).optional(),
 });
 
 /** Monitoring keys a guest on a shared cluster may set (the rest configure the owner's stack). */
@@ -1467,7 +1467,7 @@ function resolveMonitoring(
       warning: m?.routes?.warning ?? names,
     },
     thresholds: { ...tier.monitoring.thresholds, ...m?.thresholds },
-    images: m?.images ?? {},
+    images: m?.images,
   };
 }
 export type AppSettings = WorkloadsConfig["apps"][string];

@@ -162,7 +162,7 @@ export class PlatformStack extends HelmLayerStack {
         alertmanager: monitoring.alertmanager,
         receivers: monitoring.receivers,
         routes: monitoring.routes,
-        imageRegistry: monitoring.images.registry,
+        imageRegistry: monitoring.images?.registry,
         dependsOn: [
           ns.namespace,
           ...(this.storageClassResource ? [this.storageClassResource.storageClass] : []),
