@@ -6,6 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { TIER_DEFAULTS } from "../../../environments/schema";
+import { CHART_VERSIONS, type ChartKey } from "../../../environments/schema/workloads";
+import { factsFor, loadFacts } from "../../support/chart-facts";
 import {
   clusterRules,
   KINDS,
@@ -217,5 +219,25 @@ describe("scrape targets", () => {
 
   test("every kind cites where its labels and port were read", () => {
     for (const kind of kinds) expect(KINDS[kind].source).toMatch(/\.yaml|\.tpl/);
+  });
+
+  test("each Bitnami kind's labels were read at the commit of the pinned chart version", () => {
+    // A new pin fails here until the metrics Service's labels and port are read again.
+    const charts = loadFacts();
+    const pins: Array<[MonitoredKind, ChartKey, string]> = [
+      ["postgresql", "postgresql", "postgresql"],
+      ["postgresql-ha", "postgresqlHa", "postgresql-ha"],
+      ["redis", "redis", "redis"],
+      ["clickhouse", "clickhouse", "clickhouse"],
+      ["rabbitmq", "rabbitmq", "rabbitmq"],
+      ["kafka", "kafka", "kafka"],
+    ];
+    for (const [kind, key, chart] of pins) {
+      const entry = factsFor(charts, chart, CHART_VERSIONS[key])!;
+      expect([kind, KINDS[kind].source]).toEqual([
+        kind,
+        expect.stringContaining(`/${entry.source.commit}/bitnami/${chart}/`),
+      ]);
+    }
   });
 });
