@@ -147,6 +147,7 @@ function resolveEnvironment(e: Fields) {
     preventDestroy: e.preventDestroy ?? base.preventDestroy,
     workloadSize: base.workloadSize,
     releaseTimeouts: base.releaseTimeouts,
+    monitoring: base.monitoring,
   };
   return {
     name: e.name,

@@ -59,6 +59,7 @@ const CHART_NAMES: Record<ChartKey, string> = {
   meilisearch: "meilisearch",
   rabbitmq: "rabbitmq",
   kafka: "kafka",
+  kubePrometheusStack: "kube-prometheus-stack",
 };
 
 /** Modules named otherwise than the chart they install. */

@@ -125,6 +125,17 @@ export const TIER_DEFAULTS = {
     preventDestroy: false,
     workloadSize: "small",
     releaseTimeouts: { platform: 600, stateful: 900, apps: 600 },
+    monitoring: {
+      enabled: false,
+      retention: "3d",
+      thresholds: {
+        pvcUsagePercent: 90,
+        podNotReadyMinutes: 30,
+        nodeRequestsPercent: 95,
+        replicationLagSeconds: 300,
+        queueDepthMessages: 100000,
+      },
+    },
   },
   staging: {
     deletionProtection: true,
@@ -135,6 +146,17 @@ export const TIER_DEFAULTS = {
     preventDestroy: false,
     workloadSize: "medium",
     releaseTimeouts: { platform: 600, stateful: 1800, apps: 600 },
+    monitoring: {
+      enabled: true,
+      retention: "7d",
+      thresholds: {
+        pvcUsagePercent: 85,
+        podNotReadyMinutes: 15,
+        nodeRequestsPercent: 90,
+        replicationLagSeconds: 120,
+        queueDepthMessages: 10000,
+      },
+    },
   },
   prod: {
     deletionProtection: true,
@@ -145,6 +167,17 @@ export const TIER_DEFAULTS = {
     preventDestroy: true,
     workloadSize: "large",
     releaseTimeouts: { platform: 900, stateful: 3600, apps: 900 },
+    monitoring: {
+      enabled: true,
+      retention: "15d",
+      thresholds: {
+        pvcUsagePercent: 80,
+        podNotReadyMinutes: 10,
+        nodeRequestsPercent: 85,
+        replicationLagSeconds: 30,
+        queueDepthMessages: 10000,
+      },
+    },
   },
 } as const satisfies Record<Tier, TierDefaults>;
 
@@ -174,6 +207,22 @@ export interface TierDefaults {
     readonly platform: number;
     readonly stateful: number;
     readonly apps: number;
+  };
+  /**
+   * In-cluster monitoring (`workloads.platform.monitoring`): kube-prometheus-stack on the
+   * environment's own clusters, monitors and alert rules for its services; Prometheus retention;
+   * alert thresholds (ranges in environments/schema/monitoring.ts). Stricter tiers alert sooner.
+   */
+  readonly monitoring: {
+    readonly enabled: boolean;
+    readonly retention: string;
+    readonly thresholds: {
+      readonly pvcUsagePercent: number;
+      readonly podNotReadyMinutes: number;
+      readonly nodeRequestsPercent: number;
+      readonly replicationLagSeconds: number;
+      readonly queueDepthMessages: number;
+    };
   };
 }
 

@@ -20,6 +20,15 @@ import {
   DeliveryMode,
   resolveDelivery,
 } from "./delivery";
+import { NULL_RECEIVER, SEVERITIES } from "../../modules/helm/alerting";
+import {
+  AlertThresholdsConfig,
+  MONITORING_NAMESPACE,
+  MONITORING_RELEASES,
+  ReceiverConfig,
+  ReceiverName,
+  Retention,
+} from "./monitoring";
 
 /** Namespaces every cluster already has; workloads never go there. */
 const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -77,6 +86,7 @@ export const CHART_KEYS = [
   "meilisearch",
   "rabbitmq",
   "kafka",
+  "kubePrometheusStack",
 ] as const;
 export type ChartKey = (typeof CHART_KEYS)[number];
 
@@ -88,6 +98,8 @@ export type ChartKey = (typeof CHART_KEYS)[number];
  * official values.yaml at tag argo-cd-10.1.1. redis 23.1.1: no 24.x values.yaml was found. clickhouse 9.4.7 and kafka 32.4.3: the
  * official values.yaml at the release tag (9.4.5, 9.4.6 and 32.4.4 were never released: facts/charts.json).
  * meilisearch 0.25.0 (Chart.yaml of meilisearch-kubernetes; keys from an older values.yaml).
+ * kube-prometheus-stack 88.5.3: the newest tag in the prometheus-community/helm-charts snapshot
+ * (2026-08-22), values.yaml at the tag (facts/charts.json).
  */
 export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   certManager: "v1.21.1",
@@ -100,6 +112,7 @@ export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   meilisearch: "0.25.0",
   rabbitmq: "16.0.14",
   kafka: "32.4.3",
+  kubePrometheusStack: "88.5.3",
 };
 
 /** The charts that are Bitnami's (images under docker.io/bitnami until August 2025). */
@@ -126,7 +139,7 @@ const releaseFields = {
   resources: Resources.optional(),
   /** Volume size per replica. @default - the workload size's */
   storage: Quantity.optional(),
-  /** Prometheus exporter / metrics endpoint. @default false */
+  /** Prometheus exporter / metrics endpoint. @default - on where monitoring is (workloads.platform.monitoring.enabled) */
   metrics: z.boolean().optional(),
 };
 
@@ -326,6 +339,51 @@ const toggle = {
   metrics: z.boolean().optional(),
 };
 
+/**
+ * The metrics stack (kube-prometheus-stack in namespace `monitoring`) on clusters the environment
+ * owns, and ServiceMonitors/PodMonitors and alert rules for its services on every cluster it
+ * runs on. A guest on a shared cluster sets only `enabled` and `thresholds`: the rest belongs to
+ * the cluster's owner, and its monitors and rules exist only when the owner runs the stack.
+ */
+export const MonitoringConfig = obj({
+  /** @default - the tier's: off in dev, on in staging and prod */
+  enabled: z.boolean().optional(),
+  /** Prometheus data retention (2h–365d). @default - the tier's: 3d, 7d, 15d */
+  retention: Retention.optional(),
+  /** Prometheus volume per replica. @default - the workload size's */
+  storage: Quantity.optional(),
+  /** Prometheus replicas (each scrapes everything). @default - 2 with high availability, else 1 */
+  replicas: z.number().int().min(1).max(3).optional(),
+  /** Prometheus resources. @default - the workload size's */
+  resources: Resources.optional(),
+  /** Alertmanager. */
+  alertmanager: obj({
+    /** @default - 2 with high availability, else 1 */
+    replicas: z.number().int().min(1).max(5).optional(),
+    /** Volume per replica (silences, notification log). @default - the workload size's */
+    storage: Quantity.optional(),
+    /** @default - the workload size's */
+    resources: Resources.optional(),
+  }).optional(),
+  /**
+   * Where alerts go, by name. Each reads its URL or key from a Secret in namespace `monitoring`
+   * that you create (never a literal in config). @default {} (alerts stay in Alertmanager)
+   */
+  receivers: z.record(ReceiverName, ReceiverConfig).optional(),
+  /** Receivers (by name) per severity. @default - every receiver gets every severity */
+  routes: obj({
+    critical: z.array(ReceiverName).optional(),
+    warning: z.array(ReceiverName).optional(),
+  }).optional(),
+  /** Alert thresholds, each within its range. @default - the tier's */
+  thresholds: AlertThresholdsConfig.optional(),
+  /** Registry replacing every image registry of the stack (global.imageRegistry). @default - the chart's */
+  images: obj({ registry: ImageSource.shape.registry.unwrap() }).optional(),
+});
+
+/** Monitoring keys a guest on a shared cluster may set (the rest configure the owner's stack). */
+const GUEST_MONITORING_KEYS = ["enabled", "thresholds"];
+
 /** Cluster-wide components; installed by the cluster's owner only (guests get their namespace). */
 export const PlatformConfig = obj({
   /** cert-manager with its CRDs. @default - on */
@@ -345,6 +403,8 @@ export const PlatformConfig = obj({
    * @default "restricted"
    */
   podSecurity: z.enum(["privileged", "baseline", "restricted"]).optional(),
+  /** In-cluster metrics and alerts. @default - the tier's (on in staging and prod) */
+  monitoring: MonitoringConfig.optional(),
 });
 
 export const DatabasesConfig = obj({
@@ -479,6 +539,14 @@ export const AppConfig = obj({
   delivery: DeliveryMode.optional(),
   /** The app's values source in Git; required when Argo CD delivers it. @default - none */
   git: AppGitSource.optional(),
+  /** Prometheus metrics the app serves on its port (a PodMonitor when monitoring is on). @default - none */
+  metrics: obj({
+    /** @default "/metrics" */
+    path: z
+      .string()
+      .regex(/^\/\S*$/)
+      .optional(),
+  }).optional(),
 });
 export type AppConfigInput = z.input<typeof AppConfig>;
 
@@ -588,7 +656,9 @@ export type SizedComponent =
   | "certManager"
   | "envoyGateway"
   | "gatewayProxy"
-  | "argocd";
+  | "argocd"
+  | "prometheus"
+  | "alertmanager";
 
 const r = (cpu: string, memory: string, memoryLimit: string): Resources => ({
   requests: { cpu, memory },
@@ -617,6 +687,8 @@ export const WORKLOAD_SIZES: Readonly<
     envoyGateway: { resources: r("100m", "256Mi", "1Gi") },
     gatewayProxy: { resources: r("100m", "128Mi", "512Mi") },
     argocd: { resources: r("100m", "128Mi", "256Mi") },
+    prometheus: { resources: r("100m", "512Mi", "1Gi"), storage: "10Gi" },
+    alertmanager: { resources: r("10m", "32Mi", "64Mi"), storage: "1Gi" },
   },
   medium: {
     postgresql: { resources: r("250m", "512Mi", "1Gi"), storage: "20Gi" },
@@ -632,6 +704,8 @@ export const WORKLOAD_SIZES: Readonly<
     envoyGateway: { resources: r("100m", "256Mi", "1Gi") },
     gatewayProxy: { resources: r("250m", "256Mi", "1Gi") },
     argocd: { resources: r("250m", "256Mi", "512Mi") },
+    prometheus: { resources: r("250m", "1Gi", "2Gi"), storage: "50Gi" },
+    alertmanager: { resources: r("25m", "64Mi", "128Mi"), storage: "1Gi" },
   },
   large: {
     postgresql: { resources: r("1", "2Gi", "4Gi"), storage: "100Gi" },
@@ -647,6 +721,8 @@ export const WORKLOAD_SIZES: Readonly<
     envoyGateway: { resources: r("250m", "512Mi", "2Gi") },
     gatewayProxy: { resources: r("500m", "512Mi", "2Gi") },
     argocd: { resources: r("500m", "512Mi", "1Gi") },
+    prometheus: { resources: r("500m", "2Gi", "4Gi"), storage: "100Gi" },
+    alertmanager: { resources: r("50m", "128Mi", "256Mi"), storage: "2Gi" },
   },
 };
 
@@ -887,6 +963,8 @@ export function checkWorkloads(
     }
   }
 
+  checkMonitoring(w, issue);
+
   const pg = w.databases?.postgresql;
   if (pg?.ha && pg.replicas !== undefined && pg.replicas < HA_MINIMUM.postgresqlHa) {
     issue(
@@ -1037,6 +1115,63 @@ function checkEdgePlatform(
       issue(
         ["edge", "loadBalancer", "aws", "eipAllocations"],
         `${aws.eipAllocations.length} Elastic IP allocations for ${zones} public subnets: EKS's controller needs exactly one per subnet (facts/load-balancers.json); list ${zones}`,
+      );
+    }
+  }
+}
+
+/** Monitoring: a guest sets only its own part; routes name configured receivers. */
+function checkMonitoring(
+  w: WorkloadsFields,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  if (w.namespace === MONITORING_NAMESPACE) {
+    issue(
+      ["namespace"],
+      `namespace "${MONITORING_NAMESPACE}" holds the metrics stack of the cluster's owner; choose another namespace`,
+    );
+  }
+  const reserved: readonly string[] = Object.values(MONITORING_RELEASES);
+  for (const app of Object.keys(w.apps ?? {}).filter((a) => reserved.includes(a))) {
+    issue(
+      ["apps", app],
+      `"${app}" is the name of Strata's monitoring release in the namespace; rename the application`,
+    );
+  }
+  const m = w.platform?.monitoring;
+  if (!m) return;
+  const path = ["platform", "monitoring"];
+  const shared = w.sharedCluster;
+  if (shared) {
+    for (const key of Object.keys(m).filter((k) => !GUEST_MONITORING_KEYS.includes(k))) {
+      issue(
+        [...path, key],
+        `${key} configures the metrics stack of the cluster's owner, and this environment runs on ${shared.environment}'s ${shared.cloud} cluster (workloads.sharedCluster); set it in ${shared.environment}, or remove it here (a guest sets only ${GUEST_MONITORING_KEYS.join(" and ")})`,
+      );
+    }
+  }
+  const names = Object.keys(m.receivers ?? {});
+  for (const severity of SEVERITIES) {
+    (m.routes?.[severity] ?? []).forEach((r, i) => {
+      if (!names.includes(r)) {
+        issue(
+          [...path, "routes", severity, i],
+          `receiver "${r}" is not in monitoring.receivers (known: ${names.join(", ") || "none"}); add it there or remove it from the route`,
+        );
+      }
+    });
+  }
+  for (const [name, r] of Object.entries(m.receivers ?? {})) {
+    if (name === NULL_RECEIVER) {
+      issue(
+        [...path, "receivers", name],
+        `receiver name "${NULL_RECEIVER}" is taken by the receiver that drops the Watchdog alert; choose another name`,
+      );
+    }
+    if (r.channel !== undefined && r.type !== "slack") {
+      issue(
+        [...path, "receivers", name, "channel"],
+        `channel applies to slack receivers only; remove it from this ${r.type} receiver`,
       );
     }
   }
@@ -1205,6 +1340,7 @@ export function resolveWorkloads(
   const size = w?.size ?? tier.workloadSize;
   const sizing = WORKLOAD_SIZES[size];
   const bitnami = w?.images?.bitnami;
+  const monitoring = resolveMonitoring(w?.platform?.monitoring, tier, sizing);
   const release = <C extends ReleaseFields>(
     c: C,
     component: SizedComponent,
@@ -1219,7 +1355,8 @@ export function resolveWorkloads(
     },
     resources: c.resources ?? sizing[component].resources,
     storage: c.storage ?? sizing[component].storage!,
-    metrics: c.metrics ?? false,
+    // Exporters on by default where monitoring scrapes them.
+    metrics: c.metrics ?? monitoring.enabled,
   });
   const platformPart = (
     c: PlatformPartFields | undefined,
@@ -1298,6 +1435,7 @@ export function resolveWorkloads(
           migration: migration(app.migration, name),
           protocol: app.protocol ?? ("http" as const),
           paths: app.hosts ? (app.paths ?? ["/"]) : undefined,
+          metrics: app.metrics && { path: app.metrics.path ?? "/metrics" },
         },
       ];
     }),
@@ -1330,6 +1468,7 @@ export function resolveWorkloads(
         sso: w?.platform?.argocd?.sso,
       },
       podSecurity: w?.platform?.podSecurity ?? ("restricted" as const),
+      monitoring,
     },
     databases: {
       postgresql: pg && {
@@ -1394,5 +1533,35 @@ export function resolveWorkloads(
 }
 
 export type WorkloadsConfig = ReturnType<typeof resolveWorkloads>;
+export type MonitoringSettings = WorkloadsConfig["platform"]["monitoring"];
+
+/** Monitoring with the tier's defaults filled in. */
+function resolveMonitoring(
+  m: z.output<typeof MonitoringConfig> | undefined,
+  tier: TierDefaults,
+  sizing: Readonly<Record<SizedComponent, ComponentSizing>>,
+) {
+  const ha = tier.highAvailability;
+  const names = Object.keys(m?.receivers ?? {});
+  return {
+    enabled: m?.enabled ?? tier.monitoring.enabled,
+    retention: m?.retention ?? tier.monitoring.retention,
+    storage: m?.storage ?? sizing.prometheus.storage!,
+    replicas: m?.replicas ?? (ha ? 2 : 1),
+    resources: m?.resources ?? sizing.prometheus.resources,
+    alertmanager: {
+      replicas: m?.alertmanager?.replicas ?? (ha ? 2 : 1),
+      storage: m?.alertmanager?.storage ?? sizing.alertmanager.storage!,
+      resources: m?.alertmanager?.resources ?? sizing.alertmanager.resources,
+    },
+    receivers: m?.receivers ?? {},
+    routes: {
+      critical: m?.routes?.critical ?? names,
+      warning: m?.routes?.warning ?? names,
+    },
+    thresholds: { ...tier.monitoring.thresholds, ...m?.thresholds },
+    images: m?.images,
+  };
+}
 export type AppSettings = WorkloadsConfig["apps"][string];
 export type MigrationSettings = NonNullable<AppSettings["migration"]>;

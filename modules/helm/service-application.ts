@@ -68,6 +68,11 @@ export interface ServiceApplicationProps {
   readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
   /** @default 10001 */
   readonly runAsUser?: number;
+  /**
+   * Namespaces (besides its own) whose pods may connect to the app's port: the chart's
+   * NetworkPolicy. @default - the chart's (ingress-nginx)
+   */
+  readonly allowFromNamespaces?: readonly string[];
   /** emptyDir mounts (the root filesystem is read-only). @default ["/tmp"] */
   readonly writablePaths?: readonly string[];
   /** @default {} */
@@ -177,7 +182,7 @@ export class ServiceApplication extends Construct {
       podDisruptionBudget: { enabled: props.podDisruptionBudget ?? false, minAvailable: 1 },
       networkPolicy: {
         enabled: true,
-        allowFromNamespaces: [],
+        allowFromNamespaces: [...(props.allowFromNamespaces ?? [])],
         allowFrom: props.route
           ? [
               {

@@ -22,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadEnvironments, readEnvironmentFile } from "../../environments";
 import { TIER_DEFAULTS, validateEnvironment, type Environment } from "../../environments/schema";
+import { THRESHOLD_RANGES, type ThresholdKey } from "../../environments/schema/monitoring";
 import {
   BITNAMI_CHARTS,
   CHART_KEYS,
@@ -230,6 +231,11 @@ function tierDefaults(): string {
     row("state encryption (`stateEncryption.enabled`)", (t) =>
       TIER_DEFAULTS[t].stateEncryption ? "on (cannot be turned off)" : "off",
     ),
+    row("monitoring (`workloads.platform.monitoring.enabled`), Prometheus retention", (t) =>
+      TIER_DEFAULTS[t].monitoring.enabled
+        ? `on, ${TIER_DEFAULTS[t].monitoring.retention}`
+        : `off (${TIER_DEFAULTS[t].monitoring.retention} when turned on)`,
+    ),
     row("`backend`", (t) =>
       t === "dev" ? "local (`.tfstate/`)" : "gcs or s3, required (no default)",
     ),
@@ -239,7 +245,8 @@ function tierDefaults(): string {
 function releaseTimeouts(): string {
   const tiers = ["dev", "staging", "prod"] as const;
   const layers = {
-    platform: "cert-manager, Envoy Gateway, the Gateway, Argo CD",
+    platform:
+      "cert-manager, Envoy Gateway, the Gateway, Argo CD, kube-prometheus-stack, monitoring objects",
     stateful: "PostgreSQL(-HA), Redis, ClickHouse, Meilisearch, RabbitMQ, Kafka",
     apps: "the applications and their migrations",
   } as const;
@@ -250,6 +257,20 @@ function releaseTimeouts(): string {
       (l) =>
         `| \`${l}\` | ${layers[l]} | ${tiers.map((t) => TIER_DEFAULTS[t].releaseTimeouts[l]).join(" | ")} |`,
     ),
+  ].join("\n");
+}
+
+/** Alert thresholds per tier and the range each may take (environments/schema/monitoring.ts). */
+function monitoringThresholds(): string {
+  const tiers = ["dev", "staging", "prod"] as const;
+  return [
+    "| `thresholds.` | what | dev | staging | prod | allowed |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...(Object.keys(THRESHOLD_RANGES) as ThresholdKey[]).map((k) => {
+      const r = THRESHOLD_RANGES[k];
+      const v = tiers.map((t) => String(TIER_DEFAULTS[t].monitoring.thresholds[k]));
+      return `| \`${k}\` | ${r.what} (${r.unit}) | ${v.join(" | ")} | ${r.min}–${r.max} |`;
+    }),
   ].join("\n");
 }
 
@@ -335,6 +356,7 @@ const CHARTS: Readonly<Record<ChartKey, { name: string; layer: string }>> = {
   meilisearch: { name: "meilisearch", layer: "databases" },
   rabbitmq: { name: "rabbitmq", layer: "buses" },
   kafka: { name: "kafka", layer: "buses" },
+  kubePrometheusStack: { name: "kube-prometheus-stack", layer: "platform" },
 };
 
 interface ChartFactsEntry {
@@ -410,7 +432,7 @@ const LAYER_CONTENT: Readonly<Record<string, string>> = {
   "do-cluster": "DOKS cluster, node pools, control-plane firewall",
   "do-data": "managed PostgreSQL / Valkey (Redis) / Kafka",
   platform:
-    "namespace; the environment's Gateway and ACME issuer; cert-manager, Envoy Gateway, Argo CD (optional); gp3 StorageClass on EKS",
+    "namespace; the environment's Gateway and ACME issuer; cert-manager, Envoy Gateway, Argo CD (optional), kube-prometheus-stack (monitoring); gp3 StorageClass on EKS",
   databases: "PostgreSQL (or PostgreSQL HA), Redis, ClickHouse, Meilisearch in the cluster",
   buses: "RabbitMQ, Kafka (KRaft) in the cluster",
   apps: "the applications (charts/service), wired to what they use; their migrations",
@@ -798,6 +820,7 @@ export function renderRegions(options: GenerateOptions = {}): Record<string, str
       "tier-defaults": tierDefaults(),
       "release-timeouts": releaseTimeouts(),
       "workload-sizes": workloadSizes(),
+      "monitoring-thresholds": monitoringThresholds(),
       "policy-rules": policyRules(),
       "policy-summary": policySummary(),
       "support-calendar": supportCalendar(),

@@ -17,6 +17,9 @@ import { GATEWAY_NAME, listenerOf } from "../../modules/helm/environment-gateway
 import { ServiceApplication, type AppRoute } from "../../modules/helm/service-application";
 import { hostsOn } from "../../environments/schema/edge";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
+import { MONITORING_NAMESPACE } from "../../environments/schema/monitoring";
+import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
+import { addMonitoringObjects, appServices } from "./monitoring";
 import { PLATFORM_NAMESPACES } from "./platform";
 import { randomProvider } from "./providers";
 import { migrationsOn } from "./migrations";
@@ -57,6 +60,8 @@ export class AppsStack extends HelmLayerStack {
   readonly migrations: Readonly<Record<string, DatabaseMigration>>;
   /** The AppProject and Applications of the apps Argo CD delivers here, if any. */
   readonly argocd?: ArgoCdApplications;
+  /** PodMonitors and rules of the apps that serve metrics. */
+  readonly monitoring?: MonitoringObjects;
 
   constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
     super(scope, name, props);
@@ -128,6 +133,10 @@ export class AppsStack extends HelmLayerStack {
         runAsUser: app.runAsUser,
         writablePaths: app.writablePaths,
         route: this.routeOf(app),
+        // Prometheus (namespace monitoring) scrapes the app's port.
+        ...(app.metrics && this.monitoringOn
+          ? { allowFromNamespaces: [MONITORING_NAMESPACE] }
+          : {}),
         // The release waits for its migration (and, through it, for the ones before).
         dependsOn: this.migrationOf(appName),
       });
@@ -136,6 +145,9 @@ export class AppsStack extends HelmLayerStack {
     this.apps = apps;
     if (delivered.length > 0) this.argocd = this.buildArgoCd(delivered);
     this.cloudLayers = [...layers].sort();
+    this.monitoring = addMonitoringObjects(this, "apps", {
+      services: appServices(this.env, Object.keys(apps)),
+    });
   }
 
   /**

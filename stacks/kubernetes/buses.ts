@@ -2,12 +2,16 @@ import type { Construct } from "constructs";
 import { Kafka } from "../../modules/helm/kafka";
 import { Rabbitmq } from "../../modules/helm/rabbitmq";
 import { bitnamiImages } from "./databases";
+import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
+import { addMonitoringObjects, busServices } from "./monitoring";
 
 /** `<env>-<cloud>-buses`: the in-cluster message buses configured for this cluster. */
 export class BusesStack extends HelmLayerStack {
   readonly rabbitmq?: Rabbitmq;
   readonly kafka?: Kafka;
+  /** ServiceMonitors and rules of the buses whose metrics are on. */
+  readonly monitoring?: MonitoringObjects;
 
   constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
     super(scope, name, { ...props, generatesSecrets: true });
@@ -41,6 +45,9 @@ export class BusesStack extends HelmLayerStack {
         brokers: kafka.brokers,
       });
     }
+    this.monitoring = addMonitoringObjects(this, "buses", {
+      services: busServices(this.env, this.cloud),
+    });
   }
 }
 

@@ -4,7 +4,9 @@ import { Meilisearch } from "../../modules/helm/meilisearch";
 import { Postgresql } from "../../modules/helm/postgresql";
 import { PostgresqlHa } from "../../modules/helm/postgresql-ha";
 import { Redis } from "../../modules/helm/redis";
+import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
+import { addMonitoringObjects, databaseServices } from "./monitoring";
 
 /**
  * `<env>-<cloud>-databases`: the in-cluster databases configured for this cluster, each with
@@ -15,6 +17,8 @@ export class DatabasesStack extends HelmLayerStack {
   readonly redis?: Redis;
   readonly clickhouse?: Clickhouse;
   readonly meilisearch?: Meilisearch;
+  /** ServiceMonitors/PodMonitors and rules of the databases whose exporters are on. */
+  readonly monitoring?: MonitoringObjects;
 
   constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
     super(scope, name, { ...props, generatesSecrets: true });
@@ -87,6 +91,9 @@ export class DatabasesStack extends HelmLayerStack {
         resources: meili.resources,
       });
     }
+    this.monitoring = addMonitoringObjects(this, "databases", {
+      services: databaseServices(this.env, this.cloud),
+    });
   }
 }
 

@@ -39,6 +39,7 @@ const CHART_ASSET_IDS = {
   migration: "MigrationChart",
   gateway: "GatewayChart",
   "argocd-apps": "ArgoCdAppsChart",
+  monitoring: "MonitoringChart",
 } as const;
 export type ProjectChart = keyof typeof CHART_ASSET_IDS;
 
@@ -66,6 +67,8 @@ export class HelmLayerStack extends StrataStack {
   /** Storage class for volumes on this cloud. */
   readonly storageClass: string;
   readonly labels: Record<string, string>;
+  /** The environment owning the cluster (itself, or the one whose cluster it shares). */
+  readonly clusterOwner: Environment;
   private readonly chartAssets = new Map<ProjectChart, TerraformAsset>();
 
   constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
@@ -76,6 +79,7 @@ export class HelmLayerStack extends StrataStack {
     this.namespace = env.workloads.namespace;
     this.storageClass = env.workloads.storageClasses[cluster.cloud];
     this.labels = kubernetesLabels(env);
+    this.clusterOwner = props.clusterOwner;
     this.providers = clusterProviders(this, cluster, {
       auth: env.workloads.clusterAuth,
       awsAccountId: props.clusterOwner.targets.aws?.accountId,
@@ -94,6 +98,17 @@ export class HelmLayerStack extends StrataStack {
       timeoutSeconds: this.env.workloads.timeoutSeconds[kind],
       maxHistory: this.env.workloads.maxHistory,
     };
+  }
+
+  /**
+   * Monitoring objects go into this layer: the environment wants them and the cluster's owner runs
+   * the metrics stack (a guest follows its owner; its own `enabled` can only turn them off).
+   */
+  get monitoringOn(): boolean {
+    return (
+      this.env.workloads.platform.monitoring.enabled &&
+      this.clusterOwner.workloads.platform.monitoring.enabled
+    );
   }
 
   /** A chart of charts/, copied into the stack once. */

@@ -8,10 +8,15 @@ import { loadBalancerAnnotations } from "../../modules/helm/load-balancer";
 import { ACME_SERVERS, hostsOn } from "../../environments/schema/edge";
 import type { ConfigCloud } from "../../environments/schema/kube";
 import { WORKLOAD_SIZES } from "../../environments/schema/workloads";
+import { KubePrometheusStack } from "../../modules/helm/kube-prometheus-stack";
+import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
+import { clusterRules, namespaceRules } from "../../modules/helm/monitoring-targets";
+import { MONITORING_NAMESPACE } from "../../environments/schema/monitoring";
 import { WorkloadNamespace } from "../../modules/helm/workload-namespace";
 import { ManagedDatabaseSecret } from "../../modules/digitalocean/managed-database-secret";
 import { DO_DATABASE_ENGINES, doDatabaseClusterName } from "../digitalocean/data";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
+import { addMonitoringObjects } from "./monitoring";
 
 /** Name of the Secret holding a managed database user's connection details. */
 export function managedDatabaseSecretName(kind: string, user: string): string {
@@ -23,6 +28,7 @@ export const PLATFORM_NAMESPACES = {
   certManager: "cert-manager",
   envoyGateway: "envoy-gateway-system",
   argocd: "argocd",
+  monitoring: MONITORING_NAMESPACE,
 } as const;
 
 /** Props of {@link PlatformStack}. */
@@ -49,6 +55,10 @@ export class PlatformStack extends HelmLayerStack {
   readonly edge?: EnvironmentGateway;
   readonly argocd?: ArgoCd;
   readonly storageClassResource?: Gp3StorageClass;
+  /** The metrics stack (owner, monitoring on). */
+  readonly kubePrometheusStack?: KubePrometheusStack;
+  /** Kubernetes alert rules for the namespace (and, for the owner, the cluster's capacity). */
+  readonly alerts?: MonitoringObjects;
   /** Secrets with the connection details of managed databases (DigitalOcean). */
   readonly managedDatabaseSecrets: ManagedDatabaseSecret[] = [];
 
@@ -68,8 +78,10 @@ export class PlatformStack extends HelmLayerStack {
       this.envoyGateway = c.envoyGateway;
       this.certManager = c.certManager;
       this.argocd = c.argocd;
+      this.kubePrometheusStack = c.kubePrometheusStack;
     }
     this.edge = this.addEdge(props.ownsCluster);
+    this.alerts = this.addAlerts(props.ownsCluster);
   }
 
   /** The cluster-wide components, on a cluster the environment owns. */
@@ -78,6 +90,7 @@ export class PlatformStack extends HelmLayerStack {
     envoyGateway?: EnvoyGateway;
     certManager?: CertManager;
     argocd?: ArgoCd;
+    kubePrometheusStack?: KubePrometheusStack;
   } {
     const built: ReturnType<PlatformStack["addClusterComponents"]> = {};
     const { platform, maxHistory, charts } = this.env.workloads;
@@ -155,6 +168,33 @@ export class PlatformStack extends HelmLayerStack {
         dependsOn: [ns.namespace],
       });
     }
+    const monitoring = platform.monitoring;
+    if (monitoring.enabled) {
+      // Every pod of the stack is restricted-clean (facts/charts.json); node-exporter, which is
+      // not, is left out.
+      const ns = new WorkloadNamespace(this, "MonitoringNamespace", {
+        name: PLATFORM_NAMESPACES.monitoring,
+        podSecurity: "restricted",
+        labels,
+      });
+      built.kubePrometheusStack = new KubePrometheusStack(this, "KubePrometheusStack", {
+        ...common,
+        namespace: ns.name,
+        version: charts.kubePrometheusStack,
+        storageClass: this.storageClass,
+        prometheus: {
+          replicas: monitoring.replicas,
+          retention: monitoring.retention,
+          storage: monitoring.storage,
+          resources: monitoring.resources,
+        },
+        alertmanager: monitoring.alertmanager,
+        receivers: monitoring.receivers,
+        routes: monitoring.routes,
+        imageRegistry: monitoring.images?.registry,
+        dependsOn: [ns.namespace, ...(built.storageClass ? [built.storageClass.storageClass] : [])],
+      });
+    }
     return built;
   }
 
@@ -204,6 +244,29 @@ export class PlatformStack extends HelmLayerStack {
         ...(this.certManager ? [this.certManager.release.release] : []),
       ],
     });
+  }
+
+  /**
+   * Kubernetes alert rules for the environment's namespace, and on the owner's cluster for its
+   * capacity; a guest's rules need the owner's metrics stack (its platform stack comes first).
+   */
+  private addAlerts(ownsCluster: boolean): MonitoringObjects | undefined {
+    const { thresholds } = this.env.workloads.platform.monitoring;
+    if (!ownsCluster) {
+      return addMonitoringObjects(
+        this,
+        "platform",
+        { ruleGroups: [namespaceRules(this.namespace, thresholds)] },
+        [this.workloadNamespace.namespace],
+      );
+    }
+    if (!this.kubePrometheusStack) return undefined;
+    return addMonitoringObjects(
+      this,
+      "platform",
+      { ruleGroups: [namespaceRules(this.namespace, thresholds), clusterRules(thresholds)] },
+      [this.workloadNamespace.namespace, this.kubePrometheusStack.release.release],
+    );
   }
 
   /**
