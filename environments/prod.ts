@@ -100,6 +100,18 @@ export default defineEnvironment({
       },
     },
   },
+  alerts: {
+    channels: {
+      // Every alert by email; critical ones also page through PagerDuty (the integration key on
+      // GCP, the CloudWatch integration URL on AWS, both set with TF_VAR_* at apply time).
+      oncall: { type: "email", address: "oncall@angzarr.example" },
+      pager: {
+        type: "pagerduty",
+        gcpServiceKeyVariable: "pagerduty_service_key",
+        awsIntegrationUrlVariable: "pagerduty_cloudwatch_url",
+      },
+    },
+  },
   workloads: {
     // Databases and buses may take up to 160 minutes to come up the first time (restores, HA
     // members joining one by one); applications keep the tier's 15 minutes.

@@ -28,6 +28,12 @@ const SECRET_VALUE_PATTERNS: Array<[string, RegExp]> = [
   ["a GitHub token", /\bgh[pousr]_[A-Za-z0-9]{36,}\b/],
   ["a DigitalOcean token", /\bdop_v1_[a-f0-9]{64}\b/],
   ["a Slack token", /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/],
+  // Webhook URLs whose path is the credential: anyone holding one can post or page.
+  [
+    "a Slack webhook URL",
+    /\bhooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9/_-]{10,}/,
+  ],
+  ["a PagerDuty integration URL", /\bevents\.pagerduty\.com\/integration\/[A-Za-z0-9]{20,}/],
 ];
 
 /** A Terraform interpolation (`${random_password.p.result}`): a reference, not a value. */
