@@ -116,7 +116,7 @@ const Thresholds = obj({
   bigtableCpuHeadroomPercent: between(0, 50, "bigtableCpuHeadroomPercent").optional(),
   /** Bigtable storage utilisation, percent of the nodes' capacity. @default - the tier's (80 / 75 / 70) */
   bigtableStoragePercent: between(10, 100, "bigtableStoragePercent").optional(),
-  /** DynamoDB throttled requests per table in one evaluation window. @default - the tier's (100 / 10 / 1) */
+  /** DynamoDB throttled requests per table and minute (summed over operations) at which the alarm fires. @default - the tier's (100 / 10 / 1) */
   dynamodbThrottledRequests: between(1, 1_000_000, "dynamodbThrottledRequests").optional(),
   /** CPU, memory and disk of DigitalOcean nodes and managed databases, percent. @default - the tier's (95 / 90 / 85) */
   nodeUtilizationPercent: between(10, 100, "nodeUtilizationPercent").optional(),

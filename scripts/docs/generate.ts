@@ -22,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadEnvironments, readEnvironmentFile } from "../../environments";
 import { TIER_DEFAULTS, validateEnvironment, type Environment } from "../../environments/schema";
+import { ALERT_KINDS, ALERT_TIER_DEFAULTS } from "../../environments/schema/alerts";
 import {
   BITNAMI_CHARTS,
   CHART_KEYS,
@@ -42,6 +43,7 @@ import {
 } from "../../modules/common/kubernetes-versions";
 import { LAYERS } from "../../modules/common/naming";
 import { RULES } from "../../modules/common/policy/rules";
+import { ALERT_METRICS } from "../../modules/common/alert-metrics";
 import { DATA_CHARTS } from "../../modules/common/stateful-resources";
 import { buildGroups } from "../../stacks/app";
 import { appWiring, type AppWiring } from "../../stacks/kubernetes/wiring";
@@ -170,8 +172,9 @@ const CONFIG_TABLES: Readonly<Record<string, ConfigTable>> = {
   "config-environment": {
     root: "",
     exclude: ["targets.gcp", "targets.aws", "targets.digitalocean"],
-    shallow: ["workloads"],
+    shallow: ["workloads", "alerts"],
   },
+  "config-alerts": { root: "alerts" },
   "config-gcp": { root: "targets.gcp" },
   "config-aws": { root: "targets.aws" },
   "config-digitalocean": { root: "targets.digitalocean" },
@@ -226,6 +229,49 @@ function tierDefaults(): string {
       t === "dev" ? "local (`.tfstate/`)" : "gcs or s3, required (no default)",
     ),
   ].join("\n");
+}
+
+/** What each tier picks for alerts and backups (environments/schema/alerts.ts ALERT_TIER_DEFAULTS). */
+function alertDefaults(): string {
+  const tiers = ["dev", "staging", "prod"] as const;
+  const d = ALERT_TIER_DEFAULTS;
+  const row = (what: string, f: (t: (typeof tiers)[number]) => string) =>
+    `| ${what} | ${tiers.map(f).join(" | ")} |`;
+  const t = (k: keyof (typeof d)["dev"]["thresholds"]) => (tier: (typeof tiers)[number]) =>
+    String(d[tier].thresholds[k]);
+  const days = (n: number, off: string) => (n === 0 ? off : `${n} days`);
+  return [
+    "| default | dev | staging | prod |",
+    "| --- | --- | --- | --- |",
+    row("`thresholds.backlogMessages`", t("backlogMessages")),
+    row("`thresholds.oldestMessageSeconds`", t("oldestMessageSeconds")),
+    row("`thresholds.bigtableCpuHeadroomPercent` (over the autoscaling CPU target)", t("bigtableCpuHeadroomPercent")),
+    row("`thresholds.bigtableStoragePercent`", t("bigtableStoragePercent")),
+    row("`thresholds.dynamodbThrottledRequests` (per minute)", t("dynamodbThrottledRequests")),
+    row("`thresholds.nodeUtilizationPercent` (DigitalOcean)", t("nodeUtilizationPercent")),
+    row("`thresholds.evaluationMinutes`", t("evaluationMinutes")),
+    ...ALERT_KINDS.map((k) => row(`\`severities.${k}\``, (tier) => d[tier].severities[k])),
+    row("`backups.bigtableRetentionDays` (daily automated backups)", (tier) =>
+      days(d[tier].backups.bigtableRetentionDays, "off"),
+    ),
+    row("`backups.awsBackupRetentionDays` (AWS Backup plan, daily)", (tier) =>
+      days(d[tier].backups.awsBackupRetentionDays, "no plan (PITR only)"),
+    ),
+  ].join("\n");
+}
+
+/** The metrics alerts watch, with their source (facts/alert-metrics.json). */
+function alertMetrics(): string {
+  const rows: string[] = ["| cloud | metric | what it means | source |", "| --- | --- | --- | --- |"];
+  const first = (src: string) => src.split(/[ ;]/)[0];
+  for (const [cloud, metrics] of Object.entries(ALERT_METRICS) as Array<
+    [string, Record<string, { meaning?: string; source: string }>]
+  >) {
+    if (!["gcp", "aws", "digitalocean"].includes(cloud)) continue;
+    for (const [metric, f] of Object.entries(metrics))
+      rows.push(`| ${cloud} | \`${metric}\` | ${cell(f.meaning ?? "")} | <${first(f.source)}> |`);
+  }
+  return rows.join("\n");
 }
 
 function releaseTimeouts(): string {
@@ -787,6 +833,8 @@ export function renderRegions(options: GenerateOptions = {}): Record<string, str
     const seeds = readManifest(seedsDir);
     const regions: Record<string, string> = {
       "tier-defaults": tierDefaults(),
+      "alert-defaults": alertDefaults(),
+      "alert-metrics": alertMetrics(),
       "release-timeouts": releaseTimeouts(),
       "workload-sizes": workloadSizes(),
       "policy-rules": policyRules(),

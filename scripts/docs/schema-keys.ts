@@ -45,6 +45,7 @@ export const SCHEMA_FILES = [
   "environments/schema/aws.ts",
   "environments/schema/digitalocean.ts",
   "environments/schema/workloads.ts",
+  "environments/schema/alerts.ts",
 ];
 
 interface Declaration {
