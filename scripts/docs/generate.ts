@@ -245,7 +245,10 @@ function alertDefaults(): string {
     "| --- | --- | --- | --- |",
     row("`thresholds.backlogMessages`", t("backlogMessages")),
     row("`thresholds.oldestMessageSeconds`", t("oldestMessageSeconds")),
-    row("`thresholds.bigtableCpuHeadroomPercent` (over the autoscaling CPU target)", t("bigtableCpuHeadroomPercent")),
+    row(
+      "`thresholds.bigtableCpuHeadroomPercent` (over the autoscaling CPU target)",
+      t("bigtableCpuHeadroomPercent"),
+    ),
     row("`thresholds.bigtableStoragePercent`", t("bigtableStoragePercent")),
     row("`thresholds.dynamodbThrottledRequests` (per minute)", t("dynamodbThrottledRequests")),
     row("`thresholds.nodeUtilizationPercent` (DigitalOcean)", t("nodeUtilizationPercent")),
@@ -262,7 +265,10 @@ function alertDefaults(): string {
 
 /** The metrics alerts watch, with their source (facts/alert-metrics.json). */
 function alertMetrics(): string {
-  const rows: string[] = ["| cloud | metric | what it means | source |", "| --- | --- | --- | --- |"];
+  const rows: string[] = [
+    "| cloud | metric | what it means | source |",
+    "| --- | --- | --- | --- |",
+  ];
   const first = (src: string) => src.split(/[ ;]/)[0];
   for (const [cloud, metrics] of Object.entries(ALERT_METRICS) as Array<
     [string, Record<string, { meaning?: string; source: string }>]
