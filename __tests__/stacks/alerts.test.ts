@@ -238,6 +238,38 @@ describe("every queue, subscription, topic, table and cluster Strata creates has
   });
 });
 
+describe("alert conditions are valid for the providers", () => {
+  test("Cloud Monitoring: whole-minute durations, the metric's aligner; CloudWatch: periods of 10/20/30 s or whole minutes", () => {
+    const problems: string[] = [];
+    for (const [stack, tf] of realApp().stacks) {
+      for (const p of blocks(tf, "google_monitoring_alert_policy"))
+        for (const c of p.conditions as Array<{ condition_threshold: Block }>) {
+          const t = c.condition_threshold;
+          const seconds = Number(/^(\d+)s$/.exec(t.duration as string)?.[1]);
+          // The provider documents durations as whole minutes (facts/providers/google.json).
+          if (!(seconds % 60 === 0)) problems.push(`${stack}: duration ${String(t.duration)}`);
+          const metric = /metric\.type = "([^"]+)"/.exec(t.filter as string)![1];
+          const aligner = (t.aggregations as Block[])[0].per_series_aligner;
+          if (aligner !== ALERT_METRICS.gcp[metric].aligner)
+            problems.push(`${stack}: ${metric} aligned with ${String(aligner)}`);
+        }
+      for (const a of blocks(tf, "aws_cloudwatch_metric_alarm")) {
+        const periods = [
+          a.period,
+          ...((a.metric_query ?? []) as Block[]).map(
+            (q) => (q.metric as Block | undefined)?.period,
+          ),
+        ].filter((x): x is number => typeof x === "number");
+        // metric_alarm.go: IntInSlice(10, 20, 30) or IntDivisibleBy(60).
+        for (const period of periods)
+          if (![10, 20, 30].includes(period) && period % 60 !== 0)
+            problems.push(`${stack}: ${String(a.alarm_name)} period ${period}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
 describe("a new consumer brings its alarms without alert code", () => {
   const twoConsumers: EnvironmentInput["targets"] = {
     gcp: {

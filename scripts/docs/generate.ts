@@ -444,15 +444,19 @@ const LAYER_CONTENT: Readonly<Record<string, string>> = {
     "VPC, subnet with pod/service ranges, Cloud NAT, flow logs; KMS key ring with CMEK",
   "gcp-cluster":
     "GKE (private nodes, workload identity), node pools, the apps' Google service accounts",
-  "gcp-data": "Bigtable event store (tables events, positions, snapshots)",
-  "gcp-messaging": "Pub/Sub topics, subscriptions with dead-letter topics",
+  "gcp-data":
+    "Bigtable event store (tables events, positions, snapshots), automated backups, CPU and storage alerts",
+  "gcp-messaging":
+    "Pub/Sub topics, subscriptions with dead-letter topics; backlog, age and dead-letter alerts",
   "aws-network": "VPC over 2–3 zones, public/private subnets, NAT, flow logs",
   "aws-cluster": "EKS (private endpoint, KMS-encrypted secrets), node groups, add-ons, IRSA roles",
-  "aws-data": "DynamoDB event store (tables events, positions, snapshots)",
-  "aws-messaging": "SNS topics → SQS queues with dead-letter queues",
+  "aws-data":
+    "DynamoDB event store (tables events, positions, snapshots), throttle and error alarms; AWS Backup plan (prod)",
+  "aws-messaging":
+    "SNS topics → SQS queues with dead-letter queues; backlog, age, dead-letter and delivery alarms",
   "do-network": "VPC",
-  "do-cluster": "DOKS cluster, node pools, control-plane firewall",
-  "do-data": "managed PostgreSQL / Valkey (Redis) / Kafka",
+  "do-cluster": "DOKS cluster, node pools, control-plane firewall; node alerts",
+  "do-data": "managed PostgreSQL / Valkey (Redis) / Kafka; their alerts",
   platform: "namespace; cert-manager, ingress-nginx, Argo CD (optional); gp3 StorageClass on EKS",
   databases: "PostgreSQL (or PostgreSQL HA), Redis, ClickHouse, Meilisearch in the cluster",
   buses: "RabbitMQ, Kafka (KRaft) in the cluster",
