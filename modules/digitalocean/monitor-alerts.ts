@@ -109,8 +109,8 @@ export function doksNodeAlerts(
   percent: number,
   severity: MonitorSeverity,
 ): void {
-  // DOKS tags its node droplets `k8s` and `k8s:<cluster uuid>` (terraform-provider-digitalocean
-  // v2.71.0 digitalocean/kubernetes/kubernetes.go L484-486 filters these automatic tags).
+  // DOKS tags its node pools' droplets `k8s`, `k8s:<cluster uuid>` and `k8s:worker`; the tag
+  // covers autoscaled nodes too (facts/alert-metrics.json doksNodeTag).
   const tags = [`k8s:${clusterId}`];
   const what = (m: string) => `${clusterName} nodes: ${m} above ${percent}%`;
   alerts.alert("NodeCpu", {
