@@ -226,6 +226,16 @@ describe("every queue, subscription, topic, table and cluster Strata creates has
     expect(count("prod-do-cluster", "digitalocean_monitor_alert")).toBe(3);
   });
 
+  test("DigitalOcean alerts select the cluster's nodes only: the standard labels stay off their tags", () => {
+    const tf = realApp().stacks.get("prod-do-cluster")!;
+    const cluster = Object.keys((tf.resource?.digitalocean_kubernetes_cluster ?? {}) as object)[0];
+    const tags = blocks(tf, "digitalocean_monitor_alert").map((a) => a.tags);
+    expect(tags).toHaveLength(3);
+    for (const t of tags)
+      expect(t).toEqual([`k8s:\${digitalocean_kubernetes_cluster.${cluster}.id}`]);
+    expect(blocks(tf, "digitalocean_kubernetes_cluster")[0].tags).toContain("environment:prod");
+  });
+
   test("every metric an alert watches is in facts/alert-metrics.json", () => {
     const known = new Set([
       ...Object.keys(ALERT_METRICS.gcp).map((m) => `gcp ${m}`),
