@@ -62,15 +62,14 @@ const PERIOD_SECONDS = 60;
 
 /**
  * CloudWatch alarms of one stack and where they go: an alerts topic per severity that an alarm
- * uses and a channel receives (encrypted with a key CloudWatch may use, as the policy gate's ENC rules want), email
- * and HTTPS subscriptions, and your own SNS topics named directly. Metrics must be in
- * facts/alert-metrics.json.
+ * uses and a channel receives (encrypted with a key CloudWatch may use, as the policy gate's ENC
+ * rules want), email and HTTPS subscriptions, and your own SNS topics named directly. Metrics
+ * must be in facts/alert-metrics.json.
  */
 export class AwsAlarms extends Construct {
-  /** The key of the alerts topics, once there is one. */
-  key?: KmsKey;
-  private readonly topicsBySeverity = new Map<AlarmSeverity, SnsTopic>();
   readonly alarms = new Map<string, CloudwatchMetricAlarm>();
+  private readonly topicsBySeverity = new Map<AlarmSeverity, SnsTopic>();
+  private keyResource?: KmsKey;
   private readonly props: AwsAlarmsProps;
   private readonly evaluationMinutes: number;
 
@@ -91,6 +90,11 @@ export class AwsAlarms extends Construct {
     return this.topicsBySeverity;
   }
 
+  /** The key of the alerts topics, once there is a topic. */
+  get key(): KmsKey | undefined {
+    return this.keyResource;
+  }
+
   /** The alerts topic of `severity`, created on first use when a channel subscribes to it. */
   private topicFor(severity: AlarmSeverity): SnsTopic | undefined {
     const existing = this.topicsBySeverity.get(severity);
@@ -99,7 +103,7 @@ export class AwsAlarms extends Construct {
       ([, c]) => c.type !== "sns" && c.severities.includes(severity),
     );
     if (subscribers.length === 0) return undefined;
-    this.key ??= new KmsKey(this, "Key", {
+    this.keyResource ??= new KmsKey(this, "Key", {
       alias: `${this.props.namePrefix}-alerts`,
       description: `Encryption of the ${this.props.namePrefix} alerts topics`,
       services: [cloudwatchKeyAccess()],
@@ -107,7 +111,7 @@ export class AwsAlarms extends Construct {
     });
     const topic = new SnsTopic(this, `Topic-${severity}`, {
       name: `${this.props.namePrefix}-alerts-${severity}`,
-      kmsMasterKeyId: this.key.arn,
+      kmsMasterKeyId: this.keyResource.arn,
     });
     for (const [name, c] of subscribers) {
       new SnsTopicSubscription(this, `Subscription-${severity}-${name}`, {

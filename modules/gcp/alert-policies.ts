@@ -54,9 +54,10 @@ const AUTO_CLOSE = "604800s";
 
 /**
  * Cloud Monitoring alerting for one stack: notification channels from config (email, Slack,
- * PagerDuty; tokens through `sensitive_labels`), each created once a policy notifies it, and metric-threshold policies routed to the
- * channels that take their severity. Each policy watches one metric of one resource; the metric
- * must be in facts/alert-metrics.json (checked here) so a typo cannot synthesize.
+ * PagerDuty; tokens through `sensitive_labels`), each created once a policy notifies it, and
+ * metric-threshold policies routed to the channels that take their severity. Each policy watches
+ * one metric of one resource; the metric must be in facts/alert-metrics.json (checked here), so a
+ * typo cannot synthesize.
  */
 export class GcpAlerts extends Construct {
   /** Channels by name, once a policy notifies them. */
@@ -94,7 +95,7 @@ export class GcpAlerts extends Construct {
     return channel;
   }
 
-  /** Names (ids) of the channels that receive `severity`. */
+  /** Ids of the channels that receive `severity` (creating them on first use). */
   channelsFor(severity: AlertSeverity): string[] {
     return Object.entries(this.props.channels ?? {})
       .filter(([, spec]) => spec.severities.includes(severity))
