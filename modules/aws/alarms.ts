@@ -67,7 +67,7 @@ const PERIOD_SECONDS = 60;
  * must be in facts/alert-metrics.json.
  */
 export class AwsAlarms extends Construct {
-  readonly alarms = new Map<string, CloudwatchMetricAlarm>();
+  private readonly alarmsByKey = new Map<string, CloudwatchMetricAlarm>();
   private readonly topicsBySeverity = new Map<AlarmSeverity, SnsTopic>();
   private keyResource?: KmsKey;
   private readonly props: AwsAlarmsProps;
@@ -88,6 +88,11 @@ export class AwsAlarms extends Construct {
   /** Alerts topics by severity, created with the first alarm of that severity (nothing idle). */
   get topics(): ReadonlyMap<AlarmSeverity, SnsTopic> {
     return this.topicsBySeverity;
+  }
+
+  /** Alarms by key. */
+  get alarms(): ReadonlyMap<string, CloudwatchMetricAlarm> {
+    return this.alarmsByKey;
   }
 
   /** The key of the alerts topics, once there is a topic. */
@@ -204,7 +209,7 @@ export class AwsAlarms extends Construct {
       okActions: actions,
       ...metric,
     });
-    this.alarms.set(key, alarm);
+    this.alarmsByKey.set(key, alarm);
     return alarm;
   }
 }

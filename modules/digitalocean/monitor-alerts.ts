@@ -49,8 +49,8 @@ const WINDOWS: ReadonlyArray<[number, string]> = [
  * listed in {@link skipped}).
  */
 export class DoMonitorAlerts extends Construct {
-  readonly alerts = new Map<string, MonitorAlert>();
-  readonly skipped: string[] = [];
+  private readonly alertsByKey = new Map<string, MonitorAlert>();
+  private readonly skippedKeys: string[] = [];
   readonly window: string;
   private readonly props: DoMonitorAlertsProps;
 
@@ -59,6 +59,16 @@ export class DoMonitorAlerts extends Construct {
     this.props = props;
     const minutes = props.evaluationMinutes ?? 5;
     this.window = (WINDOWS.find(([m]) => m >= minutes) ?? WINDOWS[WINDOWS.length - 1])[1];
+  }
+
+  /** Alerts by key. */
+  get alerts(): ReadonlyMap<string, MonitorAlert> {
+    return this.alertsByKey;
+  }
+
+  /** Keys of the alerts not created because no channel takes their severity. */
+  get skipped(): readonly string[] {
+    return this.skippedKeys;
   }
 
   /** An alert; `key` is its construct id (a name, never a position). */
@@ -75,7 +85,7 @@ export class DoMonitorAlerts extends Construct {
       c.severities.includes(spec.severity),
     );
     if (to.length === 0) {
-      this.skipped.push(key);
+      this.skippedKeys.push(key);
       return undefined;
     }
     const email = to.flatMap((c) => (c.type === "email" ? [c.address] : []));
@@ -96,7 +106,7 @@ export class DoMonitorAlerts extends Construct {
         ...(slack.length > 0 ? { slack } : {}),
       },
     });
-    this.alerts.set(key, alert);
+    this.alertsByKey.set(key, alert);
     return alert;
   }
 }

@@ -60,9 +60,8 @@ const AUTO_CLOSE = "604800s";
  * typo cannot synthesize.
  */
 export class GcpAlerts extends Construct {
-  /** Channels by name, once a policy notifies them. */
-  readonly channelsByName = new Map<string, MonitoringNotificationChannel>();
-  readonly policies = new Map<string, MonitoringAlertPolicy>();
+  private readonly channelsByName = new Map<string, MonitoringNotificationChannel>();
+  private readonly policiesByKey = new Map<string, MonitoringAlertPolicy>();
   private readonly props: GcpAlertsProps;
   private readonly evaluationMinutes: number;
 
@@ -76,6 +75,16 @@ export class GcpAlerts extends Construct {
         `${this.node.path}: evaluationMinutes (${m}) must be a whole number from 1 to 60`,
       );
     }
+  }
+
+  /** Channels by name, once a policy notifies them. */
+  get channels(): ReadonlyMap<string, MonitoringNotificationChannel> {
+    return this.channelsByName;
+  }
+
+  /** Policies by key. */
+  get policies(): ReadonlyMap<string, MonitoringAlertPolicy> {
+    return this.policiesByKey;
   }
 
   /** The channel `name`, created the first time a policy notifies it (nothing idle). */
@@ -150,7 +159,7 @@ export class GcpAlerts extends Construct {
       alertStrategy: { autoClose: AUTO_CLOSE },
       documentation: { content: alert.runbook, mimeType: "text/markdown" },
     });
-    this.policies.set(key, policy);
+    this.policiesByKey.set(key, policy);
     return policy;
   }
 }
