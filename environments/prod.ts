@@ -102,13 +102,14 @@ export default defineEnvironment({
   },
   alerts: {
     channels: {
-      // Every alert by email; critical ones also page through PagerDuty (the integration key on
-      // GCP, the CloudWatch integration URL on AWS, both set with TF_VAR_* at apply time).
+      // Every alert by email; critical ones also page through PagerDuty: the integration key in
+      // Secret Manager (GCP), the CloudWatch integration URL in Secrets Manager (AWS), both read
+      // by the stacks at apply time.
       oncall: { type: "email", address: "oncall@angzarr.example" },
       pager: {
         type: "pagerduty",
-        gcpServiceKeyVariable: "pagerduty_service_key",
-        awsIntegrationUrlVariable: "pagerduty_cloudwatch_url",
+        gcpServiceKeySecretId: "pagerduty-service-key",
+        awsIntegrationUrlSecretId: "strata/prod/pagerduty-cloudwatch-url",
       },
     },
   },

@@ -1,8 +1,11 @@
 /**
  * Alert channels of the resolved environment, as each cloud delivers them: the config's channels
- * filtered to the ones a cloud can reach, with their tokens as references to sensitive Terraform
- * variables the stack declares (set with `TF_VAR_<name>` at apply time), never literals.
+ * filtered to the ones a cloud can reach, with their tokens as references — to a secret in the
+ * cloud's secret store (a data source read at apply time) or to a sensitive Terraform variable
+ * the stack declares (set with `TF_VAR_<name>`) — never literals.
  */
+import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
+import { DataGoogleSecretManagerSecretVersion } from "@cdktf/provider-google/lib/data-google-secret-manager-secret-version";
 import { TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import type { Environment } from "../environments/schema";
@@ -23,6 +26,34 @@ export function secretVariable(scope: Construct, name: string, what: string): st
     });
   }
   return `\${var.${name}}`;
+}
+
+/** A construct id from a secret id or ARN (ids are state addresses: from the name, sanitized). */
+function secretConstructId(prefix: string, secretId: string): string {
+  return `${prefix}-${secretId.replace(/[^A-Za-z0-9_-]+/g, "-")}`;
+}
+
+/**
+ * The latest version of a Secret Manager secret, read at apply time (one data source per secret),
+ * named by its full resource name: an id alone in `secret` would read like a literal secret.
+ */
+export function gcpSecretValue(scope: Construct, project: string, secretId: string): string {
+  const stack = TerraformStack.of(scope);
+  const name = secretId.startsWith("projects/")
+    ? secretId
+    : `projects/${project}/secrets/${secretId}`;
+  const id = secretConstructId("AlertSecret", secretId.split("/").pop()!);
+  const found = stack.node.tryFindChild(id) as DataGoogleSecretManagerSecretVersion | undefined;
+  return (found ?? new DataGoogleSecretManagerSecretVersion(stack, id, { secret: name }))
+    .secretData;
+}
+
+/** The current version of a Secrets Manager secret, read at apply time (one data source per secret). */
+export function awsSecretValue(scope: Construct, secretId: string): string {
+  const stack = TerraformStack.of(scope);
+  const id = secretConstructId("AlertSecret", secretId);
+  const found = stack.node.tryFindChild(id) as DataAwsSecretsmanagerSecretVersion | undefined;
+  return (found ?? new DataAwsSecretsmanagerSecretVersion(stack, id, { secretId })).secretString;
 }
 
 /**
@@ -46,28 +77,33 @@ export function gcpChannels(
   kinds: readonly AlertKind[],
 ): Record<string, GcpChannelSpec> {
   const out: Record<string, GcpChannelSpec> = {};
+  const project = env.targets.gcp?.project ?? "";
   for (const [name, c] of channelsFor(env, kinds)) {
     const severities = c.severities;
     if (c.type === "email") out[name] = { type: "email", address: c.address, severities };
-    else if (c.type === "slack" && c.gcpAuthTokenVariable)
+    else if (c.type === "slack" && (c.gcpAuthTokenSecretId || c.gcpAuthTokenVariable))
       out[name] = {
         type: "slack",
         channel: c.channel,
-        authToken: secretVariable(
-          scope,
-          c.gcpAuthTokenVariable,
-          `Slack OAuth token of alert channel ${name}`,
-        ),
+        authToken: c.gcpAuthTokenSecretId
+          ? gcpSecretValue(scope, project, c.gcpAuthTokenSecretId)
+          : secretVariable(
+              scope,
+              c.gcpAuthTokenVariable!,
+              `Slack OAuth token of alert channel ${name}`,
+            ),
         severities,
       };
-    else if (c.type === "pagerduty" && c.gcpServiceKeyVariable)
+    else if (c.type === "pagerduty" && (c.gcpServiceKeySecretId || c.gcpServiceKeyVariable))
       out[name] = {
         type: "pagerduty",
-        serviceKey: secretVariable(
-          scope,
-          c.gcpServiceKeyVariable,
-          `PagerDuty integration key of alert channel ${name}`,
-        ),
+        serviceKey: c.gcpServiceKeySecretId
+          ? gcpSecretValue(scope, project, c.gcpServiceKeySecretId)
+          : secretVariable(
+              scope,
+              c.gcpServiceKeyVariable!,
+              `PagerDuty integration key of alert channel ${name}`,
+            ),
         severities,
       };
   }
@@ -85,14 +121,16 @@ export function awsChannels(
     const severities = c.severities;
     if (c.type === "email") out[name] = { type: "email", address: c.address, severities };
     else if (c.type === "sns") out[name] = { type: "sns", topicArn: c.topicArn, severities };
-    else if (c.type === "pagerduty" && c.awsIntegrationUrlVariable)
+    else if (c.type === "pagerduty" && (c.awsIntegrationUrlSecretId || c.awsIntegrationUrlVariable))
       out[name] = {
         type: "https",
-        url: secretVariable(
-          scope,
-          c.awsIntegrationUrlVariable,
-          `PagerDuty CloudWatch integration URL of alert channel ${name}`,
-        ),
+        url: c.awsIntegrationUrlSecretId
+          ? awsSecretValue(scope, c.awsIntegrationUrlSecretId)
+          : secretVariable(
+              scope,
+              c.awsIntegrationUrlVariable!,
+              `PagerDuty CloudWatch integration URL of alert channel ${name}`,
+            ),
         severities,
       };
   }

@@ -236,6 +236,39 @@ describe("every queue, subscription, topic, table and cluster Strata creates has
     expect(blocks(tf, "digitalocean_kubernetes_cluster")[0].tags).toContain("environment:prod");
   });
 
+  test("prod's PagerDuty tokens come from the clouds' secret stores, read at apply time", () => {
+    const app = realApp();
+    const gcp = app.stacks.get("prod-gcp-messaging")!;
+    const secrets = Object.entries(
+      (gcp.data?.google_secret_manager_secret_version ?? {}) as Record<string, Block>,
+    );
+    expect(secrets.map(([, d]) => d.secret)).toEqual([
+      "projects/angzarr-prod/secrets/pagerduty-service-key",
+    ]);
+    const pager = blocks(gcp, "google_monitoring_notification_channel").find(
+      (c) => c.type === "pagerduty",
+    )!;
+    expect(pager.sensitive_labels).toEqual({
+      service_key: `\${data.google_secret_manager_secret_version.${secrets[0][0]}.secret_data}`,
+    });
+    const aws = app.stacks.get("prod-aws-messaging")!;
+    const [[id, secret]] = Object.entries(
+      (aws.data?.aws_secretsmanager_secret_version ?? {}) as Record<string, Block>,
+    );
+    expect(secret.secret_id).toBe("strata/prod/pagerduty-cloudwatch-url");
+    expect(blocks(aws, "aws_sns_topic_subscription").filter((s) => s.protocol === "https")).toEqual(
+      [
+        expect.objectContaining({
+          endpoint: `\${data.aws_secretsmanager_secret_version.${id}.secret_string}`,
+          endpoint_auto_confirms: true,
+        }),
+      ],
+    );
+    // No variable to set in CI for them: only the state passphrase.
+    expect(Object.keys(gcp.variable ?? {})).toEqual(["strata_state_passphrase"]);
+    expect(Object.keys(aws.variable ?? {})).toEqual(["strata_state_passphrase"]);
+  });
+
   test("every metric an alert watches is in facts/alert-metrics.json", () => {
     const known = new Set([
       ...Object.keys(ALERT_METRICS.gcp).map((m) => `gcp ${m}`),
@@ -338,6 +371,29 @@ describe("a new consumer brings its alarms without alert code", () => {
       "test-core-dlq",
     ])
       expect(names).toContain(q);
+  });
+
+  test("a token from a Terraform variable: declared sensitive, referenced, never a value", () => {
+    const withPager = testEnv({
+      targets: twoConsumers,
+      workloads: { images: BITNAMI_IMAGES },
+      alerts: { channels: { pager: { type: "pagerduty", gcpServiceKeyVariable: "pd_key" } } },
+    });
+    const stack = new GcpMessagingStack(new App(), "test-gcp-messaging", {
+      env: {
+        ...withPager,
+        alerts: {
+          ...withPager.alerts,
+          severities: { ...withPager.alerts.severities, deadLetter: "critical" },
+        },
+      },
+      target: withPager.targets.gcp!,
+    });
+    const tf = JSON.parse(Testing.synth(stack)) as TfJson;
+    expect(tf.variable?.pd_key).toMatchObject({ sensitive: true, nullable: false, type: "string" });
+    expect(blocks(tf, "google_monitoring_notification_channel")[0].sensitive_labels).toEqual({
+      service_key: "${var.pd_key}",
+    });
   });
 
   test("the check finds a queue and a subscription without alarms", () => {

@@ -4,9 +4,10 @@
  * Stacks turn the resolved form into Cloud Monitoring alert policies, CloudWatch alarms and
  * DigitalOcean monitor alerts next to the resources they watch (docs/alerts-and-backups.md).
  *
- * A channel that carries a token (Slack, PagerDuty) names the Terraform variable that holds it
- * (`…Variable`), declared `sensitive` in each stack that notifies it and set with `TF_VAR_<name>`
- * at apply time: the token never reaches config or synthesized JSON. The literal-secret check of
+ * A channel that carries a token (Slack, PagerDuty) names where it is kept, never the token: a
+ * secret in the cloud's secret store (`…SecretId`, read by a data source at apply time) or a
+ * Terraform variable (`…Variable`, declared `sensitive` in each stack that notifies it and set
+ * with `TF_VAR_<name>`). The token never reaches config or synthesized JSON. The literal-secret check of
  * the raw input (environments/schema.ts checkRaw, modules/common/secrets.ts) refuses a pasted
  * webhook URL or token anywhere in the file.
  */
@@ -38,6 +39,21 @@ const VariableName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, {
 
 const Severities = z.array(Severity).min(1).optional();
 
+/** A Secret Manager secret: its id in the environment's project, or `projects/<p>/secrets/<id>`. */
+const GcpSecretId = z
+  .string()
+  .regex(/^(projects\/[a-z0-9-]{6,30}\/secrets\/)?[A-Za-z0-9_-]{1,255}$/, {
+    error: (i) =>
+      `${JSON.stringify(i.input)} is not a Secret Manager secret id: letters, digits, _ and - (or projects/<project>/secrets/<id>)`,
+  });
+
+/** A Secrets Manager secret: its name or ARN. */
+const AwsSecretId = z
+  .string()
+  .regex(/^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/, {
+    error: (i) => `${JSON.stringify(i.input)} is not a Secrets Manager secret name or ARN`,
+  });
+
 /** An email address (GCP email channel, SNS email subscription, DigitalOcean alert email). */
 const EmailChannel = obj({
   type: z.literal("email"),
@@ -47,8 +63,9 @@ const EmailChannel = obj({
 });
 
 /**
- * Slack: on GCP a Slack notification channel (the Slack app's OAuth token in
- * `gcpAuthTokenVariable`), on DigitalOcean the alert's Slack webhook (`doWebhookUrlVariable`).
+ * Slack: on GCP a Slack notification channel (the Slack app's OAuth token from
+ * `gcpAuthTokenSecretId` or `gcpAuthTokenVariable`), on DigitalOcean the alert's Slack webhook
+ * (`doWebhookUrlVariable`).
  * Not delivered on AWS (SNS cannot confirm a Slack webhook subscription; use AWS Chatbot).
  */
 const SlackChannel = obj({
@@ -57,24 +74,31 @@ const SlackChannel = obj({
   channel: z.string().regex(/^#[a-z0-9_-]{1,80}$/, {
     error: 'channel must be a Slack channel name like "#prod-alerts"',
   }),
-  /** Terraform variable holding the Slack app's OAuth token (GCP). @default - not delivered on GCP */
+  /** Secret Manager secret (id in the environment's project) holding the Slack app's OAuth token (GCP). @default - not delivered on GCP */
+  gcpAuthTokenSecretId: GcpSecretId.optional(),
+  /** Terraform variable holding the Slack app's OAuth token (GCP), instead of gcpAuthTokenSecretId. @default - not delivered on GCP */
   gcpAuthTokenVariable: VariableName.optional(),
-  /** Terraform variable holding the Slack incoming-webhook URL (DigitalOcean). @default - not delivered on DigitalOcean */
+  /** Terraform variable holding the Slack incoming-webhook URL (DigitalOcean has no secret store). @default - not delivered on DigitalOcean */
   doWebhookUrlVariable: VariableName.optional(),
   /** @default ["critical", "warning"] */
   severities: Severities,
 });
 
 /**
- * PagerDuty: on GCP a PagerDuty channel (the service's integration key in
- * `gcpServiceKeyVariable`), on AWS an HTTPS subscription of the alerts topic to the PagerDuty
- * CloudWatch integration URL (`awsIntegrationUrlVariable`; PagerDuty confirms the subscription).
+ * PagerDuty: on GCP a PagerDuty channel (the service's integration key from
+ * `gcpServiceKeySecretId` or `gcpServiceKeyVariable`), on AWS an HTTPS subscription of the alerts
+ * topic to the PagerDuty CloudWatch integration URL (`awsIntegrationUrlSecretId` or
+ * `awsIntegrationUrlVariable`; PagerDuty confirms the subscription).
  */
 const PagerDutyChannel = obj({
   type: z.literal("pagerduty"),
-  /** Terraform variable holding the PagerDuty service integration key (GCP). @default - not delivered on GCP */
+  /** Secret Manager secret (id in the environment's project) holding the PagerDuty service integration key (GCP). @default - not delivered on GCP */
+  gcpServiceKeySecretId: GcpSecretId.optional(),
+  /** Terraform variable holding the PagerDuty service integration key (GCP), instead of gcpServiceKeySecretId. @default - not delivered on GCP */
   gcpServiceKeyVariable: VariableName.optional(),
-  /** Terraform variable holding the PagerDuty CloudWatch integration URL (AWS). @default - not delivered on AWS */
+  /** Secrets Manager secret (name or ARN) holding the PagerDuty CloudWatch integration URL (AWS). @default - not delivered on AWS */
+  awsIntegrationUrlSecretId: AwsSecretId.optional(),
+  /** Terraform variable holding the PagerDuty CloudWatch integration URL (AWS), instead of awsIntegrationUrlSecretId. @default - not delivered on AWS */
   awsIntegrationUrlVariable: VariableName.optional(),
   /** @default ["critical"] */
   severities: Severities,
@@ -250,13 +274,29 @@ const CHANNEL_SEVERITIES: Readonly<Record<AlertChannelInput["type"], readonly Se
 
 type Fields = z.output<typeof Alerts>;
 
-/** Every channel reaches at least one cloud the environment alerts on. */
+/** The token fields that name the same token two ways. */
+const TOKEN_SOURCES: ReadonlyArray<readonly [string, string]> = [
+  ["gcpAuthTokenSecretId", "gcpAuthTokenVariable"],
+  ["gcpServiceKeySecretId", "gcpServiceKeyVariable"],
+  ["awsIntegrationUrlSecretId", "awsIntegrationUrlVariable"],
+];
+
+/** Every channel reaches at least one cloud the environment alerts on; a token has one source. */
 export function checkAlerts(
   a: Fields | undefined,
   ctx: { clouds: readonly AlertCloud[] },
   issue: (path: PropertyKey[], message: string) => void,
 ): void {
   for (const [name, c] of Object.entries(a?.channels ?? {})) {
+    for (const [secretId, variable] of TOKEN_SOURCES) {
+      const ch = c as Record<string, unknown>;
+      if (ch[secretId] !== undefined && ch[variable] !== undefined) {
+        issue(
+          ["channels", name, variable],
+          `set ${secretId} or ${variable}, not both: one place holds the token`,
+        );
+      }
+    }
     const delivered = deliveredOn(c).filter((cloud) => ctx.clouds.includes(cloud));
     if (delivered.length === 0) {
       issue(
@@ -303,13 +343,13 @@ export function deliveredOn(c: AlertChannelInput): AlertCloud[] {
       return ["aws"];
     case "slack":
       return [
-        ...(c.gcpAuthTokenVariable ? (["gcp"] as const) : []),
+        ...(c.gcpAuthTokenSecretId || c.gcpAuthTokenVariable ? (["gcp"] as const) : []),
         ...(c.doWebhookUrlVariable ? (["digitalocean"] as const) : []),
       ];
     case "pagerduty":
       return [
-        ...(c.gcpServiceKeyVariable ? (["gcp"] as const) : []),
-        ...(c.awsIntegrationUrlVariable ? (["aws"] as const) : []),
+        ...(c.gcpServiceKeySecretId || c.gcpServiceKeyVariable ? (["gcp"] as const) : []),
+        ...(c.awsIntegrationUrlSecretId || c.awsIntegrationUrlVariable ? (["aws"] as const) : []),
       ];
   }
 }
@@ -317,9 +357,9 @@ export function deliveredOn(c: AlertChannelInput): AlertCloud[] {
 function howToDeliver(type: AlertChannelInput["type"]): string {
   switch (type) {
     case "slack":
-      return "set gcpAuthTokenVariable (GCP) or doWebhookUrlVariable (DigitalOcean); Slack is not delivered on AWS";
+      return "set gcpAuthTokenSecretId or gcpAuthTokenVariable (GCP), or doWebhookUrlVariable (DigitalOcean); Slack is not delivered on AWS";
     case "pagerduty":
-      return "set gcpServiceKeyVariable (GCP) or awsIntegrationUrlVariable (AWS); PagerDuty is not delivered on DigitalOcean";
+      return "set gcpServiceKeySecretId or gcpServiceKeyVariable (GCP), awsIntegrationUrlSecretId or awsIntegrationUrlVariable (AWS); PagerDuty is not delivered on DigitalOcean";
     case "sns":
       return "an SNS topic is delivered on AWS only; remove it or add an AWS target";
     case "email":

@@ -61,6 +61,9 @@ export interface SecretFinding {
 /** A value that is only a Terraform reference (`${var.x}`, `${random_password.p.result}`) is not a literal. */
 const REFERENCE_ONLY_RE = /^\$\{[^}]+\}$/;
 
+/** A Secret Manager resource name (`projects/<p>/secrets/<id>`) names a secret; it holds none. */
+const SECRET_NAME_RE = /^projects\/[^/\s]+\/secrets\/[^/\s]+(\/versions\/[^/\s]+)?$/;
+
 /** Walks plain data (parsed JSON/YAML or an object literal) and reports literal secrets. */
 export function findLiteralSecrets(
   value: unknown,
@@ -82,7 +85,13 @@ export function findLiteralSecrets(
       }
     }
     return Object.entries(value).flatMap(([k, v]) => {
-      if (typeof v === "string" && v !== "" && !REFERENCE_ONLY_RE.test(v) && isSecretKey(k)) {
+      if (
+        typeof v === "string" &&
+        v !== "" &&
+        !REFERENCE_ONLY_RE.test(v) &&
+        !SECRET_NAME_RE.test(v) &&
+        isSecretKey(k)
+      ) {
         return [{ path: [...path, k], reason: `"${k}" holds a literal secret` }];
       }
       return findLiteralSecrets(v, [...path, k]);

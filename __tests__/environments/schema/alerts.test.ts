@@ -138,6 +138,29 @@ describe("alerts bad input", () => {
     expect(alertProblems(withAlerts(undefined, "dev"))).toEqual([]);
   });
 
+  test("a token named two ways (secret and variable) is refused", () => {
+    expect(
+      alertProblems(
+        withAlerts({
+          channels: {
+            p: {
+              type: "pagerduty",
+              gcpServiceKeySecretId: "pagerduty-key",
+              gcpServiceKeyVariable: "pagerduty_key",
+            },
+          },
+        }),
+      ),
+    ).toEqual([
+      "test.alerts.channels.p.gcpServiceKeyVariable: set gcpServiceKeySecretId or gcpServiceKeyVariable, not both: one place holds the token",
+    ]);
+    expect(
+      alertProblems(
+        withAlerts({ channels: { p: { type: "pagerduty", gcpServiceKeySecretId: "a b" } } }),
+      ),
+    ).toEqual([expect.stringContaining('"a b" is not a Secret Manager secret id')]);
+  });
+
   test("a channel that reaches no cloud of the environment is an error with the fix", () => {
     expect(
       alertProblems(
@@ -156,7 +179,7 @@ describe("alerts bad input", () => {
       ),
     ).toEqual([
       expect.stringContaining(
-        "set gcpAuthTokenVariable (GCP) or doWebhookUrlVariable (DigitalOcean); Slack is not delivered on AWS",
+        "set gcpAuthTokenSecretId or gcpAuthTokenVariable (GCP), or doWebhookUrlVariable (DigitalOcean); Slack is not delivered on AWS",
       ),
     ]);
   });
