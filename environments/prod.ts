@@ -103,6 +103,19 @@ export default defineEnvironment({
       },
     },
   },
+  alerts: {
+    channels: {
+      // Every alert by email; critical ones also page through PagerDuty: the integration key in
+      // Secret Manager (GCP), the CloudWatch integration URL in Secrets Manager (AWS), both read
+      // by the stacks at apply time.
+      oncall: { type: "email", address: "oncall@angzarr.example" },
+      pager: {
+        type: "pagerduty",
+        gcpServiceKeySecretId: "pagerduty-service-key",
+        awsIntegrationUrlSecretId: "strata/prod/pagerduty-cloudwatch-url",
+      },
+    },
+  },
   workloads: {
     // Databases and buses may take up to 160 minutes to come up the first time (restores, HA
     // members joining one by one); applications keep the tier's 15 minutes.

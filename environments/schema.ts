@@ -7,6 +7,13 @@
 import { z } from "zod";
 import { findLiteralSecrets } from "../modules/common/secrets";
 import { formatPath, type Problem } from "./errors";
+import {
+  Alerts,
+  checkAlertRecipients,
+  checkAlerts,
+  resolveAlerts,
+  type AlertCloud,
+} from "./schema/alerts";
 import { AwsTarget, checkAwsForTier, resolveAws } from "./schema/aws";
 import { EnvName, LabelKey, LabelValue, obj, Tier, TIER_DEFAULTS } from "./schema/common";
 import { checkDigitalOcean, DoTarget, resolveDigitalOcean } from "./schema/digitalocean";
@@ -60,6 +67,8 @@ const EnvironmentFields = obj({
   targets: Targets,
   /** Where Helm layers run. @default - own clusters, namespace = name */
   workloads: Workloads.optional(),
+  /** Alert channels, thresholds, severities and cloud backups (docs/alerts-and-backups.md). @default - the tier's, no channels */
+  alerts: Alerts.optional(),
   /** Policy waivers: each names a rule, a resource pattern, why, who, and until when. @default [] */
   waivers: z.array(Waiver).optional(),
   /**
@@ -82,6 +91,16 @@ function workloadContext(e: Fields): WorkloadContext {
     targets: e.targets,
     highAvailability: e.highAvailability ?? TIER_DEFAULTS[e.tier].highAvailability,
   };
+}
+
+/** The clouds where this environment has resources Strata alerts on. */
+function alertClouds(e: Fields): AlertCloud[] {
+  const { gcp, aws, digitalocean } = e.targets;
+  return [
+    ...(gcp?.eventStore || gcp?.pubsub ? (["gcp"] as const) : []),
+    ...(aws?.eventStore || aws?.messaging ? (["aws"] as const) : []),
+    ...(digitalocean?.cluster || digitalocean?.databases ? (["digitalocean"] as const) : []),
+  ];
 }
 
 /** Checks that need several fields of one environment. */
@@ -133,6 +152,9 @@ function checkEnvironment(e: Fields, ctx: z.RefinementCtx): void {
   checkWorkloads(e.workloads, workloadContext(e), (path, message) =>
     ctx.addIssue({ code: "custom", path: ["workloads", ...path], message }),
   );
+  checkAlerts(e.alerts, { clouds: alertClouds(e) }, (path, message) =>
+    ctx.addIssue({ code: "custom", path: ["alerts", ...path], message }),
+  );
 }
 
 /** Fills every default the tier chooses. */
@@ -171,6 +193,7 @@ function resolveEnvironment(e: Fields) {
       digitalocean: e.targets.digitalocean && resolveDigitalOcean(e.targets.digitalocean, defaults),
     },
     workloads: resolveWorkloads(e.workloads, workloadContext(e), defaults),
+    alerts: resolveAlerts(e.alerts, e.tier),
     waivers: e.waivers ?? [],
     acknowledge: e.acknowledge ?? [],
   };
@@ -229,6 +252,9 @@ function usageProblems(raw: unknown): Array<{ path: PropertyKey[]; message: stri
   const problems: Array<{ path: PropertyKey[]; message: string }> = [];
   checkCloudUsage(e.targets, e.workloads, workloadContext(e), (path, message) =>
     problems.push({ path, message }),
+  );
+  checkAlertRecipients(e.alerts, { tier: e.tier, clouds: alertClouds(e) }, (path, message) =>
+    problems.push({ path: ["alerts", ...path], message }),
   );
   return problems;
 }

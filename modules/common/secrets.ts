@@ -28,6 +28,12 @@ const SECRET_VALUE_PATTERNS: Array<[string, RegExp]> = [
   ["a GitHub token", /\bgh[pousr]_[A-Za-z0-9]{36,}\b/],
   ["a DigitalOcean token", /\bdop_v1_[a-f0-9]{64}\b/],
   ["a Slack token", /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/],
+  // Webhook URLs whose path is the credential: anyone holding one can post or page.
+  [
+    "a Slack webhook URL",
+    /\bhooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9/_-]{10,}/,
+  ],
+  ["a PagerDuty integration URL", /\bevents\.pagerduty\.com\/integration\/[A-Za-z0-9]{20,}/],
 ];
 
 /** A Terraform interpolation (`${random_password.p.result}`): a reference, not a value. */
@@ -55,6 +61,9 @@ export interface SecretFinding {
 /** A value that is only a Terraform reference (`${var.x}`, `${random_password.p.result}`) is not a literal. */
 const REFERENCE_ONLY_RE = /^\$\{[^}]+\}$/;
 
+/** A Secret Manager resource name (`projects/<p>/secrets/<id>`) names a secret; it holds none. */
+const SECRET_NAME_RE = /^projects\/[^/\s]+\/secrets\/[^/\s]+(\/versions\/[^/\s]+)?$/;
+
 /** Walks plain data (parsed JSON/YAML or an object literal) and reports literal secrets. */
 export function findLiteralSecrets(
   value: unknown,
@@ -76,7 +85,13 @@ export function findLiteralSecrets(
       }
     }
     return Object.entries(value).flatMap(([k, v]) => {
-      if (typeof v === "string" && v !== "" && !REFERENCE_ONLY_RE.test(v) && isSecretKey(k)) {
+      if (
+        typeof v === "string" &&
+        v !== "" &&
+        !REFERENCE_ONLY_RE.test(v) &&
+        !SECRET_NAME_RE.test(v) &&
+        isSecretKey(k)
+      ) {
         return [{ path: [...path, k], reason: `"${k}" holds a literal secret` }];
       }
       return findLiteralSecrets(v, [...path, k]);

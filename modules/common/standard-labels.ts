@@ -3,7 +3,8 @@
  * environment's extra labels) on everything a stack creates:
  * - GCP: the provider's `default_labels` (every labelled resource inherits them);
  * - AWS: the provider's `default_tags`;
- * - DigitalOcean: `key:value` tags on every resource that takes tags.
+ * - DigitalOcean: `key:value` tags on every resource that takes tags as labels (not a monitor
+ *   alert, whose tags choose the droplets it watches).
  * Labels the code sets explicitly win over these defaults.
  */
 import { TerraformDataSource, type IAspect, type TerraformElement } from "cdktf";
@@ -35,6 +36,8 @@ export class StandardLabels implements IAspect {
       p.addOverride("default_tags", [{ tags: { ...this.labels, ...existing } }]);
     } else if (
       type?.startsWith("digitalocean_") &&
+      // A monitor alert's `tags` selects the droplets it watches: a label there would widen it.
+      type !== "digitalocean_monitor_alert" &&
       "tagsInput" in node &&
       // A data source's `tags` is not a label: the DigitalOcean data sources read tags back.
       !(node instanceof TerraformDataSource)

@@ -139,6 +139,14 @@ export const STATEFUL_RESOURCES: Readonly<Record<string, StatefulRule>> = {
     forceNew: ["name", "hash_key", "range_key", "local_secondary_index"],
     source: `${AWS_DOCS}/dynamodb_table`,
   },
+  aws_backup_vault: {
+    what: "AWS Backup vault",
+    // name and kms_key_arn are ForceNew (terraform-provider-aws v6.25.0 internal/service/backup/vault.go).
+    forceNew: ["name", "kms_key_arn"],
+    consequence: "its recovery points are deleted with it",
+    source:
+      "https://github.com/hashicorp/terraform-provider-aws/blob/v6.25.0/internal/service/backup/vault.go",
+  },
   aws_eks_cluster: {
     what: "EKS cluster",
     forceNew: [

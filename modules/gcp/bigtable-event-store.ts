@@ -57,6 +57,13 @@ export interface BigtableEventStoreProps {
   readonly deletionProtection?: boolean;
   /** CMEK on every cluster; the Bigtable service agent is granted the key. @default - Google-managed keys */
   readonly encryption?: CmekSettings;
+  /**
+   * Days Bigtable's daily automated backups of every table are kept, 3–90; 0 turns them off
+   * (written as "0"/"0", the provider's explicit off).
+   * @default 0
+   * @see https://cloud.google.com/bigtable/docs/managing-backups
+   */
+  readonly automatedBackupRetentionDays?: number;
 }
 
 const DEFAULT_STORAGE_TYPE = "SSD";
@@ -152,6 +159,15 @@ export class BigtableEventStore extends Construct {
       if (keyProblem) fail(`encryption.${keyProblem}`);
     }
     checkId(appProfileId, "appProfileId", 1, 50, fail);
+    const backupDays = props.automatedBackupRetentionDays ?? 0;
+    if (
+      !Number.isInteger(backupDays) ||
+      (backupDays !== 0 && (backupDays < 3 || backupDays > 90))
+    ) {
+      fail(
+        `automatedBackupRetentionDays (${backupDays}) must be 0 (off) or between 3 and 90 (Bigtable's automated backup limits)`,
+      );
+    }
 
     if (props.encryption) {
       this.keyGrant = new KmsCryptoKeyIamMember(this, "KeyGrant", {
@@ -193,6 +209,13 @@ export class BigtableEventStore extends Construct {
         name,
         columnFamily: spec.columnFamilies.map((family) => ({ family })),
         deletionProtection: this.deletionProtection ? "PROTECTED" : "UNPROTECTED",
+        // Written as the provider reads them back (time.Duration.String(), "72h0m0s"), so plans
+        // show no change; "0"/"0" is the documented explicit off (google 6.50.0
+        // resource_bigtable_table.go L150-173, L221-227, L432-433). Daily is the only frequency.
+        automatedBackupPolicy:
+          backupDays > 0
+            ? { retentionPeriod: `${backupDays * 24}h0m0s`, frequency: "24h0m0s" }
+            : { retentionPeriod: "0", frequency: "0" },
         ...(props.changeStreamRetentionHours !== undefined
           ? // Written as the provider reads it back (Go's time.Duration.String(): "24h0m0s"); the
             // attribute has no diff suppression, so "24h" would show a change on every plan

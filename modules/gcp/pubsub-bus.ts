@@ -106,6 +106,8 @@ export class PubsubBus extends Construct {
   readonly subscriptions: ReadonlyMap<string, PubsubSubscription>;
   /** Dead-letter topic of each subscription that has one, by subscription name. */
   readonly deadLetterTopics: ReadonlyMap<string, string>;
+  /** The topic each subscription reads, by subscription name (dead-letter holds included). */
+  readonly subscriptionTopics: ReadonlyMap<string, string>;
   readonly keyGrant?: KmsCryptoKeyIamMember;
   private readonly project: string;
 
@@ -155,24 +157,27 @@ export class PubsubBus extends Construct {
     for (const [name, spec] of Object.entries(props.topics)) addTopic(name, spec);
 
     const subscriptions = new Map<string, PubsubSubscription>();
+    const subscriptionTopics = new Map<string, string>();
     const deadLetterTopics = new Map<string, string>();
-    const holdSubscriptions: Array<[string, PubsubTopic]> = [];
+    const holdSubscriptions: string[] = [];
     for (const [name, spec] of Object.entries(subs)) {
       if (spec.deadLetter === false) continue;
       const shared = spec.deadLetter?.topic;
       const dlq = shared ?? `${name}-dlq`;
       if (!shared) {
         addTopic(dlq, { messageRetentionSeconds: DEFAULT_SUBSCRIPTION_RETENTION_SECONDS });
-        holdSubscriptions.push([dlq, topics.get(dlq)!]);
+        holdSubscriptions.push(dlq);
       }
       deadLetterTopics.set(name, dlq);
     }
 
     const subscription = (
       name: string,
-      topic: PubsubTopic,
+      topicName: string,
       spec: Partial<PubsubSubscriptionSpec>,
     ) => {
+      const topic = topics.get(topicName)!;
+      subscriptionTopics.set(name, topicName);
       const dlq = deadLetterTopics.get(name);
       const sub = new PubsubSubscription(this, `Subscription-${name}`, {
         project: props.project,
@@ -205,7 +210,7 @@ export class PubsubBus extends Construct {
       return sub;
     };
     for (const [name, spec] of Object.entries(subs)) {
-      const sub = subscription(name, topics.get(spec.topic)!, spec);
+      const sub = subscription(name, spec.topic, spec);
       const dlq = deadLetterTopics.get(name);
       if (dlq && agent) {
         // The grants dead-lettering needs: publish to the DLQ, and acknowledge on the source.
@@ -223,12 +228,19 @@ export class PubsubBus extends Construct {
         });
       }
     }
-    for (const [name, topic] of holdSubscriptions) {
-      subscription(name, topic, { ackDeadlineSeconds: 600 });
+    for (const name of holdSubscriptions) {
+      subscription(name, name, { ackDeadlineSeconds: 600 });
     }
     this.topics = topics;
     this.subscriptions = subscriptions;
     this.deadLetterTopics = deadLetterTopics;
+    this.subscriptionTopics = subscriptionTopics;
+  }
+
+  /** Subscriptions that read a dead-letter topic: whatever they hold was parked. */
+  get deadLetterSubscriptions(): string[] {
+    const dlqs = new Set(this.deadLetterTopics.values());
+    return [...this.subscriptionTopics].filter(([, t]) => dlqs.has(t)).map(([s]) => s);
   }
 
   /** Publish to `topic` (`roles/pubsub.publisher` on that topic only). */

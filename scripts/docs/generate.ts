@@ -23,6 +23,7 @@ import path from "node:path";
 import { loadEnvironments, readEnvironmentFile } from "../../environments";
 import { TIER_DEFAULTS, validateEnvironment, type Environment } from "../../environments/schema";
 import { THRESHOLD_RANGES, type ThresholdKey } from "../../environments/schema/monitoring";
+import { ALERT_KINDS, ALERT_TIER_DEFAULTS } from "../../environments/schema/alerts";
 import {
   BITNAMI_CHARTS,
   CHART_KEYS,
@@ -43,6 +44,7 @@ import {
 } from "../../modules/common/kubernetes-versions";
 import { LAYERS } from "../../modules/common/naming";
 import { RULES } from "../../modules/common/policy/rules";
+import { ALERT_METRICS } from "../../modules/common/alert-metrics";
 import { DATA_CHARTS } from "../../modules/common/stateful-resources";
 import { buildGroups } from "../../stacks/app";
 import { appWiring, type AppWiring } from "../../stacks/kubernetes/wiring";
@@ -171,8 +173,9 @@ const CONFIG_TABLES: Readonly<Record<string, ConfigTable>> = {
   "config-environment": {
     root: "",
     exclude: ["targets.gcp", "targets.aws", "targets.digitalocean"],
-    shallow: ["workloads"],
+    shallow: ["workloads", "alerts"],
   },
+  "config-alerts": { root: "alerts" },
   "config-gcp": { root: "targets.gcp" },
   "config-aws": { root: "targets.aws" },
   "config-digitalocean": { root: "targets.digitalocean" },
@@ -240,6 +243,55 @@ function tierDefaults(): string {
       t === "dev" ? "local (`.tfstate/`)" : "gcs or s3, required (no default)",
     ),
   ].join("\n");
+}
+
+/** What each tier picks for alerts and backups (environments/schema/alerts.ts ALERT_TIER_DEFAULTS). */
+function alertDefaults(): string {
+  const tiers = ["dev", "staging", "prod"] as const;
+  const d = ALERT_TIER_DEFAULTS;
+  const row = (what: string, f: (t: (typeof tiers)[number]) => string) =>
+    `| ${what} | ${tiers.map(f).join(" | ")} |`;
+  const t = (k: keyof (typeof d)["dev"]["thresholds"]) => (tier: (typeof tiers)[number]) =>
+    String(d[tier].thresholds[k]);
+  const days = (n: number, off: string) => (n === 0 ? off : `${n} days`);
+  return [
+    "| default | dev | staging | prod |",
+    "| --- | --- | --- | --- |",
+    row("`thresholds.backlogMessages`", t("backlogMessages")),
+    row("`thresholds.oldestMessageSeconds`", t("oldestMessageSeconds")),
+    row(
+      "`thresholds.bigtableCpuHeadroomPercent` (over the autoscaling CPU target)",
+      t("bigtableCpuHeadroomPercent"),
+    ),
+    row("`thresholds.bigtableStoragePercent`", t("bigtableStoragePercent")),
+    row("`thresholds.dynamodbThrottledRequests` (per minute)", t("dynamodbThrottledRequests")),
+    row("`thresholds.nodeUtilizationPercent` (DigitalOcean)", t("nodeUtilizationPercent")),
+    row("`thresholds.evaluationMinutes`", t("evaluationMinutes")),
+    ...ALERT_KINDS.map((k) => row(`\`severities.${k}\``, (tier) => d[tier].severities[k])),
+    row("`backups.bigtableRetentionDays` (daily automated backups)", (tier) =>
+      days(d[tier].backups.bigtableRetentionDays, "off"),
+    ),
+    row("`backups.awsBackupRetentionDays` (AWS Backup plan, daily)", (tier) =>
+      days(d[tier].backups.awsBackupRetentionDays, "no plan (PITR only)"),
+    ),
+  ].join("\n");
+}
+
+/** The metrics alerts watch, with their source (facts/alert-metrics.json). */
+function alertMetrics(): string {
+  const rows: string[] = [
+    "| cloud | metric | what it means | source |",
+    "| --- | --- | --- | --- |",
+  ];
+  const first = (src: string) => src.split(/[ ;]/)[0];
+  for (const [cloud, metrics] of Object.entries(ALERT_METRICS) as Array<
+    [string, Record<string, { meaning?: string; source: string }>]
+  >) {
+    if (!["gcp", "aws", "digitalocean"].includes(cloud)) continue;
+    for (const [metric, f] of Object.entries(metrics))
+      rows.push(`| ${cloud} | \`${metric}\` | ${cell(f.meaning ?? "")} | <${first(f.source)}> |`);
+  }
+  return rows.join("\n");
 }
 
 function releaseTimeouts(): string {
@@ -422,15 +474,19 @@ const LAYER_CONTENT: Readonly<Record<string, string>> = {
     "VPC, subnet with pod/service ranges, Cloud NAT, flow logs; KMS key ring with CMEK",
   "gcp-cluster":
     "GKE (private nodes, workload identity), node pools, the apps' Google service accounts",
-  "gcp-data": "Bigtable event store (tables events, positions, snapshots)",
-  "gcp-messaging": "Pub/Sub topics, subscriptions with dead-letter topics",
+  "gcp-data":
+    "Bigtable event store (tables events, positions, snapshots), automated backups, CPU and storage alerts",
+  "gcp-messaging":
+    "Pub/Sub topics, subscriptions with dead-letter topics; backlog, age and dead-letter alerts",
   "aws-network": "VPC over 2–3 zones, public/private subnets, NAT, flow logs",
   "aws-cluster": "EKS (private endpoint, KMS-encrypted secrets), node groups, add-ons, IRSA roles",
-  "aws-data": "DynamoDB event store (tables events, positions, snapshots)",
-  "aws-messaging": "SNS topics → SQS queues with dead-letter queues",
+  "aws-data":
+    "DynamoDB event store (tables events, positions, snapshots), throttle and error alarms; AWS Backup plan (prod)",
+  "aws-messaging":
+    "SNS topics → SQS queues with dead-letter queues; backlog, age, dead-letter and delivery alarms",
   "do-network": "VPC",
-  "do-cluster": "DOKS cluster, node pools, control-plane firewall",
-  "do-data": "managed PostgreSQL / Valkey (Redis) / Kafka",
+  "do-cluster": "DOKS cluster, node pools, control-plane firewall; node alerts",
+  "do-data": "managed PostgreSQL / Valkey (Redis) / Kafka; their alerts",
   platform:
     "namespace; the environment's Gateway and ACME issuer; cert-manager, Envoy Gateway, Argo CD (optional), kube-prometheus-stack (monitoring); gp3 StorageClass on EKS",
   databases: "PostgreSQL (or PostgreSQL HA), Redis, ClickHouse, Meilisearch in the cluster",
@@ -818,6 +874,8 @@ export function renderRegions(options: GenerateOptions = {}): Record<string, str
     const seeds = readManifest(seedsDir);
     const regions: Record<string, string> = {
       "tier-defaults": tierDefaults(),
+      "alert-defaults": alertDefaults(),
+      "alert-metrics": alertMetrics(),
       "release-timeouts": releaseTimeouts(),
       "workload-sizes": workloadSizes(),
       "monitoring-thresholds": monitoringThresholds(),

@@ -1,9 +1,11 @@
 import type { Construct } from "constructs";
 import type { AwsTargetConfig } from "../../environments/schema/aws";
+import { AwsAlarms, queueAlarms, topicAlarms } from "../../modules/aws/alarms";
 import { RoleInlinePolicy } from "../../modules/aws/iam-policy";
 import { KmsKey } from "../../modules/aws/kms-key";
-import { SnsSqsBus, snsKeyAccess } from "../../modules/aws/sns-sqs-bus";
+import { deadLetterQueueName, SnsSqsBus, snsKeyAccess } from "../../modules/aws/sns-sqs-bus";
 import { NAME_RULES, resourceName } from "../../modules/common/naming";
+import { awsChannels } from "../alert-channels";
 import { awsRoleName } from "../identity-names";
 import { StrataStack, type StrataStackProps } from "../strata-stack";
 import { awsProvider } from "./provider";
@@ -19,13 +21,16 @@ export interface AwsMessagingStackProps extends StrataStackProps {
 /**
  * `<env>-aws-messaging`: SNS topics fanning out to one SQS queue (+ dead-letter queue) per
  * consumer; with customer-managed keys one KMS key whose policy lets SNS use it; and the
- * publish/consume grants of the workload identities, attached by name to their roles.
+ * publish/consume grants of the workload identities, attached by name to their roles. Every
+ * consumer has its alarms (backlog, oldest message, any dead letter) and every topic its
+ * delivery-failure alarm.
  */
 export class AwsMessagingStack extends StrataStack {
   readonly bus: SnsSqsBus;
   readonly key?: KmsKey;
   /** The inline policies granted to workload roles, by application. */
   readonly grants: ReadonlyMap<string, RoleInlinePolicy>;
+  readonly alarms: AwsAlarms;
 
   constructor(scope: Construct, name: string, props: AwsMessagingStackProps) {
     super(scope, name, props);
@@ -76,6 +81,35 @@ export class AwsMessagingStack extends StrataStack {
       grants.set(w.app, policy);
     });
     this.grants = grants;
+
+    const { thresholds, severities } = env.alerts;
+    this.alarms = new AwsAlarms(this, "Alerts", {
+      namePrefix: resourceName(env.name, "messaging", NAME_RULES.aws),
+      channels: awsChannels(this, env, [
+        "backlog",
+        "oldestMessage",
+        "deadLetter",
+        "deliveryFailures",
+      ]),
+      evaluationMinutes: thresholds.evaluationMinutes,
+      preventDestroy: env.deletionProtection,
+    });
+    for (const t of messaging.topics) {
+      topicAlarms(
+        this.alarms,
+        t.name,
+        awsTopicName(env.name, t.name, t.fifo),
+        severities.deliveryFailures,
+      );
+    }
+    for (const c of messaging.consumers) {
+      const queueName = awsQueueName(env.name, c.name, fifo.get(c.topic) ?? false);
+      queueAlarms(this.alarms, c.name, queueName, deadLetterQueueName(queueName), {
+        backlogMessages: thresholds.backlogMessages,
+        oldestMessageSeconds: thresholds.oldestMessageSeconds,
+        severities,
+      });
+    }
   }
 }
 

@@ -2,6 +2,8 @@ import { DataDigitaloceanVpc } from "@cdktf/provider-digitalocean/lib/data-digit
 import type { Construct } from "constructs";
 import type { DoksClusterSettings, DoTargetConfig } from "../../environments/schema/digitalocean";
 import { DoksCluster } from "../../modules/digitalocean/doks-cluster";
+import { DoMonitorAlerts, doksNodeAlerts } from "../../modules/digitalocean/monitor-alerts";
+import { doChannels } from "../alert-channels";
 import { clusterName } from "../kubernetes/cluster-ref";
 import { StrataStack, type StrataStackProps } from "../strata-stack";
 import { doVpcName } from "./network";
@@ -15,10 +17,12 @@ export interface DoClusterStackProps extends StrataStackProps {
 
 /**
  * `<env>-do-cluster`: the environment's DOKS cluster, named `<env>-doks` (the Helm layers look it
- * up by that name), in the VPC of `<env>-do-network`, found by name.
+ * up by that name), in the VPC of `<env>-do-network`, found by name; CPU, memory and disk alerts
+ * on its nodes.
  */
 export class DoClusterStack extends StrataStack {
   readonly doks: DoksCluster;
+  readonly alerts: DoMonitorAlerts;
 
   constructor(scope: Construct, name: string, props: DoClusterStackProps) {
     super(scope, name, props);
@@ -44,5 +48,18 @@ export class DoClusterStack extends StrataStack {
       deletionProtection: env.deletionProtection,
       tags: cluster.tags,
     });
+    const { thresholds, severities } = env.alerts;
+    this.alerts = new DoMonitorAlerts(this, "Alerts", {
+      descriptionPrefix: env.name,
+      channels: doChannels(this, env, ["nodeCapacity"]),
+      evaluationMinutes: thresholds.evaluationMinutes,
+    });
+    doksNodeAlerts(
+      this.alerts,
+      clusterName(env.name, "digitalocean"),
+      this.doks.clusterId,
+      thresholds.nodeUtilizationPercent,
+      severities.nodeCapacity,
+    );
   }
 }

@@ -8,6 +8,8 @@ import {
   type ManagedDatabaseEngine,
 } from "../../modules/digitalocean/managed-database";
 import type { ClusterRef } from "../kubernetes/cluster-ref";
+import { DoMonitorAlerts, managedDatabaseAlerts } from "../../modules/digitalocean/monitor-alerts";
+import { doChannels } from "../alert-channels";
 import { StrataStack, type StrataStackProps } from "../strata-stack";
 import { doVpcName } from "./network";
 import { digitaloceanProvider } from "./provider";
@@ -41,6 +43,7 @@ export class DoDataStack extends StrataStack {
   readonly postgres?: DoManagedDatabase;
   readonly redis?: DoManagedDatabase;
   readonly kafka?: DoManagedDatabase;
+  readonly alerts: DoMonitorAlerts;
 
   constructor(scope: Construct, name: string, props: DoDataStackProps) {
     super(scope, name, props);
@@ -95,6 +98,29 @@ export class DoDataStack extends StrataStack {
           acl: { topic: u.topic, permission: u.permission },
         })),
       });
+    }
+    // DigitalOcean backs managed databases up daily and keeps 7 days; no provider argument
+    // changes that, and no alert type reports backups (facts/alert-metrics.json backupAge).
+    const { thresholds, severities } = env.alerts;
+    this.alerts = new DoMonitorAlerts(this, "Alerts", {
+      descriptionPrefix: env.name,
+      channels: doChannels(this, env, ["storeCapacity"]),
+      evaluationMinutes: thresholds.evaluationMinutes,
+    });
+    for (const [key, db] of [
+      ["Postgres", this.postgres],
+      ["Redis", this.redis],
+      ["Kafka", this.kafka],
+    ] as const) {
+      if (!db) continue;
+      managedDatabaseAlerts(
+        this.alerts,
+        key,
+        key.toLowerCase(),
+        db.cluster.id,
+        thresholds.nodeUtilizationPercent,
+        severities.storeCapacity,
+      );
     }
   }
 }

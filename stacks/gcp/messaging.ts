@@ -1,8 +1,10 @@
 import type { Construct } from "constructs";
 import type { GcpTargetConfig } from "../../environments/schema/gcp";
 import { resourceName } from "../../modules/common/naming";
+import { GcpAlerts, subscriptionAlerts } from "../../modules/gcp/alert-policies";
 import { serviceAccountPrincipal } from "../../modules/gcp/iam";
 import { PubsubBus } from "../../modules/gcp/pubsub-bus";
+import { gcpChannels } from "../alert-channels";
 import { gcpServiceAccountEmail } from "../identity-names";
 import { StrataStack, type StrataStackProps } from "../strata-stack";
 import { gcpCmek } from "./keys";
@@ -27,10 +29,12 @@ export function gcpSubscriptionName(env: string, subscription: string): string {
  * `<env>-gcp-messaging`: the Pub/Sub topics and subscriptions with their dead-letter topics and
  * the Pub/Sub service agent's grants, CMEK with the key ring's `pubsub` key when customer-managed
  * keys are on, and publish/subscribe grants to the applications' service accounts (created by
- * `<env>-gcp-cluster`, found by name).
+ * `<env>-gcp-cluster`, found by name). Every subscription has its alerts: a consumer's backlog and
+ * oldest unacknowledged message, any message on a dead-letter subscription.
  */
 export class GcpMessagingStack extends StrataStack {
   readonly bus: PubsubBus;
+  readonly alerts: GcpAlerts;
 
   constructor(scope: Construct, name: string, props: GcpMessagingStackProps) {
     super(scope, name, props);
@@ -69,6 +73,21 @@ export class GcpMessagingStack extends StrataStack {
       );
       for (const t of w.publishes) this.bus.grantPublish(topic(t), principal);
       for (const s of w.subscribes) this.bus.grantSubscribe(sub(s), principal);
+    }
+    const { thresholds, severities } = env.alerts;
+    this.alerts = new GcpAlerts(this, "Alerts", {
+      project: target.project,
+      displayPrefix: env.name,
+      channels: gcpChannels(this, env, ["backlog", "oldestMessage", "deadLetter"]),
+      evaluationMinutes: thresholds.evaluationMinutes,
+    });
+    const deadLetters = new Set(this.bus.deadLetterSubscriptions);
+    for (const name of this.bus.subscriptions.keys()) {
+      subscriptionAlerts(this.alerts, name, deadLetters.has(name), {
+        backlogMessages: thresholds.backlogMessages,
+        oldestMessageSeconds: thresholds.oldestMessageSeconds,
+        severities,
+      });
     }
   }
 }

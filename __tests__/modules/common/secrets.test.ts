@@ -61,3 +61,25 @@ describe("interpolations are references, not literals", () => {
     ).toHaveLength(1);
   });
 });
+
+describe("references to a secret store", () => {
+  test("a Secret Manager resource name under a secret key names a secret; a bare value does not", () => {
+    expect(findLiteralSecrets({ secret: "projects/p-1/secrets/pagerduty-key" })).toEqual([]);
+    expect(findLiteralSecrets({ secret: "projects/p-1/secrets/k/versions/3" })).toEqual([]);
+    expect(findLiteralSecrets({ secret: "pagerduty-key" })).toEqual([
+      { path: ["secret"], reason: '"secret" holds a literal secret' },
+    ]);
+  });
+
+  test("webhook URLs that carry their credential are found whatever the key", () => {
+    const found = findLiteralSecrets({
+      a: "https://hooks.slack.com/services/T0000000/B0000000/abcdefghijklmnop",
+      b: "https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue",
+      c: "https://hooks.slack.com/",
+    });
+    expect(found.map((f) => [f.path.join("."), f.reason])).toEqual([
+      ["a", "looks like a Slack webhook URL"],
+      ["b", "looks like a PagerDuty integration URL"],
+    ]);
+  });
+});

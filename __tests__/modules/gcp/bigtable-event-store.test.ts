@@ -233,3 +233,29 @@ describe("BigtableEventStore validation", () => {
     expect(() => synth({ changeStreamRetentionHours: 200 })).toThrow(/between 1 and 168/);
   });
 });
+
+describe("BigtableEventStore automated backups", () => {
+  const policies = (out: string) =>
+    Object.values((JSON.parse(out) as Json).resource.google_bigtable_table).map(
+      (t) => t.automated_backup_policy,
+    );
+
+  test("off by default, written as the provider's explicit off", () => {
+    expect(new Set(policies(synth()).map((p) => JSON.stringify(p)))).toEqual(
+      new Set([JSON.stringify({ frequency: "0", retention_period: "0" })]),
+    );
+  });
+
+  test("daily on every table, retention as the provider reads it back", () => {
+    const all = policies(synth({ automatedBackupRetentionDays: 30 }));
+    expect(all).toHaveLength(3);
+    for (const p of all) expect(p).toEqual({ retention_period: "720h0m0s", frequency: "24h0m0s" });
+  });
+
+  test("retention outside 3–90 days is refused", () => {
+    expect(() => synth({ automatedBackupRetentionDays: 2 })).toThrow(
+      /automatedBackupRetentionDays \(2\) must be 0 \(off\) or between 3 and 90/,
+    );
+    expect(() => synth({ automatedBackupRetentionDays: 91 })).toThrow(/between 3 and 90/);
+  });
+});

@@ -135,6 +135,31 @@ describe("DoDataStack", () => {
     ]);
   });
 
+  test("each database cluster gets CPU, memory and disk alerts sent to the channels (none without one)", () => {
+    const dbs = { postgres: { databases: [{ name: "orders", user: "orders" }] }, redis: {} };
+    const { tf } = dataStack(dbs, {
+      alerts: {
+        channels: {
+          ops: { type: "slack", channel: "#ops", doWebhookUrlVariable: "ops_slack_url" },
+        },
+      },
+    });
+    const alerts = resourcesOf(tf, "digitalocean_monitor_alert");
+    expect(alerts).toHaveLength(6);
+    const entities = [...new Set(alerts.map((a) => (a.entities as string[]).join()))].sort();
+    expect(entities).toEqual([
+      expect.stringMatching(/^\$\{digitalocean_database_cluster\.Postgres_Cluster_\w+\.id\}$/),
+      expect.stringMatching(/^\$\{digitalocean_database_cluster\.Redis_Cluster_\w+\.id\}$/),
+    ]);
+    expect(alerts[0]).toMatchObject({
+      value: 95,
+      window: "30m",
+      alerts: { slack: [{ channel: "#ops", url: "${var.ops_slack_url}" }] },
+    });
+    expect(tf.variable?.ops_slack_url).toMatchObject({ sensitive: true, nullable: false });
+    expect(resourcesOf(dataStack(dbs).tf, "digitalocean_monitor_alert")).toEqual([]);
+  });
+
   test("database cluster names", () => {
     expect(doDatabaseClusterName("prod", "postgres")).toBe("prod-postgres");
     expect(doDatabaseClusterName("prod", "redis")).toBe("prod-redis");

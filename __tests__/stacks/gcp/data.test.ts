@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { GcpDataStack } from "../../../stacks/gcp/data";
+import { bigtableCpuAlertPercent, GcpDataStack } from "../../../stacks/gcp/data";
 import { resourcesOf, synthJson } from "../../support/synth";
 import { gcpEnv } from "./support";
 
@@ -48,5 +48,17 @@ describe("GcpDataStack", () => {
         member: "serviceAccount:service-123456789012@gcp-sa-bigtable.iam.gserviceaccount.com",
       },
     ]);
+  });
+});
+
+describe("Bigtable CPU alert threshold", () => {
+  const base = { instanceId: "x", zones: [], tables: {} } as never;
+  test("the autoscaling target plus headroom, at most 95 %; fixed nodes: Google's 70 %", () => {
+    const at = (config: object, headroom: number) =>
+      bigtableCpuAlertPercent({ ...(base as object), ...config } as never, headroom);
+    expect(at({ autoscaling: { minNodes: 1, maxNodes: 5, cpuTarget: 60 } }, 10)).toBe(70);
+    expect(at({}, 15)).toBe(75); // the module's default target, 60
+    expect(at({ autoscaling: { minNodes: 1, maxNodes: 5, cpuTarget: 80 } }, 20)).toBe(95);
+    expect(at({ nodes: 3 }, 20)).toBe(70);
   });
 });

@@ -19,6 +19,8 @@ function owner(monitoring: object = {}): EnvironmentInput {
     name: "shop",
     tier: "prod",
     backend,
+    // A prod-tier environment needs a channel for critical cloud alerts (environments/schema/alerts.ts).
+    alerts: { channels: { oncall: { type: "email", address: "oncall@example.com" } } },
     targets: {
       digitalocean: {
         region: "fra1",
