@@ -133,6 +133,31 @@ describeWithHelm("the edge with helm", () => {
     expect(problems).toEqual([]);
   });
 
+  test("a Gateway waits for the controllers, their CRDs and the GatewayClass (in the owner's stack, or the owner's stack first)", () => {
+    for (const [stack, tf] of app.stacks) {
+      const releases = releasesOf(tf);
+      const edge = releases.find((r) => r.name === "edge");
+      if (!edge) continue;
+      const ids = (names: string[]) =>
+        releases.filter((r) => names.includes(r.name)).map((r) => `helm_release.${r.id}`);
+      const owner = ids(["envoy-gateway", "cert-manager", "gateway-class"]);
+      if (owner.length > 0) {
+        expect({ stack, deps: edge.raw.depends_on }).toEqual({
+          stack,
+          deps: expect.arrayContaining(owner),
+        });
+        expect(owner).toHaveLength(3);
+      } else {
+        const [env, cloud] = stack.split("-");
+        const deps = app.manifest.stacks[stack]!.dependencies;
+        expect({
+          stack,
+          guestOf: deps.some((d) => d.endsWith(`-${cloud}-platform`) && !d.startsWith(`${env}-`)),
+        }).toEqual({ stack, guestOf: true });
+      }
+    }
+  });
+
   test("one GatewayClass per cluster, created by the cluster owner's release, programmed by Envoy Gateway", () => {
     const classes = gateways.flatMap((g) =>
       ofKind(g.objects, "GatewayClass").map((c) => ({ cluster: g.stack, c })),

@@ -56,6 +56,18 @@ describe("load balancer annotations", () => {
         for (const key of Object.keys(gw.proxy?.serviceAnnotations ?? {})) {
           if (!known(cloud).includes(key)) problems.push(`${stack}: ${key}`);
         }
+        // DigitalOcean adopts a load balancer of the same name anywhere in the account: the name
+        // carries the cluster's (unique in the account) and the environment's.
+        const name =
+          gw.proxy?.serviceAnnotations["service.beta.kubernetes.io/do-loadbalancer-name"];
+        const cluster = Object.values(tf.data?.digitalocean_kubernetes_cluster ?? {})[0] as
+          { name: string } | undefined;
+        if (
+          cloud === "digitalocean" &&
+          gw.proxy &&
+          name !== `${cluster?.name}-${stack.split("-")[0]}-edge`
+        )
+          problems.push(`${stack}: load balancer name ${name}`);
       }
     }
     expect(problems).toEqual([]);

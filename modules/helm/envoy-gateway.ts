@@ -80,7 +80,11 @@ export class EnvoyGateway extends Construct {
     checkResources(this.node.path, "resources", resources);
     const values: EnvoyGatewayValues = {
       ...(props.images?.registry ? { global: { imageRegistry: props.images.registry } } : {}),
-      crds: { enabled: true },
+      // The Gateway API's safe-upgrades ValidatingAdmissionPolicy is cluster-wide and refuses
+      // Gateway API CRD updates below v1.5 or from experimental to standard: on DOKS and GKE, where
+      // the provider may manage those CRDs itself, it would block the provider's own upgrades
+      // (gateway-helm v1.9.0 charts/crds/templates/gatewayapi-safe-upgrade-policy.yaml).
+      crds: { enabled: true, gatewayAPI: { safeUpgradePolicy: { enabled: false } } },
       commonLabels: { ...props.labels },
       deployment: { replicas, envoyGateway: { resources } },
       podDisruptionBudget: { minAvailable: replicas > 1 ? 1 : 0 },
@@ -105,7 +109,10 @@ export class EnvoyGateway extends Construct {
 /** The gateway-helm values Strata sets. */
 export interface EnvoyGatewayValues {
   readonly global?: { readonly imageRegistry: string };
-  readonly crds: { readonly enabled: boolean };
+  readonly crds: {
+    readonly enabled: boolean;
+    readonly gatewayAPI: { readonly safeUpgradePolicy: { readonly enabled: boolean } };
+  };
   readonly commonLabels: Record<string, string>;
   readonly deployment: {
     readonly replicas: number;

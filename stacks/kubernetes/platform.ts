@@ -51,7 +51,9 @@ export class PlatformStack extends HelmLayerStack {
   readonly workloadNamespace: WorkloadNamespace;
   readonly certManager?: CertManager;
   readonly envoyGateway?: EnvoyGateway;
-  /** The environment's Gateway and issuer (and the cluster's GatewayClass on the owner's). */
+  /** The cluster's GatewayClass, in a release of its own (the owner's). */
+  readonly gatewayClass?: EnvironmentGateway;
+  /** The environment's Gateway and issuer, when its apps declare hosts on this cluster. */
   readonly edge?: EnvironmentGateway;
   readonly argocd?: ArgoCd;
   readonly storageClassResource?: Gp3StorageClass;
@@ -76,11 +78,12 @@ export class PlatformStack extends HelmLayerStack {
       const c = this.addClusterComponents(labels);
       this.storageClassResource = c.storageClass;
       this.envoyGateway = c.envoyGateway;
+      this.gatewayClass = c.gatewayClass;
       this.certManager = c.certManager;
       this.argocd = c.argocd;
       this.kubePrometheusStack = c.kubePrometheusStack;
     }
-    this.edge = this.addEdge(props.ownsCluster);
+    this.edge = this.addEdge();
     this.alerts = this.addAlerts(props.ownsCluster);
   }
 
@@ -88,6 +91,7 @@ export class PlatformStack extends HelmLayerStack {
   private addClusterComponents(labels: Record<string, string>): {
     storageClass?: Gp3StorageClass;
     envoyGateway?: EnvoyGateway;
+    gatewayClass?: EnvironmentGateway;
     certManager?: CertManager;
     argocd?: ArgoCd;
     kubePrometheusStack?: KubePrometheusStack;
@@ -120,6 +124,18 @@ export class PlatformStack extends HelmLayerStack {
         resources: eg.resources,
         images: eg.images,
         dependsOn: [ns.namespace],
+      });
+      // The cluster's GatewayClass in a release of its own: every environment's Gateway on the
+      // cluster uses it, so no environment's release owns it.
+      built.gatewayClass = new EnvironmentGateway(this, "GatewayClass", {
+        name: "gateway-class",
+        namespace: ns.name,
+        chart: this.localChart("gateway"),
+        createGatewayClass: true,
+        labels: this.labels,
+        timeoutSeconds,
+        maxHistory,
+        dependsOn: [built.envoyGateway.release.release],
       });
     }
     const cm = platform.certManager;
@@ -199,49 +215,42 @@ export class PlatformStack extends HelmLayerStack {
   }
 
   /**
-   * The environment's edge on this cluster: the owner's release creates the GatewayClass; an
-   * environment whose apps declare hosts here gets its Gateway and ACME issuer. Nothing when
-   * neither applies.
+   * The environment's edge on this cluster, when its apps declare hosts here: its Gateway (an
+   * HTTPS listener per host, the load balancer), and the ACME issuer of their certificates.
    */
-  private addEdge(ownsCluster: boolean): EnvironmentGateway | undefined {
+  private addEdge(): EnvironmentGateway | undefined {
     const w = this.env.workloads;
     const hosts = hostsOnCloud(w.apps, this.cloud);
-    const classHere = ownsCluster && w.platform.envoyGateway.enabled;
-    if (!classHere && hosts.length === 0) return undefined;
+    if (hosts.length === 0) return undefined;
     const edge = w.edge;
-    const lb = edge.loadBalancer[this.cloud];
     return new EnvironmentGateway(this, "Edge", {
       namespace: this.namespace,
       chart: this.localChart("gateway"),
-      createGatewayClass: classHere,
-      ...(hosts.length > 0
-        ? {
-            gateway: {
-              hosts,
-              replicas: edge.replicas,
-              resources: WORKLOAD_SIZES[w.size].gatewayProxy.resources,
-              serviceAnnotations: loadBalancerAnnotations(
-                this.cloud,
-                lb,
-                `${this.env.name}-${GATEWAY_LB_SUFFIX}`,
-              ),
-            },
-            issuer: {
-              name: clusterIssuerName(this.env.name),
-              server: ACME_SERVERS[edge.acme!.server],
-              email: edge.acme!.email,
-            },
-          }
-        : {}),
+      gateway: {
+        hosts,
+        replicas: edge.replicas,
+        resources: WORKLOAD_SIZES[w.size].gatewayProxy.resources,
+        serviceAnnotations: loadBalancerAnnotations(
+          this.cloud,
+          edge.loadBalancer[this.cloud],
+          loadBalancerName(this.cluster.name, this.env.name),
+        ),
+      },
+      issuer: {
+        name: clusterIssuerName(this.env.name),
+        server: ACME_SERVERS[edge.acme!.server],
+        email: edge.acme!.email,
+      },
       labels: this.labels,
       timeoutSeconds: w.timeoutSeconds.platform,
       maxHistory: w.maxHistory,
-      // On the owner's cluster the controllers and CRDs come first; a guest's platform stack
-      // depends on the owner's.
+      // On the owner's cluster the controllers, their CRDs and the GatewayClass come first; a
+      // guest's platform stack depends on the owner's.
       dependsOn: [
         this.workloadNamespace.namespace,
         ...(this.envoyGateway ? [this.envoyGateway.release.release] : []),
         ...(this.certManager ? [this.certManager.release.release] : []),
+        ...(this.gatewayClass ? [this.gatewayClass.release.release] : []),
       ],
     });
   }
@@ -297,8 +306,15 @@ export class PlatformStack extends HelmLayerStack {
   }
 }
 
-/** The suffix of a Gateway's load balancer name (DigitalOcean names it `<env>-edge`). */
-const GATEWAY_LB_SUFFIX = "edge";
+/**
+ * The name of an environment's Gateway load balancer (DigitalOcean): `<cluster>-<env>-edge`.
+ * DigitalOcean's controller adopts an existing load balancer of the same name anywhere in the
+ * account (digitalocean-cloud-controller-manager v0.1.68 do/loadbalancers.go#L452-L500), so the
+ * name carries the cluster's, unique in the account, as well as the environment's.
+ */
+export function loadBalancerName(cluster: string, env: string): string {
+  return `${cluster}-${env}-edge`;
+}
 
 /** The environment's ACME ClusterIssuer (cluster-scoped: named after the environment). */
 export function clusterIssuerName(env: string): string {

@@ -342,9 +342,9 @@ describe("Helm stacks: platform", () => {
       id("envoy-gateway"),
       expect.stringMatching(/^kubernetes_namespace_v1\.CertManager/),
     ]);
-    expect(releases.edge).toEqual(
-      expect.arrayContaining([id("envoy-gateway"), id("cert-manager")]),
-    );
+    // The cluster's GatewayClass in a release of its own; no Gateway without hosts.
+    expect(releases["gateway-class"]).toEqual([id("envoy-gateway")]);
+    expect(releases.edge).toBeUndefined();
   });
 
   test("EKS gets the gp3 StorageClass; GKE and DOKS use their built-in classes", () => {
@@ -405,7 +405,7 @@ describe("Helm stacks: a shared cluster", () => {
       releasesOf(stack(app, "host-do-platform"))
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["cert-manager", "edge", "envoy-gateway"]);
+    ).toEqual(["cert-manager", "envoy-gateway", "gateway-class"]);
   });
 
   test("the guest's database lives in its own namespace", () => {
