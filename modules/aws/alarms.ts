@@ -2,7 +2,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
-import { awsMetric } from "../common/alert-metrics";
+import { awsMetric, evaluationMinutes } from "../common/alert-metrics";
 import { KmsKey, type KmsServiceAccess } from "./kms-key";
 
 /** How loud an alarm is: each severity has its own alerts topic. */
@@ -56,7 +56,6 @@ export function cloudwatchKeyAccess(): KmsServiceAccess {
 }
 
 const CLOUDWATCH_SERVICE = "cloudwatch.amazonaws.com";
-const DEFAULT_EVALUATION_MINUTES = 5;
 /** SQS, SNS and DynamoDB publish these metrics every minute. */
 const PERIOD_SECONDS = 60;
 
@@ -76,13 +75,7 @@ export class AwsAlarms extends Construct {
   constructor(scope: Construct, id: string, props: AwsAlarmsProps) {
     super(scope, id);
     this.props = props;
-    this.evaluationMinutes = props.evaluationMinutes ?? DEFAULT_EVALUATION_MINUTES;
-    const m = this.evaluationMinutes;
-    if (!Number.isInteger(m) || m < 1 || m > 60) {
-      throw new Error(
-        `${this.node.path}: evaluationMinutes (${m}) must be a whole number from 1 to 60`,
-      );
-    }
+    this.evaluationMinutes = evaluationMinutes(this.node.path, props.evaluationMinutes);
   }
 
   /** Alerts topics by severity, created with the first alarm of that severity (nothing idle). */

@@ -49,3 +49,17 @@ export function awsMetric(namespace: string, name: string): AwsMetricFact {
   }
   return fact;
 }
+
+/** Minutes a condition must hold before an alert fires, unless the environment says otherwise. */
+export const DEFAULT_EVALUATION_MINUTES = 5;
+
+/**
+ * The evaluation window of a stack's alerts: `minutes`, or the default; whole minutes from 1 to 60
+ * (Cloud Monitoring durations and CloudWatch periods both take whole minutes here).
+ */
+export function evaluationMinutes(path: string, minutes = DEFAULT_EVALUATION_MINUTES): number {
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
+    throw new Error(`${path}: evaluationMinutes (${minutes}) must be a whole number from 1 to 60`);
+  }
+  return minutes;
+}

@@ -1,7 +1,7 @@
 import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
 import { MonitoringNotificationChannel } from "@cdktf/provider-google/lib/monitoring-notification-channel";
 import { Construct } from "constructs";
-import { ALERT_METRICS } from "../common/alert-metrics";
+import { ALERT_METRICS, evaluationMinutes } from "../common/alert-metrics";
 
 /** How loud an alert is; `critical` maps to Cloud Monitoring's CRITICAL, `warning` to WARNING. */
 export type AlertSeverity = "critical" | "warning";
@@ -48,7 +48,6 @@ export interface ThresholdAlert {
 
 /** One minute: Pub/Sub and Bigtable sample these metrics every 60 s. */
 const ALIGNMENT_PERIOD = "60s";
-const DEFAULT_EVALUATION_MINUTES = 5;
 /** Incidents nobody closes close themselves after a week (the API's maximum is 7 days). */
 const AUTO_CLOSE = "604800s";
 
@@ -68,13 +67,7 @@ export class GcpAlerts extends Construct {
   constructor(scope: Construct, id: string, props: GcpAlertsProps) {
     super(scope, id);
     this.props = props;
-    this.evaluationMinutes = props.evaluationMinutes ?? DEFAULT_EVALUATION_MINUTES;
-    const m = this.evaluationMinutes;
-    if (!Number.isInteger(m) || m < 1 || m > 60) {
-      throw new Error(
-        `${this.node.path}: evaluationMinutes (${m}) must be a whole number from 1 to 60`,
-      );
-    }
+    this.evaluationMinutes = evaluationMinutes(this.node.path, props.evaluationMinutes);
   }
 
   /** Channels by name, once a policy notifies them. */
