@@ -101,12 +101,13 @@ export default defineEnvironment({
         logLevel: "debug",
       },
       scheduler: {
-        image: { repository: "docker.io/n8nio/n8n", tag: "1.98.1" },
+        image: { repository: "docker.io/n8nio/n8n", tag: "2.41.3" }, // >= the CVE floor in facts/apps/n8n.json
         // n8n follows its own contract (modules/common/app-contracts.ts): DB_TYPE and
         // DB_POSTGRESDB_* from the database, a kept N8N_ENCRYPTION_KEY, port 5678, /healthz, uid 1000.
         logLevel: "debug",
         database: true,
-        env: { N8N_DIAGNOSTICS_ENABLED: "false" },
+        // n8n 2.x writes binary data to ~/.n8n (an emptyDir here) unless told to keep it in the database.
+        env: { N8N_DIAGNOSTICS_ENABLED: "false", N8N_DEFAULT_BINARY_DATA_MODE: "database" },
       },
     },
   },

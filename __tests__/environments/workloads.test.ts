@@ -340,7 +340,7 @@ describe("workloads bad input", () => {
   });
 
   test("a third-party app configured against its contract: a URL it does not read, a variable Strata sets", () => {
-    const n8n = { image: { repository: "docker.io/n8nio/n8n", tag: "1.98.1" } };
+    const n8n = { image: { repository: "docker.io/n8nio/n8n", tag: "2.41.3" } };
     expect(
       problems(
         input(
@@ -371,7 +371,7 @@ describe("workloads bad input", () => {
           images: BITNAMI_IMAGES,
           databases: { postgresql: {} },
           apps: {
-            scheduler: { image: { repository: "n8nio/n8n", tag: "1.98.1" }, database: true },
+            scheduler: { image: { repository: "n8nio/n8n", tag: "2.41.3" }, database: true },
           },
         },
         NO_NATIVE,

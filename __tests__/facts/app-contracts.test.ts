@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { loadEnvironments } from "../../environments";
 import { APP_CONTRACTS, contractOf, contractVariables } from "../../modules/common/app-contracts";
 import { CLOUD_CODE } from "../../stacks/kubernetes/cluster-ref";
 import { realApp } from "../support/app";
@@ -53,5 +54,54 @@ describe("app contracts", () => {
       }
     }
     expect(checked).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * n8n's security floor (facts/apps/n8n.json `security.floor`, one minimum per major line, from
+ * the advisories of CVE-2025-68613 and of its bypass CVE-2026-25049): no seed may run n8n below
+ * it, nor in a major line the facts do not list, nor under a tag that is not a plain version.
+ */
+describe("n8n security floor", () => {
+  const facts = JSON.parse(fs.readFileSync(path.join(ROOT, "facts/apps/n8n.json"), "utf8")) as {
+    security: { floor: Record<string, string>; advisories: { id: string; fixedIn: string[] }[] };
+  };
+  const floors = facts.security.floor;
+
+  const parse = (v: string): number[] | undefined =>
+    /^\d+\.\d+\.\d+$/.test(v) ? v.split(".").map(Number) : undefined;
+  /** Why a tag is refused, or undefined when it is at or above its line's floor. */
+  const refusal = (tag: string): string | undefined => {
+    const version = parse(tag);
+    if (!version) return `tag ${tag} is not a plain x.y.z version`;
+    const floor = floors[String(version[0])];
+    if (!floor) return `n8n ${version[0]}.x has no floor in facts/apps/n8n.json`;
+    const min = parse(floor)!;
+    const below = version[1] !== min[1] ? version[1] < min[1] : version[2] < min[2];
+    return below ? `n8n ${tag} is below the floor ${floor}` : undefined;
+  };
+
+  test("the floor covers CVE-2025-68613 in every line it lists", () => {
+    expect(facts.security.advisories.map((a) => a.id)).toContain("CVE-2025-68613");
+    for (const floor of Object.values(floors)) expect(parse(floor)).toBeDefined();
+    // 1.98.1 (the seeds' old pin) and the advisory's first fixed versions are refused; the floors pass.
+    expect(refusal("1.98.1")).toMatch(/below the floor 1\.123\.17/);
+    expect(refusal("1.120.4")).toBeDefined();
+    expect(refusal("2.5.1")).toBeDefined();
+    expect(refusal("3.0.0")).toMatch(/no floor/);
+    expect(refusal("latest")).toMatch(/not a plain/);
+    for (const floor of Object.values(floors)) expect(refusal(floor)).toBeUndefined();
+  });
+
+  test("every seed app running n8n is at or above the floor", () => {
+    const seeds = loadEnvironments().all.flatMap((env) =>
+      Object.entries(env.workloads.apps)
+        .filter(([, app]) => contractOf(app.image.repository)?.app === "n8n")
+        .map(([name, app]) => ({ app: `${env.name}/${name}`, tag: app.image.tag })),
+    );
+    expect(seeds.length).toBeGreaterThan(0);
+    expect(seeds.map((s) => ({ ...s, refused: refusal(s.tag) }))).toEqual(
+      seeds.map((s) => ({ ...s, refused: undefined })),
+    );
   });
 });

@@ -74,6 +74,7 @@ export const APP_CONTRACTS: readonly AppContract[] = [
     },
     // Port 5678, /healthz on the main instance, user node (1000); ~/.n8n and ~/.cache (n8n
     // writes its generated frontend types there at start and exits when it cannot) writable.
+    // Read at n8n 2.41.3: unchanged from 1.98.1.
     defaults: {
       port: 5678,
       healthPath: "/healthz",

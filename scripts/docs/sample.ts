@@ -69,7 +69,7 @@ export const SAMPLE: EnvironmentInput = {
         search: true,
         bus: "rabbitmq",
       },
-      flows: { image: { repository: "docker.io/n8nio/n8n", tag: "1.98.1" }, database: true },
+      flows: { image: { repository: "docker.io/n8nio/n8n", tag: "2.41.3" }, database: true },
     },
   },
 };
