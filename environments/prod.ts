@@ -132,10 +132,21 @@ export default defineEnvironment({
     // Argo CD on the shared DOKS cluster only: it delivers prod's and staging's apps there; GKE and
     // EKS keep Helm releases. Login by SSO only (no local admin, so no initial password Secret).
     platform: {
+      // In-cluster alerts (replication, failover, disks, pods) page through PagerDuty: the Events
+      // API v2 routing key in a Secret created in namespace monitoring on each cluster.
+      monitoring: {
+        receivers: {
+          pager: {
+            type: "pagerduty",
+            secret: { name: "alertmanager-pagerduty", key: "routingKey" },
+          },
+        },
+      },
       argocd: {
         enabled: true,
         clouds: ["digitalocean"],
         sso: {
+          url: "https://argocd.angzarr.io",
           issuer: "https://login.angzarr.example",
           clientId: "argocd",
           clientSecretRef: { name: "argocd-oidc", key: "clientSecret" },

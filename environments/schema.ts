@@ -22,6 +22,7 @@ import { Backend, StateEncryption } from "./schema/state";
 import { checkCloudUsage } from "./schema/usage";
 import { Waiver } from "./schema/waivers";
 import {
+  checkMonitoringRecipients,
   checkWorkloads,
   CONFIG_CLOUDS,
   resolveWorkloads,
@@ -256,6 +257,12 @@ function usageProblems(raw: unknown): Array<{ path: PropertyKey[]; message: stri
   checkAlertRecipients(e.alerts, { tier: e.tier, clouds: alertClouds(e) }, (path, message) =>
     problems.push({ path: ["alerts", ...path], message }),
   );
+  // Only an environment with clusters of its own runs the metrics stack.
+  if (workloadContext(e).clouds.length > 0) {
+    checkMonitoringRecipients(e.workloads, e.tier, (path, message) =>
+      problems.push({ path: ["workloads", ...path], message }),
+    );
+  }
   return problems;
 }
 

@@ -142,3 +142,33 @@ describe("bad input", () => {
     ]);
   });
 });
+
+describe("someone receives the in-cluster alerts", () => {
+  const staging = (workloads: WorkloadsInput) =>
+    problems(
+      input(workloads, {
+        tier: "staging",
+        backend,
+        alerts: { channels: { oncall: { type: "email", address: "oncall@example.com" } } },
+      }),
+    );
+  const pager = { type: "pagerduty", secret: { name: "pd", key: "routingKey" } } as const;
+
+  test("a staging or prod cluster with the metrics stack and no receiver is refused, naming the fix", () => {
+    expect(staging({})).toEqual([
+      expect.stringMatching(
+        /^test\.workloads\.platform\.monitoring\.receivers: a staging-tier cluster's in-cluster alerts .* reach no one: add a receiver/,
+      ),
+    ]);
+    // A receiver routed nothing critical is no better.
+    expect(
+      staging({ platform: { monitoring: { receivers: { pager }, routes: { critical: [] } } } }),
+    ).toHaveLength(1);
+  });
+
+  test("a receiver, monitoring off, or the dev tier: fine", () => {
+    expect(staging({ platform: { monitoring: { receivers: { pager } } } })).toEqual([]);
+    expect(staging({ platform: { monitoring: { enabled: false } } })).toEqual([]);
+    expect(problems(input({}))).toEqual([]);
+  });
+});

@@ -122,6 +122,14 @@ export type DeliveryInput = z.input<typeof DeliveryConfig>;
 
 /** OIDC login for Argo CD; the client secret is a reference to a Secret key, never a value. */
 export const ArgoCdSso = obj({
+  /**
+   * Where users open Argo CD, `https://<host>`; the identity provider must allow the redirect
+   * `<url>/auth/callback`.
+   */
+  url: z.string().regex(/^https:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?$/, {
+    error: (i) =>
+      `${JSON.stringify(i.input)} is not Argo CD's address; write https://<host> like https://argocd.example.com (no path)`,
+  }),
   /** Name shown on the login button. @default "SSO" */
   name: z.string().min(1).optional(),
   issuer: z.string().regex(/^https:\/\/\S+$/, { error: "issuer must be an https:// URL" }),

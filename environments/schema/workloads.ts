@@ -8,7 +8,7 @@ import { contractOf, contractVariables } from "../../modules/common/app-contract
 import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
 import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image";
-import { named, obj, type TierDefaults } from "./common";
+import { named, obj, TIER_DEFAULTS, type TierDefaults } from "./common";
 import { annotationProblem } from "../../modules/helm/load-balancer";
 import { appEdgeFields, checkEdge, EdgeConfig } from "./edge";
 import {
@@ -1174,6 +1174,28 @@ function checkMonitoring(
         `channel applies to slack receivers only; remove it from this ${r.type} receiver`,
       );
     }
+  }
+}
+
+/**
+ * Staging and prod clusters that run the metrics stack send critical alerts somewhere: without a
+ * receiver Alertmanager routes every alert to "null". The in-cluster twin of alerts.channels'
+ * rule; checked where environments are loaded for synthesis (environments/schema.ts usageProblems).
+ */
+export function checkMonitoringRecipients(
+  w: WorkloadsFields | undefined,
+  tier: "dev" | "staging" | "prod",
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  const m = w?.platform?.monitoring;
+  const on = m?.enabled ?? TIER_DEFAULTS[tier].monitoring.enabled;
+  if (!on || tier === "dev" || w?.sharedCluster) return;
+  const critical = m?.routes?.critical ?? Object.keys(m?.receivers ?? {});
+  if (critical.length === 0) {
+    issue(
+      ["platform", "monitoring", "receivers"],
+      `a ${tier}-tier cluster's in-cluster alerts (replication, failover, disks, pods) reach no one: add a receiver, e.g. platform.monitoring.receivers.pager = { type: "pagerduty", secret: { name: "alertmanager-pagerduty", key: "routingKey" } } (a Secret you create in namespace monitoring), or turn monitoring off`,
+    );
   }
 }
 

@@ -50,6 +50,13 @@ export interface ArgoCdProps {
 
 /** Props of Argo CD's OIDC login. */
 export interface ArgoCdSsoProps {
+  /**
+   * Where users open Argo CD, `https://<host>`: the OIDC redirect is `<url>/auth/callback`. The
+   * chart's `global.domain` (default argocd.example.com, argo-helm argo-cd-10.1.1 values.yaml#L46)
+   * presets `configs.cm.url` (templates/_helpers.tpl#L203-L205), which Argo CD v3.4.4 uses for the
+   * redirect (util/settings/settings.go#L2071-L2097): without it SSO redirects to a domain nobody owns.
+   */
+  readonly url: string;
   /** @default "SSO" */
   readonly name?: string;
   readonly issuer: string;
@@ -114,6 +121,7 @@ export class ArgoCd extends Construct {
       global: {
         additionalLabels: { ...props.labels },
         addPrometheusAnnotations: props.metrics ?? false,
+        ...(props.sso ? { domain: new URL(props.sso.url).host } : {}),
         ...(props.images
           ? {
               image: {
@@ -169,6 +177,7 @@ export interface ArgoCdValues {
   readonly global: {
     readonly additionalLabels: Record<string, string>;
     readonly addPrometheusAnnotations: boolean;
+    readonly domain?: string;
     readonly image?: { readonly repository: string };
   };
   readonly controller: Component;

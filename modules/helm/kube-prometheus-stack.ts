@@ -25,6 +25,11 @@ export interface KubePrometheusStackProps {
   readonly version?: string;
   /** Storage class of the Prometheus and Alertmanager volumes. */
   readonly storageClass: string;
+  /**
+   * The cluster's DNS: GKE runs kube-dns (no CoreDNS metrics port 9153: the chart's CoreDNS monitor
+   * would be down for ever), EKS and DOKS CoreDNS. @default "coredns"
+   */
+  readonly clusterDns?: "coredns" | "kube-dns";
   readonly prometheus: {
     readonly replicas: number;
     /** Prometheus retention (`15d`). */
@@ -172,6 +177,8 @@ export class KubePrometheusStack extends Construct {
       kubeScheduler: { enabled: false },
       kubeEtcd: { enabled: false },
       kubeProxy: { enabled: false },
+      coreDns: { enabled: (props.clusterDns ?? "coredns") === "coredns" },
+      kubeDns: { enabled: props.clusterDns === "kube-dns" },
       prometheusOperator: {
         tls: { internalPort: PROMETHEUS_OPERATOR_WEBHOOK_PORT },
         admissionWebhooks: { enabled: true },
@@ -250,6 +257,8 @@ export interface KubePrometheusStackValues {
   readonly kubeControllerManager: { readonly enabled: boolean };
   readonly kubeScheduler: { readonly enabled: boolean };
   readonly kubeEtcd: { readonly enabled: boolean };
+  readonly coreDns: { readonly enabled: boolean };
+  readonly kubeDns: { readonly enabled: boolean };
   readonly kubeProxy: { readonly enabled: boolean };
   readonly prometheusOperator: {
     readonly tls: { readonly internalPort: number };

@@ -198,6 +198,8 @@ export class PlatformStack extends HelmLayerStack {
         namespace: ns.name,
         version: charts.kubePrometheusStack,
         storageClass: this.storageClass,
+        // GKE's cluster DNS is kube-dns (Strata does not switch GKE to Cloud DNS).
+        clusterDns: this.cloud === "gcp" ? "kube-dns" : "coredns",
         prometheus: {
           replicas: monitoring.replicas,
           retention: monitoring.retention,

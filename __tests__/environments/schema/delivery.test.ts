@@ -274,7 +274,12 @@ describe("bad input", () => {
           platform: {
             argocd: {
               enabled: true,
-              sso: { issuer: "https://login.example.com", clientId: "argocd", clientSecretRef },
+              sso: {
+                url: "https://argocd.example.com",
+                issuer: "https://login.example.com",
+                clientId: "argocd",
+                clientSecretRef,
+              },
             },
           },
         }),
@@ -302,6 +307,27 @@ describe("bad input", () => {
       expect.stringMatching(
         /^test\.workloads\.platform\.argocd\.sso\.clientSecret: .*literal secret/,
       ),
+    );
+    // SSO needs the address users open Argo CD at (its redirect), and refuses one with a path.
+    const url = (u?: string) =>
+      problems(
+        gitops({
+          platform: {
+            argocd: {
+              enabled: true,
+              sso: {
+                ...(u === undefined ? {} : { url: u }),
+                issuer: "https://login.example.com",
+                clientId: "argocd",
+                clientSecretRef: { name: "argocd-oidc", key: "clientSecret" },
+              },
+            },
+          },
+        }),
+      ).join("\n");
+    expect(url()).toMatch(/argocd\.sso\.url/);
+    expect(url("https://argocd.example.com/ui")).toMatch(
+      /is not Argo CD's address; write https:\/\/<host>/,
     );
   });
 });

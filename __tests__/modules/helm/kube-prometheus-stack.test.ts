@@ -82,6 +82,14 @@ describe("KubePrometheusStack (prometheus-community/kube-prometheus-stack)", () 
     expect(single.prometheus.podDisruptionBudget).toEqual({ enabled: false });
   });
 
+  test("the DNS monitor matches the cluster's DNS: CoreDNS (EKS, DOKS) or kube-dns (GKE)", () => {
+    expect(vals()).toMatchObject({ coreDns: { enabled: true }, kubeDns: { enabled: false } });
+    expect(vals({ clusterDns: "kube-dns" })).toMatchObject({
+      coreDns: { enabled: false },
+      kubeDns: { enabled: true },
+    });
+  });
+
   test("node-exporter and Grafana (not restricted-clean) and managed control-plane targets are off", () => {
     const v = vals() as unknown as Record<string, unknown> & KubePrometheusStackValues;
     for (const k of [

@@ -182,6 +182,7 @@ describe("ArgoCd (argo/argo-cd, optional)", () => {
         admin: true,
         admins: ["platform"],
         sso: {
+          url: "https://argocd.example.org",
           issuer: "https://login.example.com",
           clientId: "argocd",
           clientSecretRef: { name: "argocd-oidc", key: "clientSecret" },
@@ -234,6 +235,7 @@ describe("ArgoCd hardening", () => {
     const v = argo({
       admins: ["sre", "platform", "sre"],
       sso: {
+        url: "https://argocd.example.org",
         issuer: "https://login.example.com",
         clientId: "argocd",
         clientSecretRef: { name: "argocd-oidc", key: "clientSecret" },
@@ -248,5 +250,9 @@ describe("ArgoCd hardening", () => {
       requestedScopes: ["groups", "openid"],
     });
     expect(v.configs.rbac["policy.csv"]).toBe("g, platform, role:admin\ng, sre, role:admin\n");
+    // The redirect is <url>/auth/callback: the chart derives configs.cm.url from global.domain.
+    expect((v as unknown as { global: object }).global).toMatchObject({
+      domain: "argocd.example.org",
+    });
   });
 });

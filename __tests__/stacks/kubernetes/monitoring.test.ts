@@ -30,7 +30,13 @@ function owner(monitoring: object = {}): EnvironmentInput {
     },
     workloads: {
       ...bitnami,
-      platform: { monitoring },
+      // A prod-tier cluster's in-cluster alerts need a receiver (checkMonitoringRecipients).
+      platform: {
+        monitoring: {
+          receivers: { pager: { type: "pagerduty", secret: { name: "pd", key: "routingKey" } } },
+          ...monitoring,
+        },
+      },
       databases: { postgresql: {}, redis: { metrics: false } },
       buses: { rabbitmq: {}, kafka: {} },
       apps: {
