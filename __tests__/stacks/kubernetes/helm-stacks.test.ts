@@ -3,7 +3,7 @@ import type { EnvironmentInput } from "../../../environments/schema";
 import { synthesizeRealApp, type SynthesizedApp } from "../../support/app";
 import { releasesOf } from "../../support/chart-values";
 import type { TfJson } from "../../support/synth";
-import { BITNAMI_IMAGES, envInput, NATIVE_TARGETS } from "../../support/env";
+import { BITNAMI_IMAGES, envInput, NATIVE_TARGETS, withImageWaivers } from "../../support/env";
 
 /** A dev environment with clusters on all three clouds and everything in it. */
 function full(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
@@ -81,7 +81,7 @@ function synth(
   const key = JSON.stringify({ envs, select, before: before?.toString() });
   let app = synthesized.get(key);
   if (!app) {
-    app = synthesizeRealApp(undefined, { builtins: envs, envs: select }, before);
+    app = synthesizeRealApp(undefined, { builtins: withImageWaivers(envs), envs: select }, before);
     synthesized.set(key, app);
   }
   return app;
