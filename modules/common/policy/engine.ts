@@ -176,6 +176,11 @@ export function evaluateStack(json: StackJson, o: EvaluateOptions): PolicyResult
   return { violations, waived };
 }
 
+/** What a waiver should name: a stack rule's finding inside a resource (one image), else the resource. */
+function waiverTarget(v: Violation): string {
+  return !v.rule.check && v.path !== v.address ? v.path : v.address;
+}
+
 /** One violation, as synth prints it: rule id, stack and resource, why, and how to fix or waive. */
 export function formatViolation(v: Violation): string {
   const expired = v.expiredWaiver
@@ -187,7 +192,7 @@ export function formatViolation(v: Violation): string {
     `    problem:  ${v.detail}\n` +
     `    why:      ${v.rule.rationale} (${v.rule.source})\n` +
     `    fix:      ${v.rule.fix}\n` +
-    `    waive:    add to the environment's waivers: { rule: "${v.rule.id}", resource: "${v.address}", reason, owner, expires: "YYYY-MM-DD" }` +
+    `    waive:    add to the environment's waivers: { rule: "${v.rule.id}", resource: "${waiverTarget(v)}", reason, owner, expires: "YYYY-MM-DD" }` +
     expired
   );
 }

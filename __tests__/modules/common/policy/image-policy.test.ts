@@ -58,6 +58,10 @@ describe("an environment that asks for a violating image fails synthesis", () =>
       /image runs docker\.io\/bitnamilegacy\/redis:8\.2\.1-debian-12-r0/,
     );
     expectViolation(error, "IMG-3", /affected by CVE-2025-49844 \(GHSA-4789-qfc9-5f9q, critical\)/);
+    // the waiver it suggests names the one image, not the whole release
+    expect(error).toContain(
+      `{ rule: "IMG-3", resource: "test-do-databases/Redis/Chart/Release/image", reason`,
+    );
   });
 
   test("IMG-2: an app tagged latest, in dev", () => {
