@@ -12,6 +12,24 @@ export const BITNAMI_IMAGES = {
 } as const;
 
 /**
+ * Waivers for tests that synthesize environments pulling {@link BITNAMI_IMAGES} (frozen, and Redis
+ * 8.2.1 has CVE-2025-49844): the image policy itself is tested in
+ * __tests__/modules/common/policy/, these tests test other things.
+ */
+export const BITNAMI_TEST_WAIVERS = (["IMG-1", "IMG-3"] as const).map((rule) => ({
+  rule,
+  resource: "*",
+  reason: "test environments pull Bitnami's legacy images (BITNAMI_IMAGES)",
+  owner: "tests",
+  expires: "2099-12-31",
+}));
+
+/** The environments with {@link BITNAMI_TEST_WAIVERS} added. */
+export function withImageWaivers(envs: readonly EnvironmentInput[]): EnvironmentInput[] {
+  return envs.map((e) => ({ ...e, waivers: [...(e.waivers ?? []), ...BITNAMI_TEST_WAIVERS] }));
+}
+
+/**
  * GCP and AWS targets with a cluster, the cloud-native event store and bus, and the identity of
  * an app `core` that uses both (tests give `core` eventStore bigtable/dynamodb and bus
  * pubsub/sns-sqs; an unused store, bus or identity is refused).

@@ -43,7 +43,8 @@ import {
   type SupportCalendar,
 } from "../../modules/common/kubernetes-versions";
 import { LAYERS } from "../../modules/common/naming";
-import { RULES } from "../../modules/common/policy/rules";
+import type { Waiver } from "../../modules/common/policy/engine";
+import { IMAGE_FACTS, RULES } from "../../modules/common/policy/rules";
 import { ALERT_METRICS } from "../../modules/common/alert-metrics";
 import { DATA_CHARTS } from "../../modules/common/stateful-resources";
 import { buildGroups } from "../../stacks/app";
@@ -367,6 +368,38 @@ function policySummary(): string {
     ...RULES.map(
       (r) =>
         `| ${r.id} | ${cell(r.title)} | ${r.tiers.length === 3 ? "all" : r.tiers.join(", ")} |`,
+    ),
+  ].join("\n");
+}
+
+/** The image policy's facts: frozen registries and the CVE table (facts/image-policy.json). */
+function imagePolicyFacts(): string {
+  return [
+    "| rule | what | affected | fixed in | why / advisory |",
+    "| --- | --- | --- | --- | --- |",
+    ...IMAGE_FACTS.frozenRegistries.map(
+      (f) =>
+        `| IMG-1 | ${code(f.prefix)} | ${f.tags === "all" ? "every tag" : "versioned tags (anything but latest)"} | never (frozen) | ${cell(f.why)} (${f.citations.join(", ")}) |`,
+    ),
+    ...IMAGE_FACTS.cves.map(
+      (c) =>
+        `| IMG-3 | ${c.id}: ${c.images.map(code).join(", ")} | ${c.affected.map((r) => `>= ${r.introduced} < ${r.fixed}`).join("; ")} | ${c.fixedVersions.join(", ")} | ${cell(`${c.title} (${c.severity}; ${c.advisory}, ${c.url})`)} |`,
+    ),
+  ].join("\n");
+}
+
+/** The seeds' image waivers: the image debt, each with its migration and expiry. */
+function imageDebt(envs: ReadonlyArray<{ name: string; waivers: readonly Waiver[] }>): string {
+  return [
+    "| environment | rule | images (construct path) | expires | owner | reason |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...envs.flatMap((e) =>
+      e.waivers
+        .filter((w) => w.rule.startsWith("IMG-"))
+        .map(
+          (w) =>
+            `| ${e.name} | ${w.rule} | ${code(w.resource)} | ${w.expires} | ${w.owner} | ${cell(w.reason)} |`,
+        ),
     ),
   ].join("\n");
 }
@@ -881,6 +914,8 @@ export function renderRegions(options: GenerateOptions = {}): Record<string, str
       "monitoring-thresholds": monitoringThresholds(),
       "policy-rules": policyRules(),
       "policy-summary": policySummary(),
+      "image-policy-facts": imagePolicyFacts(),
+      "image-debt": imageDebt(registry.all),
       "support-calendar": supportCalendar(),
       charts: charts(root),
       layers: layerTable(sample),

@@ -72,4 +72,55 @@ export const SAMPLE: EnvironmentInput = {
       flows: { image: { repository: "docker.io/n8nio/n8n", tag: "2.41.3" }, database: true },
     },
   },
+  // The seeds' image debt (docs/policy.md#image-debt), waived the same way.
+  waivers: [
+    {
+      rule: "IMG-1",
+      resource: "*/Postgresql/Chart/Release/*",
+      reason:
+        "PostgreSQL runs Bitnami's frozen images (docker.io/bitnamilegacy) until it moves to the CloudNativePG operator (docs/policy.md#image-debt)",
+      owner: "platform",
+      expires: "2027-02-26",
+    },
+    {
+      rule: "IMG-1",
+      resource: "*/Redis/Chart/Release/*",
+      reason:
+        "Redis runs Bitnami's frozen images (docker.io/bitnamilegacy) until it is replaced by Valkey (docs/policy.md#image-debt)",
+      owner: "platform",
+      expires: "2027-01-15",
+    },
+    {
+      rule: "IMG-3",
+      resource: "*/Redis/Chart/Release/image",
+      reason:
+        "bitnamilegacy/redis 8.2.1 is affected by CVE-2025-49844 with no fixed image there, until Redis is replaced by Valkey (docs/policy.md#image-debt)",
+      owner: "platform",
+      expires: "2027-01-15",
+    },
+    {
+      rule: "IMG-1",
+      resource: "*/Rabbitmq/Chart/Release/*",
+      reason:
+        "RabbitMQ runs Bitnami's frozen images (docker.io/bitnamilegacy) until it moves to the RabbitMQ cluster operator (docs/policy.md#image-debt)",
+      owner: "platform",
+      expires: "2027-02-26",
+    },
+    {
+      rule: "IMG-1",
+      resource: "*/Kafka/Chart/Release/*",
+      reason:
+        "Kafka runs Bitnami's frozen images (docker.io/bitnamilegacy) until it moves to the Strimzi operator (docs/policy.md#image-debt)",
+      owner: "platform",
+      expires: "2027-02-26",
+    },
+    {
+      rule: "IMG-1",
+      resource: "*/Clickhouse/Chart/Release/*",
+      reason:
+        "ClickHouse runs Bitnami's frozen images (docker.io/bitnamilegacy) until it moves to an operator (docs/policy.md#image-debt)",
+      owner: "platform",
+      expires: "2027-02-26",
+    },
+  ],
 };

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import type { EnvironmentInput } from "../../../environments/schema";
 import { synthesizeRealApp, type SynthesizedApp } from "../../support/app";
 import { releasesOf } from "../../support/chart-values";
-import { BITNAMI_IMAGES, envInput } from "../../support/env";
+import { BITNAMI_IMAGES, envInput, withImageWaivers } from "../../support/env";
 import type { TfJson } from "../../support/synth";
 
 const backend = { type: "gcs", bucket: "strata-state", prefix: "x" } as const;
@@ -69,7 +69,7 @@ function guest(monitoring: object = {}): EnvironmentInput {
 
 const apps: SynthesizedApp[] = [];
 function synth(envs: EnvironmentInput[]): SynthesizedApp {
-  const app = synthesizeRealApp(undefined, { builtins: envs });
+  const app = synthesizeRealApp(undefined, { builtins: withImageWaivers(envs) });
   apps.push(app);
   return app;
 }

@@ -35,6 +35,8 @@ export interface StackJson {
 /** What a rule sees besides the resource. */
 export interface RuleContext {
   readonly stack: string;
+  /** The environment's tier (a rule whose check differs per tier reads it). */
+  readonly tier: PolicyTier;
   readonly json: StackJson;
   readonly resources: readonly TfResource[];
 }
@@ -54,8 +56,13 @@ export interface Rule {
   readonly fix: string;
   /** Problems with one resource (empty when compliant). */
   readonly check?: (resource: TfResource, ctx: RuleContext) => string[];
-  /** Problems with the stack as a whole, each with the address it concerns. */
-  readonly checkStack?: (ctx: RuleContext) => Array<{ address: string; detail: string }>;
+  /**
+   * Problems with the stack as a whole, each with the address it concerns (`<type>.<name>`) and,
+   * optionally, a construct path naming the part of it (waivers match either).
+   */
+  readonly checkStack?: (
+    ctx: RuleContext,
+  ) => Array<{ address: string; detail: string; path?: string }>;
 }
 
 /** A waiver: data in the environment's config. */
@@ -130,7 +137,7 @@ export function waiverMatches(w: Waiver, v: Pick<Violation, "rule" | "address" |
 /** Evaluates the rules that apply to a tier over one stack, then applies waivers. */
 export function evaluateStack(json: StackJson, o: EvaluateOptions): PolicyResult {
   const resources = resourcesOf(json);
-  const ctx: RuleContext = { stack: o.stack, json, resources };
+  const ctx: RuleContext = { stack: o.stack, tier: o.tier, json, resources };
   const found: Violation[] = [];
   for (const rule of o.rules.filter((r) => r.tiers.includes(o.tier))) {
     if (rule.check) {
@@ -153,7 +160,7 @@ export function evaluateStack(json: StackJson, o: EvaluateOptions): PolicyResult
         rule,
         stack: o.stack,
         address: `${o.stack}/${p.address}`,
-        path: `${o.stack}/${p.address}`,
+        path: p.path ?? `${o.stack}/${p.address}`,
         detail: p.detail,
       });
     }
@@ -169,6 +176,11 @@ export function evaluateStack(json: StackJson, o: EvaluateOptions): PolicyResult
   return { violations, waived };
 }
 
+/** What a waiver should name: a stack rule's finding inside a resource (one image), else the resource. */
+function waiverTarget(v: Violation): string {
+  return !v.rule.check && v.path !== v.address ? v.path : v.address;
+}
+
 /** One violation, as synth prints it: rule id, stack and resource, why, and how to fix or waive. */
 export function formatViolation(v: Violation): string {
   const expired = v.expiredWaiver
@@ -180,7 +192,7 @@ export function formatViolation(v: Violation): string {
     `    problem:  ${v.detail}\n` +
     `    why:      ${v.rule.rationale} (${v.rule.source})\n` +
     `    fix:      ${v.rule.fix}\n` +
-    `    waive:    add to the environment's waivers: { rule: "${v.rule.id}", resource: "${v.address}", reason, owner, expires: "YYYY-MM-DD" }` +
+    `    waive:    add to the environment's waivers: { rule: "${v.rule.id}", resource: "${waiverTarget(v)}", reason, owner, expires: "YYYY-MM-DD" }` +
     expired
   );
 }

@@ -5,7 +5,19 @@
  */
 import { findLiteralSecrets } from "../secrets";
 import { STATEFUL_RESOURCES } from "../stateful-resources";
+import IMAGE_POLICY from "../../../facts/image-policy.json";
 import { blocks, get, type Rule, type RuleContext, type TfResource } from "./engine";
+import {
+  formatImageRef,
+  frozenRegistryOf,
+  imagesOf,
+  knownCvesOf,
+  mutableTag,
+  pinned,
+  type ImagePolicyFacts,
+  type RunningImage,
+  type UnresolvedImage,
+} from "./images";
 
 const ALL = ["dev", "staging", "prod"] as const;
 const PROD = ["prod"] as const;
@@ -38,6 +50,18 @@ function deadLetterTargets(ctx: RuleContext): string {
 
 function references(haystack: string, r: TfResource): boolean {
   return haystack.includes(`${r.type}.${r.name}.`);
+}
+
+/** The image policy's facts (frozen registries, the CVE table): facts/image-policy.json. */
+export const IMAGE_FACTS = IMAGE_POLICY as unknown as ImagePolicyFacts;
+
+/** A finding about one image: the release's address, its construct path plus where in it. */
+function imageFinding(i: RunningImage | UnresolvedImage, detail: string) {
+  return {
+    address: `${i.resource.type}.${i.resource.name}`,
+    path: `${i.resource.path}/${i.where}`,
+    detail,
+  };
 }
 
 export const RULES: readonly Rule[] = [
@@ -397,6 +421,98 @@ export const RULES: readonly Rule[] = [
           out.push({ address: section, detail: `${f.path.join(".")} ${f.reason}` });
       }
       return out;
+    },
+  },
+  {
+    id: "IMG-1",
+    title: "No image from a frozen registry",
+    resourceTypes: [],
+    tiers: ALL,
+    rationale:
+      "a frozen registry gets no security fixes: every CVE found after the freeze stays in the image",
+    source:
+      "Bitnami catalog changes of August 28th, 2025 (bitnami/containers#83267, bitnami/charts#35164); facts/image-policy.json",
+    fix: "run a maintained image (an operator or chart whose images are maintained, or a maintained registry via workloads.images); until then waive it with the migration that replaces it",
+    checkStack: (ctx) => {
+      const { images } = imagesOf(ctx.resources);
+      return images.flatMap((i) => {
+        const frozen = frozenRegistryOf(i.image, IMAGE_FACTS.frozenRegistries);
+        return frozen
+          ? [
+              imageFinding(
+                i,
+                `${i.where} runs ${formatImageRef(i.image)} (${i.from}) from ${frozen.prefix}: ${frozen.why}`,
+              ),
+            ]
+          : [];
+      });
+    },
+  },
+  {
+    id: "IMG-2",
+    title: "Images are pinned: never latest or untagged; prod to an exact version or digest",
+    resourceTypes: [],
+    tiers: ALL,
+    rationale:
+      "a mutable tag runs whatever was pushed last: the same config deploys different code, and a rollback does not roll back",
+    source:
+      "Kubernetes docs (Images: image pull policy, 'avoid the :latest tag in production'); checkov CKV_K8S_14/CKV_K8S_43; facts/charts.json for chart defaults",
+    fix: 'set the image tag to an exact version (1.4.2) or a digest (sha256:…), never "latest"; an image Strata cannot resolve needs its chart\'s defaultImages in facts/charts.json or image values Strata reads',
+    checkStack: (ctx) => {
+      const prod = ctx.tier === "prod";
+      const { images, unresolved } = imagesOf(ctx.resources);
+      return [
+        ...unresolved.map((u) =>
+          imageFinding(u, `cannot tell which image ${u.where} runs: ${u.reason}`),
+        ),
+        ...images.flatMap((i) => {
+          const ref = formatImageRef(i.image);
+          const mutable = mutableTag(i.image);
+          if (mutable)
+            return [imageFinding(i, `${i.where} runs ${ref} (${i.from}), which ${mutable}`)];
+          return prod && !pinned(i.image)
+            ? [
+                imageFinding(
+                  i,
+                  `${i.where} runs ${ref} (${i.from}): tag "${i.image.tag ?? ""}" is not an exact version or digest (prod)`,
+                ),
+              ]
+            : [];
+        }),
+      ];
+    },
+  },
+  {
+    id: "IMG-3",
+    title: "No image below the fixed version of a known critical CVE",
+    resourceTypes: [],
+    tiers: ALL,
+    rationale: "a known critical CVE with a published fix is the first thing an attacker tries",
+    source:
+      "the advisories cited in facts/image-policy.json (Redis GHSA-4789-qfc9-5f9q, n8n GHSA-v98v-ff95-f3cp and GHSA-6cqr-8cfr-67f8, Valkey 8.1.4/8.0.6)",
+    fix: "upgrade the image to a fixed version of its release line (facts/image-policy.json lists them); tag it with its version so the gate can read it",
+    checkStack: (ctx) => {
+      const { images } = imagesOf(ctx.resources);
+      return images.flatMap((i) => {
+        const ref = formatImageRef(i.image);
+        const found = knownCvesOf(i.image, IMAGE_FACTS.cves);
+        if (found === "unknown")
+          return [
+            imageFinding(
+              i,
+              `${i.where} runs ${ref} (${i.from}): its tag carries no version to check against ${IMAGE_FACTS.cves
+                .filter((c) => c.images.some((n) => ref.includes(n)))
+                .map((c) => c.id)
+                .join(", ")}`,
+            ),
+          ];
+        return found.map((c) =>
+          imageFinding(
+            i,
+            `${i.where} runs ${ref} (${i.from}), affected by ${c.id} (${c.advisory}, ${c.severity}): ${c.title}; fixed in ${c.fixedVersions.join(", ")} (${c.url})`,
+          ),
+        );
+      });
     },
   },
 ];

@@ -18,6 +18,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { TerraformVariable, type App } from "cdktf";
 import type { Construct } from "constructs";
 import fs from "node:fs";
+import { stringify } from "yaml";
 import os from "node:os";
 import path from "node:path";
 import type { EnvironmentInput } from "../../../../environments/schema";
@@ -111,6 +112,26 @@ const release = (scope: Construct, extra: Record<string, unknown> = {}) =>
     cleanupOnFail: true,
     waitForJobs: true,
     ...extra,
+  });
+
+/** A release of charts/service (shipped as an asset) running one image. */
+const service = (scope: Construct, image: string) => {
+  const [repository, tag] = image.split(/:(?=[^/]*$)/);
+  return release(scope, {
+    name: "web",
+    chart: "./assets/ServiceChart/0123456789ABCDEF",
+    repository: undefined,
+    version: undefined,
+    values: [stringify({ image: { repository, ...(tag ? { tag } : {}) } })],
+  });
+};
+const meilisearch = (scope: Construct, image?: object) =>
+  release(scope, {
+    name: "search",
+    chart: "meilisearch",
+    repository: "https://meilisearch.github.io/meilisearch-kubernetes",
+    version: "0.25.0",
+    values: [stringify(image ? { image } : {})],
   });
 
 /** Per rule: a compliant construct, a violating one, and the tier it is checked in. */
@@ -248,6 +269,21 @@ const CASES: Record<string, { tier?: "dev" | "prod"; ok: Build; bad: Build }> = 
     ok: (s) => void new PubsubTopic(s, "Topic", { name: "t" }),
     bad: (s) =>
       (s as StrataStack).addOverride("terraform.required_providers.google.version", "~> 6.0"),
+  },
+  "IMG-1": {
+    tier: "dev",
+    ok: (s) => void meilisearch(s),
+    bad: (s) =>
+      void meilisearch(s, { repository: "docker.io/bitnamilegacy/meilisearch", tag: "1.35.0" }),
+  },
+  "IMG-2": {
+    ok: (s) => void service(s, "ghcr.io/acme/web:1.4.2"),
+    bad: (s) => void service(s, "ghcr.io/acme/web:main"),
+  },
+  "IMG-3": {
+    tier: "dev",
+    ok: (s) => void service(s, "docker.io/n8nio/n8n:1.123.17"),
+    bad: (s) => void service(s, "docker.io/n8nio/n8n:1.98.1"),
   },
   "SEC-1": {
     tier: "dev",
