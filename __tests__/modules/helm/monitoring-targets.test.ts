@@ -221,6 +221,16 @@ describe("scrape targets", () => {
     for (const kind of kinds) expect(KINDS[kind].source).toMatch(/\.yaml|\.tpl/);
   });
 
+  test("valkey's labels were read at the commit of the pinned CloudPirates chart", () => {
+    const entry = factsFor(loadFacts(), "valkey", CHART_VERSIONS.valkey)!;
+    expect(KINDS.valkey.source).toContain(`/${entry.source.commit}/charts/valkey/`);
+    expect(KINDS.valkey.matchLabels("cache")).toEqual({
+      "app.kubernetes.io/instance": "cache",
+      "app.kubernetes.io/name": "valkey",
+      "app.kubernetes.io/component": "metrics",
+    });
+  });
+
   test("each Bitnami kind's labels were read at the commit of the pinned chart version", () => {
     // A new pin fails here until the metrics Service's labels and port are read again.
     const charts = loadFacts();
