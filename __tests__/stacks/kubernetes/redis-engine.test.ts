@@ -6,6 +6,7 @@ import fs from "node:fs";
 import type { EnvironmentInput } from "../../../environments/schema";
 import type { WorkloadsInput } from "../../../environments/schema/workloads";
 import { appWiring } from "../../../stacks/kubernetes/wiring";
+import { findMoves, type MovableStack } from "../../../stacks/moves";
 import { synthesizeRealApp, type SynthesizedApp } from "../../support/app";
 import { releasesOf } from "../../support/chart-values";
 import { BITNAMI_IMAGES, envInput, testEnv } from "../../support/env";
@@ -110,6 +111,21 @@ describe("the databases layer per engine", () => {
       ["Redis_Chart_Release_4623C724"],
     );
     expect(releasesOf(tf).find((r) => r.chart === "redis")).toMatchObject({ version: "23.1.1" });
+  });
+
+  test("bitnami → valkey against STRATA_BASE: the release and its password move (an in-place Helm upgrade)", () => {
+    const layer = (engine: "valkey" | "bitnami") =>
+      synth(engine).stacks.get("test-do-databases") as unknown as MovableStack;
+    expect(
+      findMoves(layer("bitnami"), layer("valkey"))
+        .map((m) => `${m.from} → ${m.to}`)
+        .sort(),
+    ).toEqual([
+      "helm_release.Redis_Chart_Release_4623C724 → helm_release.Valkey_Chart_Release_B0CE1891",
+      expect.stringMatching(
+        /^random_password\.Redis_Credentials_RedisPassword_\w+ → random_password\.Valkey_Credentials_Password_\w+$/,
+      ),
+    ]);
   });
 
   test("monitors select the engine's metrics Service", () => {
