@@ -99,9 +99,11 @@ describe("the seeds' Helm layers", () => {
       Object.fromEntries(releasesOf(app.stacks.get(stack)!).map((r) => [r.name, r]));
     const db = byName("prod-gcp-databases");
     expect(db.db.chart).toBe("postgresql-ha");
+    expect(db.cache.chart).toBe("valkey");
     expect(db.cache.values).toMatchObject({
-      sentinel: { enabled: true },
-      replica: { replicaCount: 3 },
+      architecture: "replication",
+      sentinel: { enabled: true, quorum: 2 },
+      replicaCount: 3,
     });
     expect(byName("prod-gcp-buses").mq.values).toMatchObject({ replicaCount: 3 });
     expect(byName("prod-gcp-apps").backend.values).toMatchObject({

@@ -124,22 +124,6 @@ export default defineEnvironment({
     },
     {
       rule: "IMG-1",
-      resource: "*/Redis/Chart/Release/*",
-      reason:
-        "Redis runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until Redis is replaced by Valkey (issue 16; docs/policy.md#image-debt)",
-      owner: "platform",
-      expires: "2027-01-15",
-    },
-    {
-      rule: "IMG-3",
-      resource: "*/Redis/Chart/Release/image",
-      reason:
-        "bitnamilegacy/redis 8.2.1 is affected by CVE-2025-49844 (Lua RCE, fixed in 8.2.2) and bitnamilegacy gets no 8.2.2: no fix without changing engines; ends when Redis is replaced by Valkey >= 8.1.4 (issue 16; docs/policy.md#image-debt)",
-      owner: "platform",
-      expires: "2027-01-15",
-    },
-    {
-      rule: "IMG-1",
       resource: "*/Rabbitmq/Chart/Release/*",
       reason:
         "RabbitMQ runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until RabbitMQ moves to the RabbitMQ cluster operator (issue 16; docs/policy.md#image-debt)",

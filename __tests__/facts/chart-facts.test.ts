@@ -55,6 +55,7 @@ const CHART_NAMES: Record<ChartKey, string> = {
   postgresql: "postgresql",
   postgresqlHa: "postgresql-ha",
   redis: "redis",
+  valkey: "valkey",
   clickhouse: "clickhouse",
   meilisearch: "meilisearch",
   rabbitmq: "rabbitmq",
@@ -112,6 +113,14 @@ describe("facts/charts.json is well-formed", () => {
         // argo-cd's component images inherit global.image, so only `effective` is always set
         if (!/[:@]/.test(i.effective) || !i.citation)
           problems.push(`${id}: image ${i.valuesPath} incomplete`);
+      }
+      for (const o of c.tagOverrides ?? []) {
+        if (!(c.defaultImages ?? []).some((i) => i.valuesPath === o.valuesPath))
+          problems.push(
+            `${id}: tag override at ${o.valuesPath}, which is not an image of the chart`,
+          );
+        if (!o.reason || !/^https:\/\//.test(o.citation))
+          problems.push(`${id}: tag override at ${o.valuesPath} has no reason or citation`);
       }
       if (!c.workloads?.length) problems.push(`${id}: no workloads`);
       const workloads = new Set((c.workloads ?? []).map((w) => w.id));
@@ -274,15 +283,21 @@ describe.each(pins)("%s", (pin) => {
     expect(problems).toEqual([]);
   });
 
-  test("an image tag Strata pins is the chart's default tag at that version", () => {
+  test("an image tag Strata pins is the chart's default tag at that version, or a cited override", () => {
     const c = factsOf(pin);
     const defaults = new Map((c.defaultImages ?? []).map((i) => [i.valuesPath, i]));
+    const overrides = new Map((c.tagOverrides ?? []).map((o) => [o.valuesPath, o.tag]));
     const problems: string[] = [];
     for (const r of group) {
       for (const [at, block] of imageBlocks(r.values)) {
         const d = defaults.get(at);
         const shipped = d && effectiveTag(d.effective);
-        if (d && typeof block.tag === "string" && block.tag !== shipped)
+        if (
+          d &&
+          typeof block.tag === "string" &&
+          block.tag !== shipped &&
+          block.tag !== overrides.get(at)
+        )
           problems.push(
             `${where(r)}: ${at}.tag ${block.tag}, but ${c.name} ${c.version} ships ${shipped} (${d.citation})`,
           );

@@ -157,7 +157,7 @@ describe("a kube context of its own, per cloud", () => {
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/search-meilisearch -n prod --timeout=9600s`,
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s`,
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status deployment/db-postgresql-ha-pgpool -n prod --timeout=9600s`,
-      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/cache-redis-node -n prod --timeout=9600s`,
+      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/cache-valkey -n prod --timeout=9600s`,
     ]);
     // Every command ran with KUBECONFIG = the temporary file, never the ambient one.
     expect(new Set(log.map((c) => c.kubeconfig))).toEqual(new Set([kc]));

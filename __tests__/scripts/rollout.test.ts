@@ -53,14 +53,14 @@ describe("rollout targets of the seeds", () => {
       "kubectl rollout status statefulset/search-meilisearch -n prod --timeout=9600s",
       "kubectl rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s",
       "kubectl rollout status deployment/db-postgresql-ha-pgpool -n prod --timeout=9600s",
-      "kubectl rollout status statefulset/cache-redis-node -n prod --timeout=9600s",
+      "kubectl rollout status statefulset/cache-valkey -n prod --timeout=9600s",
     ]);
   });
 
   test("staging's single-node databases and dev's KRaft Kafka, with their tiers' timeouts", () => {
     expect(commands("staging-do-databases")).toEqual([
       "kubectl rollout status statefulset/db-postgresql -n staging --timeout=1800s",
-      "kubectl rollout status statefulset/cache-redis-master -n staging --timeout=1800s",
+      "kubectl rollout status statefulset/cache-valkey -n staging --timeout=1800s",
     ]);
     expect(commands("dev-aws-buses")).toEqual([
       "kubectl rollout status statefulset/events-kafka-controller -n dev --timeout=900s",
@@ -151,7 +151,7 @@ describe("npm run rollout", () => {
       `${k} rollout status statefulset/search-meilisearch -n prod --timeout=9600s`,
       `${k} rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s`,
       `${k} rollout status deployment/db-postgresql-ha-pgpool -n prod --timeout=9600s`,
-      `${k} rollout status statefulset/cache-redis-node -n prod --timeout=9600s`,
+      `${k} rollout status statefulset/cache-valkey -n prod --timeout=9600s`,
     ]);
     expect(r.stdout).toMatch(/prod-do-databases: 6 workloads ready/);
     expect(fs.existsSync(path.dirname(kc))).toBe(false); // the temporary kubeconfig is removed

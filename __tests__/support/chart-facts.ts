@@ -99,6 +99,13 @@ export interface ChartFacts {
   };
   readonly defaultImages?: readonly DefaultImage[];
   readonly imageRegistryOnlyPaths?: readonly string[];
+  /** Tags Strata pins instead of the chart's default (a CVE floor above the chart's), each cited. */
+  readonly tagOverrides?: ReadonlyArray<{
+    readonly valuesPath: string;
+    readonly tag: string;
+    readonly reason: string;
+    readonly citation: string;
+  }>;
   readonly workloads?: readonly Workload[];
   readonly builtInVolumes?: readonly BuiltInVolume[];
   readonly ports?: readonly Port[];

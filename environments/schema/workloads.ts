@@ -8,6 +8,7 @@ import { contractOf, contractVariables } from "../../modules/common/app-contract
 import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
 import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image";
+import { VALKEY_IMAGE } from "../../modules/helm/valkey-image";
 import { named, obj, TIER_DEFAULTS, type TierDefaults } from "./common";
 import { annotationProblem } from "../../modules/helm/load-balancer";
 import { appEdgeFields, checkEdge, EdgeConfig } from "./edge";
@@ -82,6 +83,7 @@ export const CHART_KEYS = [
   "postgresql",
   "postgresqlHa",
   "redis",
+  "valkey",
   "clickhouse",
   "meilisearch",
   "rabbitmq",
@@ -99,7 +101,8 @@ export type ChartKey = (typeof CHART_KEYS)[number];
  * official values.yaml at the release tag (9.4.5, 9.4.6 and 32.4.4 were never released: facts/charts.json).
  * meilisearch 0.25.0 (Chart.yaml of meilisearch-kubernetes; keys from an older values.yaml).
  * kube-prometheus-stack 88.5.3: the newest tag in the prometheus-community/helm-charts snapshot
- * (2026-08-22), values.yaml at the tag (facts/charts.json).
+ * (2026-08-22), values.yaml at the tag (facts/charts.json). valkey 0.25.5: CloudPirates' chart,
+ * the newest tag in the CloudPirates-io/helm-charts snapshot (2026-08-14), values.yaml at the tag.
  */
 export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   certManager: "v1.21.1",
@@ -108,6 +111,7 @@ export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   postgresql: "16.7.27",
   postgresqlHa: "16.3.2",
   redis: "23.1.1",
+  valkey: "0.25.5",
   clickhouse: "9.4.7",
   meilisearch: "0.25.0",
   rabbitmq: "16.0.14",
@@ -262,8 +266,22 @@ export const PostgresqlConfig = obj({
   migration: MigrationConfig.optional(),
 });
 
+/**
+ * What runs a `databases.redis` service: Valkey (CloudPirates' valkey chart, maintained images),
+ * or the deprecated bitnami/redis release (Redis 8.2.1 from the frozen bitnamilegacy images,
+ * exposed to CVE-2025-49844), kept only so an environment can stay until it migrates
+ * (docs/data-services.md).
+ */
+export const RedisEngine = z.enum(["valkey", "bitnami"], {
+  error: (i) =>
+    `redis engine ${JSON.stringify(i.input)} is not one of "valkey" (maintained; the default) or "bitnami" (deprecated)`,
+});
+export type RedisEngine = z.infer<typeof RedisEngine>;
+
 export const RedisConfig = obj({
   ...releaseFields,
+  /** "valkey", or "bitnami" (deprecated: Redis 8.2.1, CVE-2025-49844; docs/data-services.md). @default "valkey" */
+  engine: RedisEngine.optional(),
   /** Replication with Sentinel failover. @default - the tier's highAvailability */
   sentinel: z.boolean().optional(),
   /** Redis nodes with sentinel (each runs a sentinel; quorum 2 needs 3). @default - the tier's replicas, at least 3 */
@@ -934,7 +952,11 @@ export function checkWorkloads(
     [PropertyKey[], { clouds?: ConfigCloud[]; images?: ImageSource } | undefined, ChartKey]
   > = [
     [["databases", "postgresql"], w.databases?.postgresql, "postgresql"],
-    [["databases", "redis"], w.databases?.redis, "redis"],
+    [
+      ["databases", "redis"],
+      w.databases?.redis,
+      w.databases?.redis?.engine === "bitnami" ? "redis" : "valkey",
+    ],
     [["databases", "clickhouse"], w.databases?.clickhouse, "clickhouse"],
     [["databases", "meilisearch"], w.databases?.meilisearch, "meilisearch"],
     [["buses", "rabbitmq"], w.buses?.rabbitmq, "rabbitmq"],
@@ -973,6 +995,16 @@ export function checkWorkloads(
     );
   }
   const redis = w.databases?.redis;
+  if (
+    redis &&
+    redis.engine !== "bitnami" &&
+    (redis.images?.registry !== undefined || redis.images?.namespace !== undefined)
+  ) {
+    issue(
+      ["databases", "redis", "images"],
+      `images applies to the Bitnami engine only; Valkey's image is pinned by Strata (${VALKEY_IMAGE.registry}/${VALKEY_IMAGE.repository}:${VALKEY_IMAGE.tag}): remove images, or set engine: "bitnami" (deprecated)`,
+    );
+  }
   if (
     redis?.sentinel &&
     redis.replicas !== undefined &&
@@ -1505,6 +1537,11 @@ export function resolveWorkloads(
       },
       redis: redis && {
         ...release(redis, "redis", DEFAULT_RELEASE_NAMES.redis),
+        engine: redis.engine ?? ("valkey" as const),
+        // Valkey's image is Strata's pin: the Bitnami image location does not apply.
+        ...(redis.engine !== "bitnami" && {
+          images: { registry: undefined, namespace: undefined },
+        }),
         sentinel: redis.sentinel ?? ha,
         replicas: redis.replicas ?? ((redis.sentinel ?? ha) ? Math.max(tier.replicas, 3) : 1),
       },

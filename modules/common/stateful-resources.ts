@@ -37,6 +37,7 @@ export const DATA_CHARTS: readonly string[] = [
   "postgresql-ha",
   "redis",
   "redis-cluster",
+  "valkey",
   "rabbitmq",
   "kafka",
   "clickhouse",

@@ -12,7 +12,7 @@ import type { AlertThresholds, Severity } from "./alerting";
 
 /** The kinds of service Strata scrapes. */
 export type MonitoredKind =
-  "postgresql" | "postgresql-ha" | "redis" | "clickhouse" | "rabbitmq" | "kafka" | "app";
+  "postgresql" | "postgresql-ha" | "redis" | "valkey" | "clickhouse" | "rabbitmq" | "kafka" | "app";
 
 /** Target label every scrape of a Strata service carries: the release it belongs to. */
 export const SERVICE_LABEL = "strata_service";
@@ -70,6 +70,7 @@ export interface Topology {
 }
 
 const BITNAMI = "https://github.com/bitnami/charts/blob";
+const CLOUDPIRATES = "https://github.com/CloudPirates-io/helm-charts/blob";
 const bitnamiLabels = (chart: string, component?: string) => (release: string) => ({
   "app.kubernetes.io/instance": release,
   "app.kubernetes.io/name": chart,
@@ -88,6 +89,38 @@ function down(alert: string, what: string, expr: string): AlertRule {
   };
 }
 
+/**
+ * redis_exporter's rules, for Redis (bitnami/redis) and Valkey (the exporter reads both:
+ * facts/metrics.json); `what` names the alerts.
+ */
+function redisExporterRules(what: "Redis" | "Valkey"): KindSpec["rules"] {
+  return (sel, _t, topology) => [
+    down(`${what}Down`, what, `redis_up{${sel}} == 0`),
+    ...(topology.replicated
+      ? [
+          {
+            alert: `${what}ReplicationBroken`,
+            expr: `max by (namespace, ${SERVICE_LABEL}, pod) (redis_master_link_up{${sel}}) == 0`,
+            for: "5m",
+            severity: "warning",
+            summary: `${what} replica lost its master`,
+            description: `Replica {{ $labels.pod }} of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} has had no link to its master for 5 minutes.`,
+          } satisfies AlertRule,
+          {
+            alert: `${what}MasterCount`,
+            // With no master there is no series to count: the `or … * 0` arm gives 0 for a set
+            // whose nodes still report (as replicas), so "none" fires as well as "two".
+            expr: `(count by (namespace, ${SERVICE_LABEL}) (redis_instance_info{${sel}, role="master"}) or count by (namespace, ${SERVICE_LABEL}) (redis_instance_info{${sel}}) * 0) != 1`,
+            for: "2m",
+            severity: "critical",
+            summary: `${what} has no master, or more than one`,
+            description: `{{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} reports {{ $value }} masters: Sentinel failover is stuck or the set is split.`,
+          } satisfies AlertRule,
+        ]
+      : []),
+  ];
+}
+
 /** Every scrape target of the release is failing. */
 function scrapeDown(alert: string, what: string, sel: string): AlertRule {
   return down(alert, `${what}'s metrics endpoint`, `up{${sel}} == 0`);
@@ -96,7 +129,8 @@ function scrapeDown(alert: string, what: string, sel: string): AlertRule {
 /**
  * The service kinds: the metrics Services of the pinned Bitnami charts (labels from
  * `common.labels.standard` plus the component the template adds; facts/charts.json has the
- * ports), and the service chart's pods for apps.
+ * ports), of CloudPirates' valkey chart (`cloudpirates.labels` plus component metrics), and the
+ * service chart's pods for apps.
  */
 export const KINDS: Readonly<Record<MonitoredKind, KindSpec>> = {
   postgresql: {
@@ -148,29 +182,20 @@ export const KINDS: Readonly<Record<MonitoredKind, KindSpec>> = {
     port: "http-metrics",
     path: "/metrics",
     source: `${BITNAMI}/e3296a831406bacf5ce661c5274590d0b40efcdd/bitnami/redis/templates/metrics-svc.yaml#L10-L39`,
-    rules: (sel, _t, topology) => [
-      down("RedisDown", "Redis", `redis_up{${sel}} == 0`),
-      ...(topology.replicated
-        ? [
-            {
-              alert: "RedisReplicationBroken",
-              expr: `max by (namespace, ${SERVICE_LABEL}, pod) (redis_master_link_up{${sel}}) == 0`,
-              for: "5m",
-              severity: "warning",
-              summary: "Redis replica lost its master",
-              description: `Replica {{ $labels.pod }} of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} has had no link to its master for 5 minutes.`,
-            } satisfies AlertRule,
-            {
-              alert: "RedisMasterCount",
-              expr: `count by (namespace, ${SERVICE_LABEL}) (redis_instance_info{${sel}, role="master"}) != 1`,
-              for: "2m",
-              severity: "critical",
-              summary: "Redis has no master, or more than one",
-              description: `{{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} reports {{ $value }} masters: Sentinel failover is stuck or the set is split.`,
-            } satisfies AlertRule,
-          ]
-        : []),
-    ],
+    rules: redisExporterRules("Redis"),
+  },
+  valkey: {
+    monitor: "ServiceMonitor",
+    // `<fullname>-metrics`: the chart's labels (name, instance) plus component metrics; port "metrics" (9121).
+    matchLabels: (release) => ({
+      "app.kubernetes.io/instance": release,
+      "app.kubernetes.io/name": "valkey",
+      "app.kubernetes.io/component": "metrics",
+    }),
+    port: "metrics",
+    path: "/metrics",
+    source: `${CLOUDPIRATES}/0604b358a814111f05b820f7c40243ce9ecbfc3d/charts/valkey/templates/service-metrics.yaml#L1-L27`,
+    rules: redisExporterRules("Valkey"),
   },
   clickhouse: {
     // Per-replica Services each carry the metrics port: scrape the pods instead (one target each).

@@ -138,7 +138,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     "One SQS queue `<env>-<name>` (+ `-dlq`) per consumer, subscribed to `topic`.",
   "workloads.sharedCluster.environment": "The environment that owns the cluster.",
   "workloads.databases.postgresql": "bitnami/postgresql, or bitnami/postgresql-ha with `ha`.",
-  "workloads.databases.redis": "bitnami/redis.",
+  "workloads.databases.redis":
+    "Valkey (CloudPirates valkey chart), or the deprecated bitnami/redis (engine).",
   "workloads.buses.rabbitmq": "bitnami/rabbitmq.",
   "workloads.buses.kafka": "bitnami/kafka (KRaft).",
   "workloads.apps.<name>.image": "The container image; a pinned tag (`latest` is refused in prod).",
@@ -437,6 +438,7 @@ const CHARTS: Readonly<Record<ChartKey, { name: string; layer: string }>> = {
   postgresql: { name: "postgresql", layer: "databases" },
   postgresqlHa: { name: "postgresql-ha", layer: "databases" },
   redis: { name: "redis", layer: "databases" },
+  valkey: { name: "valkey", layer: "databases" },
   clickhouse: { name: "clickhouse", layer: "databases" },
   meilisearch: { name: "meilisearch", layer: "databases" },
   rabbitmq: { name: "rabbitmq", layer: "buses" },

@@ -84,22 +84,6 @@ export const SAMPLE: EnvironmentInput = {
     },
     {
       rule: "IMG-1",
-      resource: "*/Redis/Chart/Release/*",
-      reason:
-        "Redis runs Bitnami's frozen images (docker.io/bitnamilegacy) until it is replaced by Valkey (docs/policy.md#image-debt)",
-      owner: "platform",
-      expires: "2027-01-15",
-    },
-    {
-      rule: "IMG-3",
-      resource: "*/Redis/Chart/Release/image",
-      reason:
-        "bitnamilegacy/redis 8.2.1 is affected by CVE-2025-49844 with no fixed image there, until Redis is replaced by Valkey (docs/policy.md#image-debt)",
-      owner: "platform",
-      expires: "2027-01-15",
-    },
-    {
-      rule: "IMG-1",
       resource: "*/Rabbitmq/Chart/Release/*",
       reason:
         "RabbitMQ runs Bitnami's frozen images (docker.io/bitnamilegacy) until it moves to the RabbitMQ cluster operator (docs/policy.md#image-debt)",

@@ -118,6 +118,9 @@ const CHART_WORKLOADS: Readonly<Record<string, (release: string, v: Values) => W
         : []),
     ];
   },
+  // CloudPirates valkey 0.25.5: one StatefulSet `<fullname>` in every architecture
+  // (templates/statefulset.yaml L4; fullname as Bitnami's, charts/common _helpers.tpl L13-L24).
+  valkey: (r) => [sts(bitnamiFullname(r, "valkey"))],
   rabbitmq: (r) => [sts(bitnamiFullname(r, "rabbitmq"))],
   // bitnami/clickhouse 9.4.7: a StatefulSet `<fullname>-shard<i>` per shard
   // (templates/statefulset.yaml L6-L11), and `<fullname>-keeper` when Keeper is on.

@@ -4,6 +4,7 @@ import { Meilisearch } from "../../modules/helm/meilisearch";
 import { Postgresql } from "../../modules/helm/postgresql";
 import { PostgresqlHa } from "../../modules/helm/postgresql-ha";
 import { Redis } from "../../modules/helm/redis";
+import { Valkey } from "../../modules/helm/valkey";
 import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
 import { addMonitoringObjects, databaseServices } from "./monitoring";
@@ -14,7 +15,8 @@ import { addMonitoringObjects, databaseServices } from "./monitoring";
  */
 export class DatabasesStack extends HelmLayerStack {
   readonly postgresql?: Postgresql | PostgresqlHa;
-  readonly redis?: Redis;
+  /** `databases.redis`: Valkey, or the deprecated bitnami/redis (engine "bitnami"). */
+  readonly redis?: Redis | Valkey;
   readonly clickhouse?: Clickhouse;
   readonly meilisearch?: Meilisearch;
   /** ServiceMonitors/PodMonitors and rules of the databases whose exporters are on. */
@@ -47,7 +49,20 @@ export class DatabasesStack extends HelmLayerStack {
         : new Postgresql(this, "Postgresql", { ...common, version: charts.postgresql });
     }
     const redis = databases.redis;
-    if (redis?.clouds.includes(this.cloud)) {
+    if (redis?.clouds.includes(this.cloud) && redis.engine === "valkey") {
+      this.redis = new Valkey(this, "Valkey", {
+        ...this.releaseSettings("stateful"),
+        name: redis.releaseName,
+        version: charts.valkey,
+        storageClass: this.storageClass,
+        storage: redis.storage,
+        resources: redis.resources,
+        metrics: redis.metrics,
+        sentinel: redis.sentinel,
+        replicas: redis.replicas,
+      });
+    } else if (redis?.clouds.includes(this.cloud)) {
+      // Deprecated (CVE-2025-49844): the same construct id as before, so the state stays put.
       this.redis = new Redis(this, "Redis", {
         ...this.releaseSettings("stateful"),
         name: redis.releaseName,

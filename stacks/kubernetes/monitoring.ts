@@ -32,7 +32,7 @@ export function databaseServices(env: Environment, cloud: ConfigCloud): Monitore
     ...(on(redis, cloud)
       ? [
           {
-            kind: "redis" as const,
+            kind: redis!.engine === "bitnami" ? ("redis" as const) : ("valkey" as const),
             release: redis!.releaseName,
             topology: { replicated: redis!.sentinel },
           },

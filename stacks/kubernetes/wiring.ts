@@ -18,6 +18,7 @@ import { postgresqlConnection, type PostgresConnection } from "../../modules/hel
 import { postgresqlHaConnection } from "../../modules/helm/postgresql-ha";
 import { rabbitmqConnection } from "../../modules/helm/rabbitmq";
 import { redisConnection } from "../../modules/helm/redis";
+import { valkeyConnection } from "../../modules/helm/valkey";
 import { awsRoleName, gcpServiceAccountEmail } from "../identity-names";
 
 /** The in-cluster services whose Secrets apps read. */
@@ -248,7 +249,7 @@ export function appWiring(
   }
   if (app.cache) {
     const r = w.databases.redis!;
-    const c = redisConnection({
+    const c = (r.engine === "bitnami" ? redisConnection : valkeyConnection)({
       name: r.releaseName,
       namespace: w.namespace,
       sentinel: r.sentinel,

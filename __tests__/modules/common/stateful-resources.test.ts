@@ -1,3 +1,4 @@
+import { realApp } from "../../support/app";
 import {
   DATA_CHARTS,
   forceNewPath,
@@ -47,12 +48,30 @@ describe("the stateful resource table", () => {
         "postgresql",
         "postgresql-ha",
         "redis",
+        "valkey",
         "rabbitmq",
         "kafka",
         "clickhouse",
         "meilisearch",
       ]),
     );
+  });
+});
+
+describe("the real app's data releases", () => {
+  test("every release of the databases and buses layers but the monitors is a data chart", () => {
+    const releases = [...realApp().stacks]
+      .filter(([name]) => /-(databases|buses)$/.test(name))
+      .flatMap(([name, tf]) =>
+        Object.entries(tf.resource?.helm_release ?? {})
+          .filter(([id]) => !id.startsWith("Monitoring_"))
+          .map(([id, r]) => ({ at: `${name}/${id}`, r })),
+      );
+    expect(releases.map(({ r }) => r.chart)).toContain("valkey");
+    const missing = releases
+      .filter(({ r }) => statefulRule("helm_release", r) === undefined)
+      .map(({ at, r }) => `${at} (${String(r.chart)})`);
+    expect(missing).toEqual([]);
   });
 });
 

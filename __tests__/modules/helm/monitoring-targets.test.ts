@@ -171,6 +171,15 @@ describe("rules", () => {
     expect(alerts("kafka", true)).toContain("KafkaUnderReplicatedPartitions");
   });
 
+  test("a master count alert also fires when no node is master (count() of nothing is no series)", () => {
+    for (const kind of ["redis", "valkey"] as const) {
+      const rule = rulesOf(kind, true).find((r) => r.alert.endsWith("MasterCount"))!;
+      expect(rule.expr).toMatch(
+        /^\(count by \(.*role="master".*\) or count by \(.*\) \* 0\) != 1$/,
+      );
+    }
+  });
+
   test("alert names are unique within each group", () => {
     for (const kind of kinds) {
       const names = rulesOf(kind, true).map((r) => r.alert);
@@ -219,6 +228,16 @@ describe("scrape targets", () => {
 
   test("every kind cites where its labels and port were read", () => {
     for (const kind of kinds) expect(KINDS[kind].source).toMatch(/\.yaml|\.tpl/);
+  });
+
+  test("valkey's labels were read at the commit of the pinned CloudPirates chart", () => {
+    const entry = factsFor(loadFacts(), "valkey", CHART_VERSIONS.valkey)!;
+    expect(KINDS.valkey.source).toContain(`/${entry.source.commit}/charts/valkey/`);
+    expect(KINDS.valkey.matchLabels("cache")).toEqual({
+      "app.kubernetes.io/instance": "cache",
+      "app.kubernetes.io/name": "valkey",
+      "app.kubernetes.io/component": "metrics",
+    });
   });
 
   test("each Bitnami kind's labels were read at the commit of the pinned chart version", () => {

@@ -550,7 +550,7 @@ describe("Helm stacks: apps wiring", () => {
     expect(configOf("test-aws-apps", "web")).toMatchObject({
       KAFKA_BOOTSTRAP_SERVERS: "events-kafka.test.svc.cluster.local:9092",
       KAFKA_SECURITY_PROTOCOL: "SASL_PLAINTEXT",
-      REDIS_HOST: "cache-redis-master.test.svc.cluster.local",
+      REDIS_HOST: "cache-valkey.test.svc.cluster.local",
     });
     expect(Object.keys(secretOf("test-aws-apps", "web")!).sort()).toEqual([
       "DB_PASSWORD",
