@@ -168,6 +168,46 @@ describe("dangerous changes", () => {
     expect(review.dangers.some((d) => d.stack === "prod-gcp-network")).toBe(false);
   });
 
+  test("an app's release removed (uninstalled, e.g. moved to Argo CD) and a data release that swaps its chart are dangers", () => {
+    const side = (after: boolean) => {
+      const outdir = path.join(root, `swap-${String(after)}`);
+      const app = new App({ outdir, stackTraces: false });
+      const stack = new TerraformStack(app, "prod-do-apps");
+      new HelmProvider(stack, "helm", {});
+      if (!after)
+        new Release(stack, "Web", {
+          name: "web",
+          chart: "./assets/ServiceChart/ABC",
+          namespace: "prod",
+        });
+      const data = new TerraformStack(app, "prod-do-databases");
+      new HelmProvider(data, "helm", {});
+      new Release(data, "Cache", {
+        name: "cache",
+        repository: after
+          ? "oci://registry-1.docker.io/cloudpirates"
+          : "oci://registry-1.docker.io/bitnamicharts",
+        chart: after ? "valkey" : "redis",
+        version: after ? "0.25.5" : "23.1.1",
+        namespace: "prod",
+      });
+      app.synth();
+      return readCdktfOut(outdir);
+    };
+    const r = reviewOutputs(side(false), side(true), {
+      prodEnvironments: ["prod"],
+      knownEnvironments: ["prod"],
+    });
+    const reasons = r.dangers.map((d) => `${d.stack}: ${d.reason}`);
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^prod-do-apps: application web uninstalled .*tofu state rm/),
+        expect.stringMatching(/^prod-do-databases: chart redis → valkey under the same release/),
+      ]),
+    );
+    expect(r.exitCode).toBe(2);
+  });
+
   test("a new version of a chart whose CRDs Helm never upgrades is a danger (apply its CRDs first)", () => {
     const side = (version: string) => {
       const outdir = path.join(root, `gateway-${version}`);

@@ -361,6 +361,34 @@ function crdDangers(before: Block, after: Block): string[] {
   ];
 }
 
+/** The charts of charts/ an application runs (its release is the app). */
+const APP_CHART_ASSETS = ["./assets/ServiceChart/"];
+
+/**
+ * An application's release removed: tofu runs `helm uninstall`, so the app goes away, also when it
+ * moved to Argo CD (docs/gitops.md: `tofu state rm` it first, so Argo CD takes the objects over).
+ */
+function appRemovalDanger(before: Block): string | undefined {
+  const chart = before.chart;
+  if (typeof chart !== "string" || !APP_CHART_ASSETS.some((p) => chart.startsWith(p))) return;
+  return `application ${String(before.name)} uninstalled (helm uninstall removes its Deployment, Service and routes); if it moved to Argo CD, run tofu state rm on this address first so Argo CD adopts the running objects (docs/gitops.md)`;
+}
+
+/**
+ * A data release (or one kept by a moved block) whose chart changed: the same release name runs
+ * another chart, whose workloads and volumes are new ones (docs/data-services.md: a cutover).
+ */
+function chartSwapDangers(before: Block, after: Block, stateful: boolean): string[] {
+  const name = (b: Block) =>
+    typeof b.chart === "string" && b.chart.startsWith("./")
+      ? "a chart of charts/"
+      : String(b.chart);
+  if (!stateful || before.chart === after.chart) return [];
+  return [
+    `chart ${name(before)} → ${name(after)} under the same release: Helm replaces the workloads and the new chart starts on new volumes; move the data first (docs/data-services.md)`,
+  ];
+}
+
 /** Compares one stack's two versions (either may be missing). */
 function reviewStack(
   name: string,
@@ -456,7 +484,13 @@ function reviewStack(
       for (const reason of protectionDangers(oldBody, newBody)) danger(address, reason);
       if (type === "helm_release") {
         for (const reason of crdDangers(oldBody, newBody)) danger(address, reason);
+        for (const reason of chartSwapDangers(oldBody, newBody, rule !== undefined))
+          danger(address, reason);
       }
+    }
+    if (type === "helm_release" && oldBody && !newBody && kind === "remove") {
+      const reason = appRemovalDanger(oldBody);
+      if (reason) danger(address, reason);
     }
     for (const why of ranges) danger(address, `replaced: ${why}`);
     const consequence = rule?.consequence ?? "its data is lost";
