@@ -1,4 +1,4 @@
-import { ANGZARR_GIT, ANGZARR_REPOSITORIES, deployValues } from "./angzarr";
+import { ANGZARR_GIT, ANGZARR_REPOSITORIES, deployValues, imageDebt } from "./angzarr";
 import { defineEnvironment } from "./schema";
 
 /** Staging: production's shape at smaller sizes; state in GCS, encrypted. */
@@ -78,24 +78,7 @@ export default defineEnvironment({
       },
     },
   },
-  // Image debt (policy IMG-1/IMG-3, docs/policy.md#image-debt): the images still in violation,
-  // each until the migration that removes it. A test fails when one waives nothing.
-  waivers: [
-    {
-      rule: "IMG-1",
-      resource: "*/Postgresql/Chart/Release/*",
-      reason:
-        "PostgreSQL runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until PostgreSQL moves to the CloudNativePG operator (issue 16; docs/policy.md#image-debt)",
-      owner: "platform",
-      expires: "2027-02-26",
-    },
-    {
-      rule: "IMG-1",
-      resource: "*/Rabbitmq/Chart/Release/*",
-      reason:
-        "RabbitMQ runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until RabbitMQ moves to the RabbitMQ cluster operator (issue 16; docs/policy.md#image-debt)",
-      owner: "platform",
-      expires: "2027-02-26",
-    },
-  ],
+  // Image debt (policy IMG-1, docs/policy.md#image-debt): the services still on Bitnami's frozen
+  // images, each until the migration that moves it. A test fails when one waives nothing.
+  waivers: imageDebt(["Postgresql", "Rabbitmq"]),
 });

@@ -41,10 +41,42 @@ export const DEFAULT_REDIS_VERSION = "23.1.1";
 export const MIN_SENTINEL_REPLICAS = 3;
 /** The Sentinel master set name (chart default). */
 export const SENTINEL_MASTER_SET = "mymaster";
-const DEFAULT_RESOURCES: ResourceRequirements = {
+/** A Redis or Valkey node's resources unless set: Bitnami's `nano` preset. */
+export const CACHE_NODE_RESOURCES: ResourceRequirements = {
   requests: { cpu: "50m", memory: "64Mi" },
   limits: { memory: "128Mi" },
 };
+
+/**
+ * The shape of a Redis-protocol set, Bitnami's or Valkey's: Sentinel (default) with at least 3
+ * nodes for a quorum of 2, or one node; 2Gi per node and {@link CACHE_NODE_RESOURCES} unless set.
+ */
+export function cacheSet(
+  path: string,
+  props: {
+    readonly sentinel?: boolean;
+    readonly replicas?: number;
+    readonly storage?: string;
+    readonly resources?: ResourceRequirements;
+  },
+) {
+  const sentinel = props.sentinel ?? true;
+  const replicas = props.replicas ?? (sentinel ? MIN_SENTINEL_REPLICAS : 1);
+  if (sentinel) {
+    checkMinimum(
+      path,
+      "replicas",
+      replicas,
+      MIN_SENTINEL_REPLICAS,
+      "Sentinel's quorum of 2 needs 3 sentinels; use 3, or sentinel: false",
+    );
+  }
+  const storage = props.storage ?? "2Gi";
+  const resources = props.resources ?? CACHE_NODE_RESOURCES;
+  checkQuantity(path, "storage", storage);
+  checkResources(path, "resources", resources);
+  return { sentinel, replicas, storage, resources };
+}
 /** Sentinels are tiny: Bitnami's `nano` preset. */
 const SENTINEL_RESOURCES: ResourceRequirements = {
   requests: { cpu: "50m", memory: "64Mi" },
@@ -73,21 +105,7 @@ export class Redis extends Construct {
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
     const path = this.node.path;
-    const sentinel = props.sentinel ?? true;
-    const replicas = props.replicas ?? (sentinel ? MIN_SENTINEL_REPLICAS : 1);
-    if (sentinel) {
-      checkMinimum(
-        path,
-        "replicas",
-        replicas,
-        MIN_SENTINEL_REPLICAS,
-        "Sentinel's quorum of 2 needs 3 sentinels; use 3, or sentinel: false",
-      );
-    }
-    const storage = props.storage ?? "2Gi";
-    const resources = props.resources ?? DEFAULT_RESOURCES;
-    checkQuantity(path, "storage", storage);
-    checkResources(path, "resources", resources);
+    const { sentinel, replicas, storage, resources } = cacheSet(path, props);
     const fullname = bitnamiFullname(props.name, "redis");
 
     this.credentials = new GeneratedSecret(this, "Credentials", {

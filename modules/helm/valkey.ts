@@ -1,15 +1,9 @@
 import { Construct } from "constructs";
 import { HelmChartRelease } from "./chart-release";
 import { GeneratedSecret } from "./generated-secret";
-import {
-  checkMinimum,
-  checkQuantity,
-  checkResources,
-  type KubernetesLabels,
-  type ResourceRequirements,
-} from "./kubernetes-values";
+import { type KubernetesLabels, type ResourceRequirements } from "./kubernetes-values";
 import { VALKEY_IMAGE } from "./valkey-image";
-import { MIN_SENTINEL_REPLICAS, SENTINEL_MASTER_SET, type RedisConnection } from "./redis";
+import { cacheSet, SENTINEL_MASTER_SET, type RedisConnection } from "./redis";
 
 export { VALKEY_IMAGE };
 
@@ -60,10 +54,6 @@ export const SENTINEL_QUORUM = 2;
 /** The image's valkey user and the chart's group (values.yaml#L62-L82). */
 const RUN_AS_USER = 999;
 const RUN_AS_GROUP = 1000;
-const DEFAULT_RESOURCES: ResourceRequirements = {
-  requests: { cpu: "50m", memory: "64Mi" },
-  limits: { memory: "128Mi" },
-};
 /** Sentinels, the init container and the exporter are tiny (the chart leaves them unbounded). */
 const SIDECAR_RESOURCES: ResourceRequirements = {
   requests: { cpu: "25m", memory: "32Mi" },
@@ -105,21 +95,7 @@ export class Valkey extends Construct {
   constructor(scope: Construct, id: string, props: ValkeyProps) {
     super(scope, id);
     const path = this.node.path;
-    const sentinel = props.sentinel ?? true;
-    const replicas = props.replicas ?? (sentinel ? MIN_SENTINEL_REPLICAS : 1);
-    if (sentinel) {
-      checkMinimum(
-        path,
-        "replicas",
-        replicas,
-        MIN_SENTINEL_REPLICAS,
-        "Sentinel's quorum of 2 needs 3 sentinels; use 3, or sentinel: false",
-      );
-    }
-    const storage = props.storage ?? "2Gi";
-    const resources = props.resources ?? DEFAULT_RESOURCES;
-    checkQuantity(path, "storage", storage);
-    checkResources(path, "resources", resources);
+    const { sentinel, replicas, storage, resources } = cacheSet(path, props);
     const fullname = valkeyFullname(props.name);
 
     this.credentials = new GeneratedSecret(this, "Credentials", {
