@@ -302,13 +302,21 @@ export function imagesOfRelease(r: TfResource): StackImages {
   return { images, unresolved };
 }
 
+/** Each stack's images, found once for the three IMG rules that judge the same resources. */
+const found = new WeakMap<readonly TfResource[], StackImages>();
+
 /** Every image the stack's releases run. */
 export function imagesOf(resources: readonly TfResource[]): StackImages {
-  const found = resources.filter((r) => r.type === "helm_release").map(imagesOfRelease);
-  return {
-    images: found.flatMap((f) => f.images),
-    unresolved: found.flatMap((f) => f.unresolved),
-  };
+  let images = found.get(resources);
+  if (!images) {
+    const each = resources.filter((r) => r.type === "helm_release").map(imagesOfRelease);
+    images = {
+      images: each.flatMap((f) => f.images),
+      unresolved: each.flatMap((f) => f.unresolved),
+    };
+    found.set(resources, images);
+  }
+  return images;
 }
 
 // ---- The image policy's judgements (rules IMG-1..3), over facts/image-policy.json ----
