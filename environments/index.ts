@@ -260,16 +260,13 @@ function kubernetesSupport(env: Environment, today: string) {
 function platformChartSupport(env: Environment, today: string) {
   if (env.workloads.sharedCluster) return [];
   const { platform, charts } = env.workloads;
-  const installed: Array<[string, string, string]> = [
-    ...(platform.envoyGateway.enabled
-      ? [["envoyGateway", "gateway-helm", charts.envoyGateway] as [string, string, string]]
-      : []),
-    ...(platform.certManager.enabled
-      ? [["certManager", "cert-manager", charts.certManager] as [string, string, string]]
-      : []),
-  ];
-  return installed.flatMap(([key, chart, version]) => {
-    const verdict = judgeChart(chart, version, today);
+  const judged = [
+    { key: "envoyGateway", chart: "gateway-helm", on: platform.envoyGateway.enabled },
+    { key: "certManager", chart: "cert-manager", on: platform.certManager.enabled },
+  ] as const;
+  return judged.flatMap(({ key, chart, on }) => {
+    if (!on) return [];
+    const verdict = judgeChart(chart, charts[key], today);
     return verdict.level === "ok"
       ? []
       : [{ ...verdict, path: `${env.name}.workloads.charts.${key}` }];

@@ -4,7 +4,7 @@
  * of the end, an error after it. A line the calendar does not know is not judged.
  */
 import CALENDAR from "../../facts/chart-support.json";
-import { daysBetween, SUPPORT_WARNING_DAYS, type SupportVerdict } from "./kubernetes-versions";
+import { judgeEnd, type SupportVerdict } from "./kubernetes-versions";
 
 interface Line {
   readonly endOfLife: string;
@@ -24,20 +24,10 @@ export function judgeChart(chart: string, version: string, today: string): Suppo
   const entry = (CALENDAR.charts as Charts)[chart];
   const line = entry?.lines[releaseLine(version)];
   if (!entry || !line) return { level: "ok" };
-  const left = daysBetween(today, line.endOfLife);
-  const when = `${line.endOfLife}${line.estimated ? " (estimated)" : ""} (facts/chart-support.json)`;
-  const what = `${entry.name} ${releaseLine(version)} (chart ${chart} ${version})`;
-  if (left <= 0) {
-    return {
-      level: "error",
-      message: `support for ${what} ended on ${when}: pin a release line still supported`,
-    };
-  }
-  if (left <= SUPPORT_WARNING_DAYS) {
-    return {
-      level: "warning",
-      message: `support for ${what} ends in ${left} days, on ${when}: plan the move to the next release line`,
-    };
-  }
-  return { level: "ok" };
+  return judgeEnd({ date: line.endOfLife, estimated: line.estimated }, today, {
+    what: `support for ${entry.name} ${releaseLine(version)} (chart ${chart} ${version})`,
+    facts: "facts/chart-support.json",
+    ended: "pin a release line still supported",
+    ending: "plan the move to the next release line",
+  });
 }

@@ -80,18 +80,35 @@ export function judgeMinor(cloud: SupportCalendar, minor: string, today: string)
       message: `${name} ${minor} is not in the support calendar (facts/kubernetes-support.json knows ${knownMinors(cloud).join(", ")}): ${move}, or record its dates with their source`,
     };
   }
+  return judgeEnd(end, today, {
+    what: `standard support for ${name} ${minor}`,
+    facts: "facts/kubernetes-support.json",
+    ended: move,
+    ending: move,
+  });
+}
+
+/**
+ * A support end judged against `today`: an error on or after it, a warning within
+ * {@link SUPPORT_WARNING_DAYS}, else ok; each message names the calendar and what to do.
+ */
+export function judgeEnd(
+  end: { readonly date: string; readonly estimated?: boolean },
+  today: string,
+  say: {
+    readonly what: string;
+    readonly facts: string;
+    readonly ended: string;
+    readonly ending: string;
+  },
+): SupportVerdict {
   const left = daysBetween(today, end.date);
-  const when = `${end.date}${end.estimated ? " (estimated)" : ""} (facts/kubernetes-support.json)`;
-  if (left <= 0) {
-    return {
-      level: "error",
-      message: `standard support for ${name} ${minor} ended on ${when}: ${move}`,
-    };
-  }
+  const when = `${end.date}${end.estimated ? " (estimated)" : ""} (${say.facts})`;
+  if (left <= 0) return { level: "error", message: `${say.what} ended on ${when}: ${say.ended}` };
   if (left <= SUPPORT_WARNING_DAYS) {
     return {
       level: "warning",
-      message: `standard support for ${name} ${minor} ends in ${left} days, on ${when}: ${move}`,
+      message: `${say.what} ends in ${left} days, on ${when}: ${say.ending}`,
     };
   }
   return { level: "ok" };

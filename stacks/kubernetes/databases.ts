@@ -49,32 +49,26 @@ export class DatabasesStack extends HelmLayerStack {
         : new Postgresql(this, "Postgresql", { ...common, version: charts.postgresql });
     }
     const redis = databases.redis;
-    if (redis?.clouds.includes(this.cloud) && redis.engine === "valkey") {
-      this.redis = new Valkey(this, "Valkey", {
+    if (redis?.clouds.includes(this.cloud)) {
+      const set = {
         ...this.releaseSettings("stateful"),
         name: redis.releaseName,
-        version: charts.valkey,
         storageClass: this.storageClass,
         storage: redis.storage,
         resources: redis.resources,
         metrics: redis.metrics,
         sentinel: redis.sentinel,
         replicas: redis.replicas,
-      });
-    } else if (redis?.clouds.includes(this.cloud)) {
-      // Deprecated (CVE-2025-49844): the same construct id as before, so the state stays put.
-      this.redis = new Redis(this, "Redis", {
-        ...this.releaseSettings("stateful"),
-        name: redis.releaseName,
-        version: charts.redis,
-        images: bitnamiImages(redis.images),
-        storageClass: this.storageClass,
-        storage: redis.storage,
-        resources: redis.resources,
-        metrics: redis.metrics,
-        sentinel: redis.sentinel,
-        replicas: redis.replicas,
-      });
+      };
+      this.redis =
+        redis.engine === "valkey"
+          ? new Valkey(this, "Valkey", { ...set, version: charts.valkey })
+          : // Deprecated (CVE-2025-49844): the same construct id as before, so the state stays put.
+            new Redis(this, "Redis", {
+              ...set,
+              version: charts.redis,
+              images: bitnamiImages(redis.images),
+            });
     }
     const ch = databases.clickhouse;
     if (ch?.clouds.includes(this.cloud)) {
