@@ -110,26 +110,12 @@ describeWithHelm("the edge with helm", () => {
   });
 
   test("every custom resource matches its CRD schema at the pinned version", () => {
-    const problems = [...gateways, ...services].flatMap(({ stack, objects, namespace }) =>
-      objects
-        .filter(
-          (o) =>
-            !["v1", "apps/v1", "policy/v1", "autoscaling/v2", "networking.k8s.io/v1"].includes(
-              o.apiVersion,
-            ),
-        )
-        .flatMap((o) =>
-          crdProblems({
-            ...o,
-            metadata: {
-              ...o.metadata,
-              namespace:
-                o.metadata.namespace ??
-                (o.kind === "GatewayClass" || o.kind === "ClusterIssuer" ? undefined : namespace),
-            },
-          }).map((p) => `${stack}: ${p}`),
-        ),
+    const builtIn = ["v1", "apps/v1", "policy/v1", "autoscaling/v2", "networking.k8s.io/v1"];
+    const custom = [...gateways, ...services].flatMap(({ stack, objects }) =>
+      objects.filter((o) => !builtIn.includes(o.apiVersion)).map((o) => ({ stack, o })),
     );
+    expect(custom.length).toBeGreaterThan(0);
+    const problems = custom.flatMap(({ stack, o }) => crdProblems(o).map((p) => `${stack}: ${p}`));
     expect(problems).toEqual([]);
   });
 

@@ -64,12 +64,13 @@ export function crdFor(apiVersion: string, kind: string): CrdFixture | undefined
  * Problems of one object against its CRD: `<kind>/<name> <path>: <what>`. An object whose kind
  * has no fixture is a problem (add the fixture).
  */
-export function crdProblems(object: {
-  apiVersion: string;
-  kind: string;
-  metadata?: { name?: string; namespace?: string };
-  [field: string]: unknown;
-}): string[] {
+export function crdProblems<
+  T extends {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly metadata?: { readonly name?: string; readonly namespace?: string };
+  },
+>(object: T): string[] {
   const who = `${object.kind}/${object.metadata?.name ?? "?"}`;
   const crd = crdFor(object.apiVersion, object.kind);
   if (!crd) return [`${who}: no CRD fixture for ${object.apiVersion} ${object.kind}`];
