@@ -238,6 +238,30 @@ export const MigrationConfig = obj({
 });
 export type MigrationInput = z.input<typeof MigrationConfig>;
 
+/** How long base backups and WAL are kept: days, weeks or months (CloudNativePG's retentionPolicy). */
+export const BackupRetention = z.string().regex(/^[1-9][0-9]*[dwm]$/, {
+  error: (i) =>
+    `backup retention ${JSON.stringify(i.input)} must be a count and a unit: d (days), w (weeks) or m (months), like "30d"`,
+});
+
+export const PostgresBackupConfig = obj({
+  /** @default - true in staging and prod, false in dev */
+  enabled: z.boolean().optional(),
+  /** Recovery window kept. @default - the tier's: 7d in dev and staging, 30d in prod */
+  retention: BackupRetention.optional(),
+  /**
+   * When base backups run: a six-field cron with seconds first (CloudNativePG ScheduledBackup),
+   * in UTC. @default "0 0 3 * * *" (03:00 every day)
+   */
+  schedule: z
+    .string()
+    .regex(/^\S+( \S+){5}$/, {
+      error: (i) =>
+        `backup schedule ${JSON.stringify(i.input)} must be a six-field cron with seconds first, like "0 0 3 * * *"`,
+    })
+    .optional(),
+});
+
 export const PostgresqlConfig = obj({
   ...releaseFields,
   /** Primary + replicas + pgpool (bitnami/postgresql-ha) instead of one server (bitnami/postgresql). @default - the tier's highAvailability */
@@ -264,6 +288,11 @@ export const PostgresqlConfig = obj({
   }).optional(),
   /** The database's own schema migration, run before any application's migration of it. @default - none */
   migration: MigrationConfig.optional(),
+  /**
+   * Base backups and WAL archiving to the cloud's object store, which Strata creates in the
+   * environment's data layer (docs/data-services.md#backups). @default - on in staging and prod
+   */
+  backup: PostgresBackupConfig.optional(),
 });
 
 /**
@@ -1534,6 +1563,11 @@ export function resolveWorkloads(
         database: pg.database ?? "app",
         username: pg.username ?? "app",
         migration: migration(pg.migration, pg.releaseName ?? DEFAULT_RELEASE_NAMES.postgresql),
+        backup: {
+          enabled: pg.backup?.enabled ?? ctx.tier !== "dev",
+          retention: pg.backup?.retention ?? (ctx.tier === "prod" ? "30d" : "7d"),
+          schedule: pg.backup?.schedule ?? "0 0 3 * * *",
+        },
       },
       redis: redis && {
         ...release(redis, "redis", DEFAULT_RELEASE_NAMES.redis),
