@@ -1,17 +1,21 @@
 /**
- * In-cluster monitoring settings that do not depend on the rest of the workloads schema: the
- * alert thresholds with their allowed ranges, Prometheus retention, and Alertmanager receivers
- * (whose credentials live in Kubernetes Secrets, never in config).
+ * In-cluster monitoring (workloads.platform.monitoring): the alert thresholds with their allowed
+ * ranges, Prometheus retention, Alertmanager receivers (whose credentials live in Kubernetes
+ * Secrets, never in config), their checks and their defaults.
  */
 import { z } from "zod";
 import { NAME_RULES } from "../../modules/common/naming";
 import {
+  NULL_RECEIVER,
   RECEIVER_TYPES,
+  SEVERITIES,
   type AlertThresholds,
   type ReceiverType,
   type ThresholdKey,
 } from "../../modules/helm/alerting";
-import { named, obj } from "./common";
+import { named, obj, TIER_DEFAULTS, type TierDefaults } from "./common";
+import { ImageSource, Quantity, Resources } from "./kube";
+import type { ComponentSizing, SizedComponent, WorkloadsFields } from "./workloads";
 
 /** Namespace of the metrics stack (kube-prometheus-stack) on a cluster an environment owns. */
 export const MONITORING_NAMESPACE = "monitoring";
@@ -136,3 +140,156 @@ export const ReceiverName = named({
   what: "receiver name",
   maxLength: 40,
 });
+
+/**
+ * The metrics stack (kube-prometheus-stack in namespace `monitoring`) on clusters the environment
+ * owns, and ServiceMonitors/PodMonitors and alert rules for its services on every cluster it
+ * runs on. A guest on a shared cluster sets only `enabled` and `thresholds`: the rest belongs to
+ * the cluster's owner, and its monitors and rules exist only when the owner runs the stack.
+ */
+export const MonitoringConfig = obj({
+  /** @default - the tier's: off in dev, on in staging and prod */
+  enabled: z.boolean().optional(),
+  /** Prometheus data retention (2h–365d). @default - the tier's: 3d, 7d, 15d */
+  retention: Retention.optional(),
+  /** Prometheus volume per replica. @default - the workload size's */
+  storage: Quantity.optional(),
+  /** Prometheus replicas (each scrapes everything). @default - 2 with high availability, else 1 */
+  replicas: z.number().int().min(1).max(3).optional(),
+  /** Prometheus resources. @default - the workload size's */
+  resources: Resources.optional(),
+  /** Alertmanager. */
+  alertmanager: obj({
+    /** @default - 2 with high availability, else 1 */
+    replicas: z.number().int().min(1).max(5).optional(),
+    /** Volume per replica (silences, notification log). @default - the workload size's */
+    storage: Quantity.optional(),
+    /** @default - the workload size's */
+    resources: Resources.optional(),
+  }).optional(),
+  /**
+   * Where alerts go, by name. Each reads its URL or key from a Secret in namespace `monitoring`
+   * that you create (never a literal in config). @default {} (alerts stay in Alertmanager)
+   */
+  receivers: z.record(ReceiverName, ReceiverConfig).optional(),
+  /** Receivers (by name) per severity. @default - every receiver gets every severity */
+  routes: obj({
+    critical: z.array(ReceiverName).optional(),
+    warning: z.array(ReceiverName).optional(),
+  }).optional(),
+  /** Alert thresholds, each within its range. @default - the tier's */
+  thresholds: AlertThresholdsConfig.optional(),
+  /** Registry replacing every image registry of the stack (global.imageRegistry). @default - the chart's */
+  images: obj({ registry: ImageSource.shape.registry.unwrap() }).optional(),
+});
+
+/** Monitoring keys a guest on a shared cluster may set (the rest configure the owner's stack). */
+const GUEST_MONITORING_KEYS = ["enabled", "thresholds"];
+
+/** Monitoring: a guest sets only its own part; routes name configured receivers. */
+export function checkMonitoring(
+  w: WorkloadsFields,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  if (w.namespace === MONITORING_NAMESPACE) {
+    issue(
+      ["namespace"],
+      `namespace "${MONITORING_NAMESPACE}" holds the metrics stack of the cluster's owner; choose another namespace`,
+    );
+  }
+  const reserved: readonly string[] = Object.values(MONITORING_RELEASES);
+  for (const app of Object.keys(w.apps ?? {}).filter((a) => reserved.includes(a))) {
+    issue(
+      ["apps", app],
+      `"${app}" is the name of Strata's monitoring release in the namespace; rename the application`,
+    );
+  }
+  const m = w.platform?.monitoring;
+  if (!m) return;
+  const path = ["platform", "monitoring"];
+  const shared = w.sharedCluster;
+  if (shared) {
+    for (const key of Object.keys(m).filter((k) => !GUEST_MONITORING_KEYS.includes(k))) {
+      issue(
+        [...path, key],
+        `${key} configures the metrics stack of the cluster's owner, and this environment runs on ${shared.environment}'s ${shared.cloud} cluster (workloads.sharedCluster); set it in ${shared.environment}, or remove it here (a guest sets only ${GUEST_MONITORING_KEYS.join(" and ")})`,
+      );
+    }
+  }
+  const names = Object.keys(m.receivers ?? {});
+  for (const severity of SEVERITIES) {
+    (m.routes?.[severity] ?? []).forEach((r, i) => {
+      if (!names.includes(r)) {
+        issue(
+          [...path, "routes", severity, i],
+          `receiver "${r}" is not in monitoring.receivers (known: ${names.join(", ") || "none"}); add it there or remove it from the route`,
+        );
+      }
+    });
+  }
+  for (const [name, r] of Object.entries(m.receivers ?? {})) {
+    if (name === NULL_RECEIVER) {
+      issue(
+        [...path, "receivers", name],
+        `receiver name "${NULL_RECEIVER}" is taken by the receiver that drops the Watchdog alert; choose another name`,
+      );
+    }
+    if (r.channel !== undefined && r.type !== "slack") {
+      issue(
+        [...path, "receivers", name, "channel"],
+        `channel applies to slack receivers only; remove it from this ${r.type} receiver`,
+      );
+    }
+  }
+}
+
+/**
+ * Staging and prod clusters that run the metrics stack send critical alerts somewhere: without a
+ * receiver Alertmanager routes every alert to "null". The in-cluster twin of alerts.channels'
+ * rule; checked where environments are loaded for synthesis (environments/schema.ts usageProblems).
+ */
+export function checkMonitoringRecipients(
+  w: WorkloadsFields | undefined,
+  tier: "dev" | "staging" | "prod",
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  const m = w?.platform?.monitoring;
+  const on = m?.enabled ?? TIER_DEFAULTS[tier].monitoring.enabled;
+  if (!on || tier === "dev" || w?.sharedCluster) return;
+  const critical = m?.routes?.critical ?? Object.keys(m?.receivers ?? {});
+  if (critical.length === 0) {
+    issue(
+      ["platform", "monitoring", "receivers"],
+      `a ${tier}-tier cluster's in-cluster alerts (replication, failover, disks, pods) reach no one: add a receiver, e.g. platform.monitoring.receivers.pager = { type: "pagerduty", secret: { name: "alertmanager-pagerduty", key: "routingKey" } } (a Secret you create in namespace monitoring), or turn monitoring off`,
+    );
+  }
+}
+
+/** Monitoring with the tier's defaults filled in. */
+export function resolveMonitoring(
+  m: z.output<typeof MonitoringConfig> | undefined,
+  tier: TierDefaults,
+  sizing: Readonly<Record<SizedComponent, ComponentSizing>>,
+) {
+  const ha = tier.highAvailability;
+  const names = Object.keys(m?.receivers ?? {});
+  return {
+    enabled: m?.enabled ?? tier.monitoring.enabled,
+    retention: m?.retention ?? tier.monitoring.retention,
+    storage: m?.storage ?? sizing.prometheus.storage!,
+    replicas: m?.replicas ?? (ha ? 2 : 1),
+    resources: m?.resources ?? sizing.prometheus.resources,
+    alertmanager: {
+      replicas: m?.alertmanager?.replicas ?? (ha ? 2 : 1),
+      storage: m?.alertmanager?.storage ?? sizing.alertmanager.storage!,
+      resources: m?.alertmanager?.resources ?? sizing.alertmanager.resources,
+    },
+    receivers: m?.receivers ?? {},
+    routes: {
+      critical: m?.routes?.critical ?? names,
+      warning: m?.routes?.warning ?? names,
+    },
+    thresholds: { ...tier.monitoring.thresholds, ...m?.thresholds },
+    images: m?.images,
+  };
+}

@@ -9,7 +9,7 @@ import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
 import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image";
 import { VALKEY_IMAGE } from "../../modules/helm/valkey-image";
-import { named, obj, TIER_DEFAULTS, type TierDefaults } from "./common";
+import { named, obj, type TierDefaults } from "./common";
 import { annotationProblem } from "../../modules/helm/load-balancer";
 import { appEdgeFields, checkEdge, EdgeConfig } from "./edge";
 import {
@@ -21,59 +21,56 @@ import {
   DeliveryMode,
   resolveDelivery,
 } from "./delivery";
-import { NULL_RECEIVER, SEVERITIES } from "../../modules/helm/alerting";
-import {
-  AlertThresholdsConfig,
-  MONITORING_NAMESPACE,
-  MONITORING_RELEASES,
-  ReceiverConfig,
-  ReceiverName,
-  Retention,
-} from "./monitoring";
+import { checkMonitoring, MonitoringConfig, resolveMonitoring } from "./monitoring";
+import { checkMigrations, MigrationConfig, resolveMigration } from "./migrations";
 
 /** Namespaces every cluster already has; workloads never go there. */
 const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
-export { CONFIG_CLOUDS, ConfigCloud, Quantity, QUANTITY_RE, Resources, WorkloadSize } from "./kube";
-import { ConfigCloud, CONFIG_CLOUDS, Quantity, Resources, WorkloadSize } from "./kube";
-
-/** An exact chart version: no ranges, no `latest`. */
-export const EXACT_VERSION_RE = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-
-export const ChartVersion = z.string().regex(EXACT_VERSION_RE, {
-  error: (i) =>
-    `chart version ${JSON.stringify(i.input)} is not pinned; write an exact version like 16.7.27 (no ranges such as ^1.2 or 1.x, no "latest")`,
-});
-
-/** Helm release names: DNS labels of at most 53 characters (Helm's limit). */
-export const RELEASE_NAME_MAX = 53;
-export const ReleaseName = named({
-  ...NAME_RULES.dnsLabel,
-  what: "Helm release name",
-  maxLength: RELEASE_NAME_MAX,
-});
-
-/**
- * Where a chart's images come from. `namespace` replaces the chart's default image namespace
- * (`bitnami` → `bitnamilegacy`, `jetstack` → your mirror's); `registry` the default registry.
- */
-export const ImageSource = obj({
-  /** @default - the environment's (Bitnami charts) or the chart's own registry */
-  registry: z
-    .string()
-    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)*$/, {
-      error: (i) =>
-        `image registry ${JSON.stringify(i.input)} must be a host such as docker.io or europe-docker.pkg.dev/my-project`,
-    })
-    .optional(),
-  /** @default - the environment's (Bitnami charts) or the chart's own namespace */
-  namespace: z
-    .string()
-    .regex(/^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?$/, {
-      error: (i) => `image namespace ${JSON.stringify(i.input)} must look like bitnamilegacy`,
-    })
-    .optional(),
-});
-export type ImageSource = z.output<typeof ImageSource>;
+export {
+  ChartVersion,
+  choiceOn,
+  CONFIG_CLOUDS,
+  ConfigCloud,
+  EXACT_VERSION_RE,
+  ImageSource,
+  Quantity,
+  QUANTITY_RE,
+  RELEASE_NAME_MAX,
+  ReleaseName,
+  Resources,
+  WorkloadSize,
+} from "./kube";
+import {
+  ChartVersion,
+  choiceOn,
+  Clouds,
+  ConfigCloud,
+  CONFIG_CLOUDS,
+  EnvVarName,
+  ImageSource,
+  Quantity,
+  ReleaseName,
+  Resources,
+  WorkloadSize,
+} from "./kube";
+export {
+  defaultMigrationName,
+  findCycle,
+  MIGRATION_NAME_MAX,
+  MigratedDatabase,
+  MigrationConfig,
+  type MigrationInput,
+  usesPostgres,
+} from "./migrations";
+export { checkMonitoringRecipients, MonitoringConfig } from "./monitoring";
+export { DEFAULT_RELEASE_NAMES } from "./services";
+import {
+  DEFAULT_RELEASE_NAMES,
+  IN_CLUSTER_SERVICE_KEYS,
+  serviceConfig,
+  serviceConfigPath,
+  type InClusterService,
+} from "./services";
 
 /** The charts whose versions the environment pins. */
 export const CHART_KEYS = [
@@ -129,8 +126,6 @@ export const BITNAMI_CHARTS: readonly ChartKey[] = [
   "kafka",
 ];
 
-const Clouds = z.array(ConfigCloud).min(1);
-
 /** Settings every in-cluster release shares. */
 const releaseFields = {
   /** Helm release name. */
@@ -147,11 +142,6 @@ const releaseFields = {
   metrics: z.boolean().optional(),
 };
 
-const EnvVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
-  error: (i) =>
-    `${JSON.stringify(i.input)} is not an environment variable name; use UPPER_SNAKE_CASE`,
-});
-
 /** A Helm release timeout: 60 s (Helm needs time to even schedule pods) to 4 h. */
 const ReleaseTimeout = z
   .number()
@@ -164,79 +154,6 @@ const ReleaseTimeout = z
     error: (i) =>
       `timeout ${String(i.input)} s is above 4 h (${MAX_TIMEOUT_SECONDS} s); split the work or fix what is slow`,
   });
-
-/** The databases a migration can migrate (the in-cluster ones, workloads.databases). */
-export const MigratedDatabase = z.enum(["postgresql"]);
-export type MigratedDatabase = z.infer<typeof MigratedDatabase>;
-
-/** Migration (Job) names: DNS labels short enough to append the image tag. */
-export const MIGRATION_NAME_MAX = 40;
-const MigrationName = named({
-  ...NAME_RULES.dnsLabel,
-  what: "migration name",
-  maxLength: MIGRATION_NAME_MAX,
-});
-
-const IMAGE_TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-
-/**
- * A schema migration run as a Kubernetes Job (a Helm pre-install/pre-upgrade hook of
- * charts/migration) before the application that declares it, with the database's credentials.
- */
-export const MigrationConfig = obj({
-  /**
-   * Name, unique in the namespace: the Helm release and the Job's prefix (the Job is
-   * `<name>-<image tag>`). `after` refers to it.
-   * @default - "<app>-migrate", or "<release>-migrate" for a database's own migration
-   */
-  name: MigrationName.optional(),
-  image: obj({
-    repository: z.string().regex(/^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?$/, {
-      error: "migration image repository must look like docker.io/arigaio/atlas",
-    }),
-    tag: z
-      .string({
-        error: (i) =>
-          i.input === undefined
-            ? "a migration image needs a tag: the Job's name follows the tag, so a new tag runs the migration and the same tag does not; pin one like 0.36.0"
-            : "migration image tag must be a string like 0.36.0",
-      })
-      .regex(IMAGE_TAG_RE, { error: "migration image tag must be a Docker tag like 0.36.0" }),
-  }),
-  /** Entrypoint. `$(VAR)` expands the Job's variables (Kubernetes). @default - the image's */
-  command: z.array(z.string()).optional(),
-  /** Arguments, e.g. ["migrate", "apply", "--dir", "file:///migrations", "--url", "$(DATABASE_URL)"]. @default - the image's */
-  args: z.array(z.string()).optional(),
-  /** The database migrated. @default "postgresql" */
-  database: MigratedDatabase.optional(),
-  /** Variable holding the connection URL; its password comes from the database Secret. @default "DATABASE_URL" */
-  urlEnv: EnvVarName.optional(),
-  /** Non-sensitive variables. @default {} */
-  env: z.record(EnvVarName, z.string()).optional(),
-  /** Seconds the Job may run (activeDeadlineSeconds); Helm waits this long plus a margin. @default 600 */
-  timeoutSeconds: z
-    .number()
-    .int()
-    .min(1, {
-      error: (i) => `migration timeout ${String(i.input)} s is outside 1 s–4 h; use at least 1`,
-    })
-    .max(MAX_TIMEOUT_SECONDS, {
-      error: (i) =>
-        `migration timeout ${String(i.input)} s is outside 1 s–4 h (${MAX_TIMEOUT_SECONDS} s); split the migration or raise it to at most ${MAX_TIMEOUT_SECONDS}`,
-    })
-    .optional(),
-  /** Retries of a failed pod before the Job fails (covers a database still starting). @default 2 */
-  backoffLimit: z.number().int().min(0).max(10).optional(),
-  /** Seconds a finished Job (and its pod's logs) stays before Kubernetes deletes it. @default 86400 */
-  ttlSecondsAfterFinished: z.number().int().min(0).max(604800).optional(),
-  /** Migrations (by name) that must have run first: applications sharing a database. @default [] */
-  after: z.array(MigrationName).optional(),
-  /** @default - the workload size's app resources */
-  resources: Resources.optional(),
-  /** UID the container runs as (non-root). @default 10001 */
-  runAsUser: z.number().int().min(1).max(2147483647).optional(),
-});
-export type MigrationInput = z.input<typeof MigrationConfig>;
 
 /** How long base backups and WAL are kept: days, weeks or months (CloudNativePG's retentionPolicy). */
 export const BackupRetention = z.string().regex(/^[1-9][0-9]*[dwm]$/, {
@@ -385,51 +302,6 @@ const toggle = {
   /** @default false */
   metrics: z.boolean().optional(),
 };
-
-/**
- * The metrics stack (kube-prometheus-stack in namespace `monitoring`) on clusters the environment
- * owns, and ServiceMonitors/PodMonitors and alert rules for its services on every cluster it
- * runs on. A guest on a shared cluster sets only `enabled` and `thresholds`: the rest belongs to
- * the cluster's owner, and its monitors and rules exist only when the owner runs the stack.
- */
-export const MonitoringConfig = obj({
-  /** @default - the tier's: off in dev, on in staging and prod */
-  enabled: z.boolean().optional(),
-  /** Prometheus data retention (2h–365d). @default - the tier's: 3d, 7d, 15d */
-  retention: Retention.optional(),
-  /** Prometheus volume per replica. @default - the workload size's */
-  storage: Quantity.optional(),
-  /** Prometheus replicas (each scrapes everything). @default - 2 with high availability, else 1 */
-  replicas: z.number().int().min(1).max(3).optional(),
-  /** Prometheus resources. @default - the workload size's */
-  resources: Resources.optional(),
-  /** Alertmanager. */
-  alertmanager: obj({
-    /** @default - 2 with high availability, else 1 */
-    replicas: z.number().int().min(1).max(5).optional(),
-    /** Volume per replica (silences, notification log). @default - the workload size's */
-    storage: Quantity.optional(),
-    /** @default - the workload size's */
-    resources: Resources.optional(),
-  }).optional(),
-  /**
-   * Where alerts go, by name. Each reads its URL or key from a Secret in namespace `monitoring`
-   * that you create (never a literal in config). @default {} (alerts stay in Alertmanager)
-   */
-  receivers: z.record(ReceiverName, ReceiverConfig).optional(),
-  /** Receivers (by name) per severity. @default - every receiver gets every severity */
-  routes: obj({
-    critical: z.array(ReceiverName).optional(),
-    warning: z.array(ReceiverName).optional(),
-  }).optional(),
-  /** Alert thresholds, each within its range. @default - the tier's */
-  thresholds: AlertThresholdsConfig.optional(),
-  /** Registry replacing every image registry of the stack (global.imageRegistry). @default - the chart's */
-  images: obj({ registry: ImageSource.shape.registry.unwrap() }).optional(),
-});
-
-/** Monitoring keys a guest on a shared cluster may set (the rest configure the owner's stack). */
-const GUEST_MONITORING_KEYS = ["enabled", "thresholds"];
 
 /** Cluster-wide components; installed by the cluster's owner only (guests get their namespace). */
 export const PlatformConfig = obj({
@@ -678,13 +550,13 @@ export const Workloads = obj({
 });
 export type WorkloadsInput = z.input<typeof Workloads>;
 
-type WorkloadsFields = z.output<typeof Workloads>;
+export type WorkloadsFields = z.output<typeof Workloads>;
 type ReleaseFields = z.output<typeof RabbitmqConfig>;
 type PlatformPartFields = NonNullable<z.output<typeof PlatformConfig>["certManager"]>;
 type AppFields = z.output<typeof AppConfig>;
 
 /** Per-size resources and volume sizes of each component. */
-interface ComponentSizing {
+export interface ComponentSizing {
   readonly resources: Resources;
   /** Volume per replica; absent for stateless components. */
   readonly storage?: string;
@@ -773,16 +645,6 @@ export const WORKLOAD_SIZES: Readonly<
   },
 };
 
-/** Default release names: Bitnami names resources `<release>-<chart>` (`db-postgresql`). */
-export const DEFAULT_RELEASE_NAMES = {
-  postgresql: "db",
-  redis: "cache",
-  clickhouse: "analytics",
-  meilisearch: "search",
-  rabbitmq: "mq",
-  kafka: "events",
-} as const;
-
 /** Storage class per cloud: the CSI-backed defaults of GKE, EKS (created by the platform layer) and DOKS. */
 export const DEFAULT_STORAGE_CLASSES: Readonly<Record<ConfigCloud, string>> = {
   gcp: "standard-rwo",
@@ -810,26 +672,25 @@ export interface WorkloadContext {
   readonly highAvailability?: boolean;
 }
 
-/** The store or bus an app uses on one cloud. */
-export function choiceOn<T extends string>(
-  choice: T | Partial<Record<ConfigCloud, T>> | undefined,
-  cloud: ConfigCloud,
-): T | undefined {
-  return typeof choice === "object" ? choice[cloud] : choice;
+/** Where each in-cluster service runs (empty: not configured). */
+function serviceClouds(
+  w: WorkloadsFields | undefined,
+  all: readonly ConfigCloud[],
+): Record<InClusterService, readonly ConfigCloud[]> {
+  return Object.fromEntries(
+    IN_CLUSTER_SERVICE_KEYS.map((s) => {
+      const c = serviceConfig(w, s);
+      return [s, c ? (c.clouds ?? all) : []];
+    }),
+  ) as Record<InClusterService, readonly ConfigCloud[]>;
 }
 
-/** Where each in-cluster service runs (undefined: not configured). */
-function serviceClouds(w: WorkloadsFields | undefined, all: readonly ConfigCloud[]) {
-  const on = (c: { clouds?: ConfigCloud[] } | undefined) => (c ? (c.clouds ?? all) : []);
-  return {
-    postgres: on(w?.databases?.postgresql),
-    redis: on(w?.databases?.redis),
-    clickhouse: on(w?.databases?.clickhouse),
-    meilisearch: on(w?.databases?.meilisearch),
-    rabbitmq: on(w?.buses?.rabbitmq),
-    kafka: on(w?.buses?.kafka),
-  };
-}
+/** The in-cluster service behind an in-cluster event store or bus choice. */
+const IN_CLUSTER_CHOICE: Readonly<Record<string, InClusterService>> = {
+  postgres: "postgresql",
+  rabbitmq: "rabbitmq",
+  kafka: "kafka",
+};
 
 /** Why `app` cannot run on `cloud`, or undefined when everything it uses is there. */
 export function appBlocker(
@@ -841,11 +702,11 @@ export function appBlocker(
 ): string | undefined {
   const services = serviceClouds(w, ctx.clouds);
   /** Why an in-cluster service is missing on this cloud, or undefined when it is there. */
-  const missing = (service: keyof typeof services, what: string): string | undefined => {
+  const missing = (service: InClusterService, what: string): string | undefined => {
     const on = services[service];
     if (on.includes(cloud)) return undefined;
     const where = on.length ? `.clouds is [${on.join(", ")}]` : " is not configured";
-    return `${what} is not installed on ${cloud} (workloads.${IN_CLUSTER_CONFIG[service]}${where})`;
+    return `${what} is not installed on ${cloud} (workloads.${serviceConfigPath(service)}${where})`;
   };
   const store = choiceOn(app.eventStore, cloud);
   const bus = choiceOn(app.bus, cloud);
@@ -859,11 +720,12 @@ export function appBlocker(
       const problem = nativeBlocker(used, home, name, ctx);
       if (problem) return problem;
     }
-    const problem = home ? undefined : missing(used as keyof typeof services, used);
+    const service = IN_CLUSTER_CHOICE[used];
+    const problem = home || !service ? undefined : missing(service, used);
     if (problem) return problem;
   }
   if (app.database || app.databaseUrlEnv) {
-    const problem = missing("postgres", "its database (PostgreSQL)");
+    const problem = missing("postgresql", "its database (PostgreSQL)");
     if (problem) return problem;
   }
   if (app.cache) {
@@ -915,16 +777,6 @@ const NATIVE_HOME: Readonly<Record<string, ConfigCloud>> = {
   dynamodb: "aws",
   "sns-sqs": "aws",
 };
-
-/** Where each in-cluster service is configured. */
-const IN_CLUSTER_CONFIG = {
-  postgres: "databases.postgresql",
-  redis: "databases.redis",
-  clickhouse: "databases.clickhouse",
-  meilisearch: "databases.meilisearch",
-  rabbitmq: "buses.rabbitmq",
-  kafka: "buses.kafka",
-} as const;
 
 /** The clouds an app runs on: as configured, or every workload cloud where it can. */
 export function appClouds(
@@ -1117,7 +969,7 @@ export function checkWorkloads(
       );
     }
   }
-  checkMigrations(w, ctx, issue);
+  checkMigrations(w, ctx, issue, (name) => appClouds(w.apps![name]!, w, ctx, name));
   if (w.platform?.ingressNginx !== undefined) {
     issue(
       ["platform", "ingressNginx"],
@@ -1181,239 +1033,6 @@ function checkEdgePlatform(
   }
 }
 
-/** Monitoring: a guest sets only its own part; routes name configured receivers. */
-function checkMonitoring(
-  w: WorkloadsFields,
-  issue: (path: PropertyKey[], message: string) => void,
-): void {
-  if (w.namespace === MONITORING_NAMESPACE) {
-    issue(
-      ["namespace"],
-      `namespace "${MONITORING_NAMESPACE}" holds the metrics stack of the cluster's owner; choose another namespace`,
-    );
-  }
-  const reserved: readonly string[] = Object.values(MONITORING_RELEASES);
-  for (const app of Object.keys(w.apps ?? {}).filter((a) => reserved.includes(a))) {
-    issue(
-      ["apps", app],
-      `"${app}" is the name of Strata's monitoring release in the namespace; rename the application`,
-    );
-  }
-  const m = w.platform?.monitoring;
-  if (!m) return;
-  const path = ["platform", "monitoring"];
-  const shared = w.sharedCluster;
-  if (shared) {
-    for (const key of Object.keys(m).filter((k) => !GUEST_MONITORING_KEYS.includes(k))) {
-      issue(
-        [...path, key],
-        `${key} configures the metrics stack of the cluster's owner, and this environment runs on ${shared.environment}'s ${shared.cloud} cluster (workloads.sharedCluster); set it in ${shared.environment}, or remove it here (a guest sets only ${GUEST_MONITORING_KEYS.join(" and ")})`,
-      );
-    }
-  }
-  const names = Object.keys(m.receivers ?? {});
-  for (const severity of SEVERITIES) {
-    (m.routes?.[severity] ?? []).forEach((r, i) => {
-      if (!names.includes(r)) {
-        issue(
-          [...path, "routes", severity, i],
-          `receiver "${r}" is not in monitoring.receivers (known: ${names.join(", ") || "none"}); add it there or remove it from the route`,
-        );
-      }
-    });
-  }
-  for (const [name, r] of Object.entries(m.receivers ?? {})) {
-    if (name === NULL_RECEIVER) {
-      issue(
-        [...path, "receivers", name],
-        `receiver name "${NULL_RECEIVER}" is taken by the receiver that drops the Watchdog alert; choose another name`,
-      );
-    }
-    if (r.channel !== undefined && r.type !== "slack") {
-      issue(
-        [...path, "receivers", name, "channel"],
-        `channel applies to slack receivers only; remove it from this ${r.type} receiver`,
-      );
-    }
-  }
-}
-
-/**
- * Staging and prod clusters that run the metrics stack send critical alerts somewhere: without a
- * receiver Alertmanager routes every alert to "null". The in-cluster twin of alerts.channels'
- * rule; checked where environments are loaded for synthesis (environments/schema.ts usageProblems).
- */
-export function checkMonitoringRecipients(
-  w: WorkloadsFields | undefined,
-  tier: "dev" | "staging" | "prod",
-  issue: (path: PropertyKey[], message: string) => void,
-): void {
-  const m = w?.platform?.monitoring;
-  const on = m?.enabled ?? TIER_DEFAULTS[tier].monitoring.enabled;
-  if (!on || tier === "dev" || w?.sharedCluster) return;
-  const critical = m?.routes?.critical ?? Object.keys(m?.receivers ?? {});
-  if (critical.length === 0) {
-    issue(
-      ["platform", "monitoring", "receivers"],
-      `a ${tier}-tier cluster's in-cluster alerts (replication, failover, disks, pods) reach no one: add a receiver, e.g. platform.monitoring.receivers.pager = { type: "pagerduty", secret: { name: "alertmanager-pagerduty", key: "routingKey" } } (a Secret you create in namespace monitoring), or turn monitoring off`,
-    );
-  }
-}
-
-/** A declared migration, with the name it resolves to and where it is configured. */
-interface DeclaredMigration {
-  readonly path: PropertyKey[];
-  /** "apps.angzarr" or "databases.postgresql", for messages. */
-  readonly owner: string;
-  readonly app?: string;
-  readonly name: string;
-  readonly migration: z.output<typeof MigrationConfig>;
-}
-
-/** Default name of an app's migration. */
-export function defaultMigrationName(owner: string): string {
-  return `${owner}-migrate`;
-}
-
-function declaredMigrations(w: WorkloadsFields): DeclaredMigration[] {
-  const out: DeclaredMigration[] = [];
-  const pg = w.databases?.postgresql;
-  if (pg?.migration) {
-    out.push({
-      path: ["databases", "postgresql", "migration"],
-      owner: "databases.postgresql",
-      name:
-        pg.migration.name ??
-        defaultMigrationName(pg.releaseName ?? DEFAULT_RELEASE_NAMES.postgresql),
-      migration: pg.migration,
-    });
-  }
-  for (const [app, config] of Object.entries(w.apps ?? {})) {
-    if (!config.migration) continue;
-    out.push({
-      path: ["apps", app, "migration"],
-      owner: `apps.${app}`,
-      app,
-      name: config.migration.name ?? defaultMigrationName(app),
-      migration: config.migration,
-    });
-  }
-  return out;
-}
-
-/** True when `app` reaches the in-cluster PostgreSQL on `cloud`. */
-export function usesPostgres(
-  app: Pick<AppFields, "eventStore" | "database" | "databaseUrlEnv">,
-  cloud: ConfigCloud,
-): boolean {
-  return choiceOn(app.eventStore, cloud) === "postgres" || !!app.database || !!app.databaseUrlEnv;
-}
-
-/** Migrations: their database exists and is used, tags are pinned, names unique, order acyclic. */
-function checkMigrations(
-  w: WorkloadsFields,
-  ctx: WorkloadContext,
-  issue: (path: PropertyKey[], message: string) => void,
-): void {
-  const migrations = declaredMigrations(w);
-  if (migrations.length === 0) return;
-  const namespace = w.namespace ?? ctx.name;
-  const claimed = new Map<string, string>();
-  // Release names already taken in the namespace: the applications and the in-cluster services.
-  for (const app of Object.keys(w.apps ?? {})) claimed.set(app, `apps.${app}`);
-  for (const [path, c, fallback] of [
-    ["databases.postgresql", w.databases?.postgresql, DEFAULT_RELEASE_NAMES.postgresql],
-    ["databases.redis", w.databases?.redis, DEFAULT_RELEASE_NAMES.redis],
-    ["databases.clickhouse", w.databases?.clickhouse, DEFAULT_RELEASE_NAMES.clickhouse],
-    ["databases.meilisearch", w.databases?.meilisearch, DEFAULT_RELEASE_NAMES.meilisearch],
-    ["buses.rabbitmq", w.buses?.rabbitmq, DEFAULT_RELEASE_NAMES.rabbitmq],
-    ["buses.kafka", w.buses?.kafka, DEFAULT_RELEASE_NAMES.kafka],
-  ] as const) {
-    if (c) claimed.set(c.releaseName ?? fallback, path);
-  }
-  for (const m of migrations) {
-    const database = m.migration.database ?? "postgresql";
-    if (!w.databases?.[database]) {
-      issue(
-        [...m.path, "database"],
-        `${m.owner}'s migration migrates ${database}, which this environment does not have (workloads.databases.${database} is not configured); configure it or remove the migration`,
-      );
-    } else if (m.app) {
-      const app = w.apps![m.app];
-      const clouds = appClouds(app, w, ctx, m.app);
-      if (!clouds.some((c) => usesPostgres(app, c))) {
-        issue(
-          [...m.path, "database"],
-          `${m.app}'s migration migrates ${database}, but ${m.app} uses it on none of its clusters [${clouds.join(", ")}]; set database: true, databaseUrlEnv or eventStore: "postgres" on the app, or remove the migration`,
-        );
-      }
-    }
-    if (ctx.tier === "prod" && m.migration.image.tag === "latest") {
-      issue(
-        [...m.path, "image", "tag"],
-        `a prod-tier environment cannot run migration image tag "latest" (the Job's name follows the tag, so "latest" never runs a new version, and it cannot be rolled back); pin a version such as 0.36.0`,
-      );
-    }
-    const other = claimed.get(m.name);
-    if (other) {
-      issue(
-        [...m.path, "name"],
-        `migration name "${m.name}" is already claimed by ${other} in namespace "${namespace}" (it names a Helm release and the Job); set a different migration name`,
-      );
-    } else {
-      claimed.set(m.name, `${m.owner}.migration`);
-    }
-  }
-  const byName = new Map(migrations.map((m) => [m.name, m]));
-  for (const m of migrations) {
-    (m.migration.after ?? []).forEach((dep, i) => {
-      if (!byName.has(dep)) {
-        issue(
-          [...m.path, "after", i],
-          `migration "${dep}" is not declared in this environment; known: ${[...byName.keys()].join(", ")}`,
-        );
-      }
-    });
-  }
-  const cycle = findCycle([...byName.keys()], (n) =>
-    (byName.get(n)?.migration.after ?? []).filter((d) => byName.has(d)),
-  );
-  if (cycle) {
-    const first = byName.get(cycle[0])!;
-    issue(
-      [...first.path, "after"],
-      `migration order has a cycle: ${cycle.join(" → ")} (each runs after the next); remove one of these after entries`,
-    );
-  }
-}
-
-/** One dependency cycle among `names` (as a path that returns to its start), or undefined. */
-export function findCycle(
-  names: readonly string[],
-  deps: (name: string) => readonly string[],
-): string[] | undefined {
-  const done = new Set<string>();
-  const visiting: string[] = [];
-  const visit = (n: string): string[] | undefined => {
-    const at = visiting.indexOf(n);
-    if (at >= 0) return [...visiting.slice(at), n];
-    if (done.has(n)) return undefined;
-    visiting.push(n);
-    for (const d of deps(n)) {
-      const cycle = visit(d);
-      if (cycle) return cycle;
-    }
-    visiting.pop();
-    done.add(n);
-    return undefined;
-  };
-  for (const n of names) {
-    const cycle = visit(n);
-    if (cycle) return cycle;
-  }
-  return undefined;
-}
-
 /** Fills every default of the workloads section from the tier. */
 export function resolveWorkloads(
   w: WorkloadsFields | undefined,
@@ -1459,20 +1078,6 @@ export function resolveWorkloads(
   const mq = w?.buses?.rabbitmq;
   const kafka = w?.buses?.kafka;
   const ha = tier.highAvailability;
-  const migration = (m: z.output<typeof MigrationConfig> | undefined, owner: string) =>
-    m && {
-      ...m,
-      name: m.name ?? defaultMigrationName(owner),
-      database: m.database ?? ("postgresql" as const),
-      urlEnv: m.urlEnv ?? "DATABASE_URL",
-      env: m.env ?? {},
-      timeoutSeconds: m.timeoutSeconds ?? 600,
-      backoffLimit: m.backoffLimit ?? 2,
-      ttlSecondsAfterFinished: m.ttlSecondsAfterFinished ?? 86400,
-      after: m.after ?? [],
-      resources: m.resources ?? sizing.app.resources,
-      runAsUser: m.runAsUser ?? 10001,
-    };
   const clickhouse = (c: z.output<typeof ClickhouseConfig>) => {
     // Without Keeper (keeperReplicas: 0) only one server per shard can work.
     const replicas = c.replicas ?? (ha && c.keeperReplicas !== 0 ? 2 : 1);
@@ -1515,7 +1120,7 @@ export function resolveWorkloads(
           env: app.env ?? {},
           runAsUser: app.runAsUser ?? contract?.defaults.runAsUser ?? 10001,
           writablePaths: app.writablePaths ?? [...(contract?.defaults.writablePaths ?? ["/tmp"])],
-          migration: migration(app.migration, name),
+          migration: resolveMigration(app.migration, name, sizing.app.resources),
           protocol: app.protocol ?? ("http" as const),
           paths: app.hosts ? (app.paths ?? ["/"]) : undefined,
           metrics: app.metrics && { path: app.metrics.path ?? "/metrics" },
@@ -1562,7 +1167,11 @@ export function resolveWorkloads(
         pgpoolResources: pg.pgpoolResources ?? sizing.pgpool.resources,
         database: pg.database ?? "app",
         username: pg.username ?? "app",
-        migration: migration(pg.migration, pg.releaseName ?? DEFAULT_RELEASE_NAMES.postgresql),
+        migration: resolveMigration(
+          pg.migration,
+          pg.releaseName ?? DEFAULT_RELEASE_NAMES.postgresql,
+          sizing.app.resources,
+        ),
         backup: {
           enabled: pg.backup?.enabled ?? ctx.tier !== "dev",
           retention: pg.backup?.retention ?? (ctx.tier === "prod" ? "30d" : "7d"),
@@ -1628,33 +1237,5 @@ export function resolveWorkloads(
 export type WorkloadsConfig = ReturnType<typeof resolveWorkloads>;
 export type MonitoringSettings = WorkloadsConfig["platform"]["monitoring"];
 
-/** Monitoring with the tier's defaults filled in. */
-function resolveMonitoring(
-  m: z.output<typeof MonitoringConfig> | undefined,
-  tier: TierDefaults,
-  sizing: Readonly<Record<SizedComponent, ComponentSizing>>,
-) {
-  const ha = tier.highAvailability;
-  const names = Object.keys(m?.receivers ?? {});
-  return {
-    enabled: m?.enabled ?? tier.monitoring.enabled,
-    retention: m?.retention ?? tier.monitoring.retention,
-    storage: m?.storage ?? sizing.prometheus.storage!,
-    replicas: m?.replicas ?? (ha ? 2 : 1),
-    resources: m?.resources ?? sizing.prometheus.resources,
-    alertmanager: {
-      replicas: m?.alertmanager?.replicas ?? (ha ? 2 : 1),
-      storage: m?.alertmanager?.storage ?? sizing.alertmanager.storage!,
-      resources: m?.alertmanager?.resources ?? sizing.alertmanager.resources,
-    },
-    receivers: m?.receivers ?? {},
-    routes: {
-      critical: m?.routes?.critical ?? names,
-      warning: m?.routes?.warning ?? names,
-    },
-    thresholds: { ...tier.monitoring.thresholds, ...m?.thresholds },
-    images: m?.images,
-  };
-}
 export type AppSettings = WorkloadsConfig["apps"][string];
 export type MigrationSettings = NonNullable<AppSettings["migration"]>;
