@@ -14,7 +14,8 @@ import {
   serviceConfig,
   serviceConfigPath,
 } from "./services";
-import type { AppConfig, WorkloadContext, WorkloadsFields } from "./workloads";
+import type { AppConfig } from "./apps";
+import type { WorkloadContext, WorkloadsFields } from "./workloads";
 
 type AppFields = z.output<typeof AppConfig>;
 
