@@ -59,7 +59,13 @@ export {
 } from "./migrations";
 export { checkMonitoringRecipients, MonitoringConfig } from "./monitoring";
 export { DEFAULT_RELEASE_NAMES } from "./services";
-import { DEFAULT_RELEASE_NAMES } from "./services";
+import {
+  DEFAULT_RELEASE_NAMES,
+  IN_CLUSTER_SERVICE_KEYS,
+  serviceConfig,
+  serviceConfigPath,
+  type InClusterService,
+} from "./services";
 import { AppConfig, appClouds, AppName, checkApps, resolveApp } from "./apps";
 export {
   AppChart,
@@ -114,6 +120,18 @@ export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   rabbitmq: "16.0.14",
   kafka: "32.4.3",
   kubePrometheusStack: "88.5.3",
+};
+
+/** The chart a service's config selects (its engine). */
+const SERVICE_CHART: {
+  readonly [S in InClusterService]: (w: z.output<typeof Workloads>) => ChartKey;
+} = {
+  postgresql: (w) => (w.databases?.postgresql?.ha ? "postgresqlHa" : "postgresql"),
+  redis: (w) => (w.databases?.redis?.engine === "bitnami" ? "redis" : "valkey"),
+  clickhouse: () => "clickhouse",
+  meilisearch: () => "meilisearch",
+  rabbitmq: () => "rabbitmq",
+  kafka: () => "kafka",
 };
 
 /** The charts that are Bitnami's (images under docker.io/bitnami until August 2025). */
@@ -563,22 +581,12 @@ export function checkWorkloads(
   checkDelivery(w.delivery, w.apps ?? {}, ctx.clouds, issue);
   checkArgoCdClouds(w.platform?.argocd?.clouds, ctx.clouds, issue);
 
-  const releases: Array<
-    [PropertyKey[], { clouds?: ConfigCloud[]; images?: ImageSource } | undefined, ChartKey]
-  > = [
-    [["databases", "postgresql"], w.databases?.postgresql, "postgresql"],
-    [
-      ["databases", "redis"],
-      w.databases?.redis,
-      w.databases?.redis?.engine === "bitnami" ? "redis" : "valkey",
-    ],
-    [["databases", "clickhouse"], w.databases?.clickhouse, "clickhouse"],
-    [["databases", "meilisearch"], w.databases?.meilisearch, "meilisearch"],
-    [["buses", "rabbitmq"], w.buses?.rabbitmq, "rabbitmq"],
-    [["buses", "kafka"], w.buses?.kafka, "kafka"],
-  ];
-  for (const [path, release, chart] of releases) {
+  for (const service of IN_CLUSTER_SERVICE_KEYS) {
+    const release = serviceConfig(w, service) as
+      { clouds?: ConfigCloud[]; images?: ImageSource } | undefined;
     if (!release) continue;
+    const path = serviceConfigPath(service).split(".");
+    const chart = SERVICE_CHART[service](w);
     release.clouds?.forEach((c, i) => {
       if (!ctx.clouds.includes(c))
         issue([...path, "clouds", i], `${c} has no cluster for this environment; ${where}`);

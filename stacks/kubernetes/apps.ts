@@ -23,17 +23,8 @@ import { addMonitoringObjects, appServices } from "./monitoring";
 import { PLATFORM_NAMESPACES } from "./platform";
 import { randomProvider } from "./providers";
 import { migrationsOn } from "./migrations";
+import { DATA_SERVICES } from "./services";
 import { appWiring, postgresConnectionOf, type SecretSource } from "./wiring";
-
-/** Stable construct ids of the Secrets apps read, by source. */
-const SECRET_IDS: Record<SecretSource, string> = {
-  postgresql: "PostgresqlSecret",
-  redis: "RedisSecret",
-  clickhouse: "ClickhouseSecret",
-  meilisearch: "MeilisearchSecret",
-  rabbitmq: "RabbitmqSecret",
-  kafka: "KafkaSecret",
-};
 
 /** 48 alphanumerics ≈ 285 bits. */
 const GENERATED_KEY_LENGTH = 48;
@@ -280,7 +271,7 @@ export class AppsStack extends HelmLayerStack {
   private secretSource(source: SecretSource, name: string): DataKubernetesSecretV1 {
     let ds = this.sources.get(source);
     if (!ds) {
-      ds = new DataKubernetesSecretV1(this, SECRET_IDS[source], {
+      ds = new DataKubernetesSecretV1(this, DATA_SERVICES[source].secretId, {
         metadata: { name, namespace: this.namespace },
       });
       this.sources.set(source, ds);

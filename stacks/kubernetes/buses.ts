@@ -1,60 +1,27 @@
 import type { Construct } from "constructs";
-import { Kafka } from "../../modules/helm/kafka";
-import { Rabbitmq } from "../../modules/helm/rabbitmq";
-import { bitnamiImages } from "./databases";
+import type { InClusterService } from "../../environments/schema/services";
 import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
-import { addMonitoringObjects, busServices } from "./monitoring";
+import { addMonitoringObjects, monitoredServices } from "./monitoring";
+import { deployServices, servicesOf } from "./services";
 
 /** `<env>-<cloud>-buses`: the in-cluster message buses configured for this cluster. */
 export class BusesStack extends HelmLayerStack {
-  readonly rabbitmq?: Rabbitmq;
-  readonly kafka?: Kafka;
+  /** The buses installed here, by service. */
+  readonly services: Readonly<Partial<Record<InClusterService, Construct>>>;
   /** ServiceMonitors and rules of the buses whose metrics are on. */
   readonly monitoring?: MonitoringObjects;
 
   constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
     super(scope, name, { ...props, generatesSecrets: true });
-    const { buses, charts } = this.env.workloads;
-    const mq = buses.rabbitmq;
-    if (mq?.clouds.includes(this.cloud)) {
-      this.rabbitmq = new Rabbitmq(this, "Rabbitmq", {
-        ...this.releaseSettings("stateful"),
-        name: mq.releaseName,
-        version: charts.rabbitmq,
-        images: bitnamiImages(mq.images),
-        storageClass: this.storageClass,
-        storage: mq.storage,
-        resources: mq.resources,
-        metrics: mq.metrics,
-        replicas: mq.replicas,
-      });
-    }
-    const kafka = buses.kafka;
-    if (kafka?.clouds.includes(this.cloud)) {
-      this.kafka = new Kafka(this, "Kafka", {
-        ...this.releaseSettings("stateful"),
-        name: kafka.releaseName,
-        version: charts.kafka,
-        images: bitnamiImages(kafka.images),
-        storageClass: this.storageClass,
-        storage: kafka.storage,
-        resources: kafka.resources,
-        metrics: kafka.metrics,
-        controllers: kafka.controllers,
-        brokers: kafka.brokers,
-      });
-    }
+    this.services = deployServices(this, "buses");
     this.monitoring = addMonitoringObjects(this, "buses", {
-      services: busServices(this.env, this.cloud),
+      services: monitoredServices(this.env, this.cloud, "buses"),
     });
   }
 }
 
 /** True when an environment runs any bus on `cloud`. */
-export function hasBuses(
-  buses: { rabbitmq?: { clouds: string[] }; kafka?: { clouds: string[] } },
-  cloud: string,
-): boolean {
-  return [buses.rabbitmq, buses.kafka].some((b) => b?.clouds.includes(cloud));
+export function hasBuses(workloads: Parameters<typeof servicesOf>[0], cloud: string): boolean {
+  return servicesOf(workloads, "buses", cloud).length > 0;
 }

@@ -1,125 +1,31 @@
 import type { Construct } from "constructs";
-import { Clickhouse } from "../../modules/helm/clickhouse";
-import { Meilisearch } from "../../modules/helm/meilisearch";
-import { Postgresql } from "../../modules/helm/postgresql";
-import { PostgresqlHa } from "../../modules/helm/postgresql-ha";
-import { Redis } from "../../modules/helm/redis";
-import { Valkey } from "../../modules/helm/valkey";
+import type { InClusterService } from "../../environments/schema/services";
 import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
-import { addMonitoringObjects, databaseServices } from "./monitoring";
+import { addMonitoringObjects, monitoredServices } from "./monitoring";
+import { deployServices, servicesOf } from "./services";
 
 /**
- * `<env>-<cloud>-databases`: the in-cluster databases configured for this cluster, each with
- * generated credentials in a Secret. Upgrading one changes only this stack.
+ * `<env>-<cloud>-databases`: the in-cluster databases configured for this cluster (each one's
+ * descriptor in ./services), each with generated credentials in a Secret. Upgrading one changes
+ * only this stack.
  */
 export class DatabasesStack extends HelmLayerStack {
-  readonly postgresql?: Postgresql | PostgresqlHa;
-  /** `databases.redis`: Valkey, or the deprecated bitnami/redis (engine "bitnami"). */
-  readonly redis?: Redis | Valkey;
-  readonly clickhouse?: Clickhouse;
-  readonly meilisearch?: Meilisearch;
+  /** The databases installed here, by service. */
+  readonly services: Readonly<Partial<Record<InClusterService, Construct>>>;
   /** ServiceMonitors/PodMonitors and rules of the databases whose exporters are on. */
   readonly monitoring?: MonitoringObjects;
 
   constructor(scope: Construct, name: string, props: HelmLayerStackProps) {
     super(scope, name, { ...props, generatesSecrets: true });
-    const { databases, charts } = this.env.workloads;
-    const pg = databases.postgresql;
-    if (pg?.clouds.includes(this.cloud)) {
-      const common = {
-        ...this.releaseSettings("stateful"),
-        name: pg.releaseName,
-        images: bitnamiImages(pg.images),
-        storageClass: this.storageClass,
-        storage: pg.storage,
-        resources: pg.resources,
-        metrics: pg.metrics,
-        database: pg.database,
-        username: pg.username,
-      };
-      this.postgresql = pg.ha
-        ? new PostgresqlHa(this, "PostgresqlHa", {
-            ...common,
-            version: charts.postgresqlHa,
-            replicas: pg.replicas,
-            pgpoolReplicas: pg.pgpoolReplicas,
-            pgpoolResources: pg.pgpoolResources,
-          })
-        : new Postgresql(this, "Postgresql", { ...common, version: charts.postgresql });
-    }
-    const redis = databases.redis;
-    if (redis?.clouds.includes(this.cloud)) {
-      const set = {
-        ...this.releaseSettings("stateful"),
-        name: redis.releaseName,
-        storageClass: this.storageClass,
-        storage: redis.storage,
-        resources: redis.resources,
-        metrics: redis.metrics,
-        sentinel: redis.sentinel,
-        replicas: redis.replicas,
-      };
-      this.redis =
-        redis.engine === "valkey"
-          ? new Valkey(this, "Valkey", { ...set, version: charts.valkey })
-          : // Deprecated (CVE-2025-49844): the same construct id as before, so the state stays put.
-            new Redis(this, "Redis", {
-              ...set,
-              version: charts.redis,
-              images: bitnamiImages(redis.images),
-            });
-    }
-    const ch = databases.clickhouse;
-    if (ch?.clouds.includes(this.cloud)) {
-      this.clickhouse = new Clickhouse(this, "Clickhouse", {
-        ...this.releaseSettings("stateful"),
-        name: ch.releaseName,
-        version: charts.clickhouse,
-        images: bitnamiImages(ch.images),
-        storageClass: this.storageClass,
-        storage: ch.storage,
-        resources: ch.resources,
-        metrics: ch.metrics,
-        shards: ch.shards,
-        replicas: ch.replicas,
-        keeperReplicas: ch.keeperReplicas,
-        keeperResources: ch.keeperResources,
-        username: ch.username,
-      });
-    }
-    const meili = databases.meilisearch;
-    if (meili?.clouds.includes(this.cloud)) {
-      this.meilisearch = new Meilisearch(this, "Meilisearch", {
-        ...this.releaseSettings("stateful"),
-        name: meili.releaseName,
-        version: charts.meilisearch,
-        image: meili.image,
-        storageClass: this.storageClass,
-        storage: meili.storage,
-        resources: meili.resources,
-      });
-    }
+    this.services = deployServices(this, "databases");
     this.monitoring = addMonitoringObjects(this, "databases", {
-      services: databaseServices(this.env, this.cloud),
+      services: monitoredServices(this.env, this.cloud, "databases"),
     });
   }
 }
 
-/** A resolved image source of a Bitnami release (the schema guarantees both parts). */
-export function bitnamiImages(images: { registry?: string; namespace?: string }) {
-  if (!images.registry || !images.namespace) {
-    throw new Error(
-      "a Bitnami release has no image location; set workloads.images.bitnami (the schema should have caught this)",
-    );
-  }
-  return { registry: images.registry, namespace: images.namespace };
-}
-
 /** True when an environment runs any database on `cloud`. */
-export function hasDatabases(
-  databases: Readonly<Record<string, { clouds: string[] } | undefined>>,
-  cloud: string,
-): boolean {
-  return Object.values(databases).some((d) => d?.clouds.includes(cloud));
+export function hasDatabases(workloads: Parameters<typeof servicesOf>[0], cloud: string): boolean {
+  return servicesOf(workloads, "databases", cloud).length > 0;
 }

@@ -61,12 +61,12 @@ export function buildHelmStacks(
     let databases: DatabasesStack | undefined;
     let buses: BusesStack | undefined;
     let apps: AppsStack | undefined;
-    if (hasDatabases(w.databases, placement.cloud)) {
+    if (hasDatabases(w, placement.cloud)) {
       databases = new DatabasesStack(app, named("databases"), props);
       dependOn(databases, last);
       last = databases;
     }
-    if (hasBuses(w.buses, placement.cloud)) {
+    if (hasBuses(w, placement.cloud)) {
       buses = new BusesStack(app, named("buses"), props);
       dependOn(buses, last);
       last = buses;

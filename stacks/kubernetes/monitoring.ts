@@ -10,70 +10,26 @@ import type { ConfigCloud } from "../../environments/schema/workloads";
 import { MonitoringObjects } from "../../modules/helm/monitoring-objects";
 import type { MonitoredService, RuleGroup } from "../../modules/helm/monitoring-targets";
 import type { HelmLayerStack } from "./layer";
+import { DATA_SERVICES, servicesOf, settingsOn, type DataService } from "./services";
 
 export type MonitoredLayer = keyof typeof MONITORING_RELEASES;
 
-const on = (c: { clouds: string[]; metrics: boolean } | undefined, cloud: ConfigCloud) =>
-  !!c && c.metrics && c.clouds.includes(cloud);
-
-/** The databases of `env` on `cloud` whose exporters are on. */
-export function databaseServices(env: Environment, cloud: ConfigCloud): MonitoredService[] {
-  const { postgresql: pg, redis, clickhouse: ch } = env.workloads.databases;
-  return [
-    ...(on(pg, cloud)
-      ? [
-          {
-            kind: pg!.ha ? ("postgresql-ha" as const) : ("postgresql" as const),
-            release: pg!.releaseName,
-            topology: { replicated: pg!.ha },
-          },
-        ]
-      : []),
-    ...(on(redis, cloud)
-      ? [
-          {
-            kind: redis!.engine === "bitnami" ? ("redis" as const) : ("valkey" as const),
-            release: redis!.releaseName,
-            topology: { replicated: redis!.sentinel },
-          },
-        ]
-      : []),
-    ...(on(ch, cloud)
-      ? [
-          {
-            kind: "clickhouse" as const,
-            release: ch!.releaseName,
-            topology: { replicated: ch!.replicas > 1 },
-          },
-        ]
-      : []),
-  ];
-}
-
-/** The buses of `env` on `cloud` whose metrics are on. */
-export function busServices(env: Environment, cloud: ConfigCloud): MonitoredService[] {
-  const { rabbitmq: mq, kafka } = env.workloads.buses;
-  return [
-    ...(on(mq, cloud)
-      ? [
-          {
-            kind: "rabbitmq" as const,
-            release: mq!.releaseName,
-            topology: { replicated: mq!.replicas > 1 },
-          },
-        ]
-      : []),
-    ...(on(kafka, cloud)
-      ? [
-          {
-            kind: "kafka" as const,
-            release: kafka!.releaseName,
-            // Brokers, or controllers acting as brokers when there are no dedicated ones.
-            topology: { replicated: (kafka!.brokers || kafka!.controllers) > 1 },
-          },
-        ]
-      : []),
-  ];
+/**
+ * The services of one layer of `env` on `cloud` whose exporters are on, each as its descriptor
+ * monitors it.
+ */
+export function monitoredServices(
+  env: Environment,
+  cloud: ConfigCloud,
+  section: "databases" | "buses",
+): MonitoredService[] {
+  const w = env.workloads;
+  return servicesOf(w, section, cloud).flatMap((k) => {
+    const service = DATA_SERVICES[k] as DataService<typeof k, unknown>;
+    const settings = settingsOn(w, k, cloud)!;
+    const metrics = (settings as { metrics?: boolean }).metrics;
+    return service.monitored && metrics ? [service.monitored(settings)] : [];
+  });
 }
 
 /** The apps of `env` among `placed` that serve metrics. */

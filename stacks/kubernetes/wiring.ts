@@ -11,19 +11,13 @@ import { gcpSubscriptionName, gcpTopicName } from "../gcp/messaging";
 import type { Environment } from "../../environments/schema";
 import { choiceOn, type AppSettings, type ConfigCloud } from "../../environments/schema/workloads";
 import { contractOf, GENERIC_POSTGRES } from "../../modules/common/app-contracts";
-import { clickhouseConnection } from "../../modules/helm/clickhouse";
-import { kafkaConnection } from "../../modules/helm/kafka";
-import { meilisearchConnection } from "../../modules/helm/meilisearch";
-import { postgresqlConnection, type PostgresConnection } from "../../modules/helm/postgresql";
-import { postgresqlHaConnection } from "../../modules/helm/postgresql-ha";
-import { rabbitmqConnection } from "../../modules/helm/rabbitmq";
-import { redisConnection } from "../../modules/helm/redis";
-import { valkeyConnection } from "../../modules/helm/valkey";
+import type { InClusterService } from "../../environments/schema/services";
+import type { PostgresConnection } from "../../modules/helm/postgresql";
+import { DATA_SERVICES } from "./services";
 import { awsRoleName, gcpServiceAccountEmail } from "../identity-names";
 
 /** The in-cluster services whose Secrets apps read. */
-export type SecretSource =
-  "postgresql" | "redis" | "clickhouse" | "meilisearch" | "rabbitmq" | "kafka";
+export type SecretSource = InClusterService;
 
 /** A credential variable taken from another release's Secret. */
 export interface SecretRef {
@@ -92,17 +86,10 @@ export function cloudEventNames(env: Environment, app: string) {
 /** Topic/exchange name on the in-cluster buses. */
 export const IN_CLUSTER_TOPIC = "events";
 
-/** Where the environment's PostgreSQL is reached (HA: through Pgpool). */
+/** Where the environment's PostgreSQL is reached. */
 export function postgresConnectionOf(env: Environment): PostgresConnection | undefined {
   const pg = env.workloads.databases.postgresql;
-  if (!pg) return undefined;
-  const p = {
-    name: pg.releaseName,
-    namespace: env.workloads.namespace,
-    database: pg.database,
-    username: pg.username,
-  };
-  return pg.ha ? postgresqlHaConnection(p) : postgresqlConnection(p);
+  return pg && DATA_SERVICES.postgresql.connection(pg, env.workloads.namespace);
 }
 
 /** The wiring of `app` on `cloud`. */
@@ -191,8 +178,7 @@ export function appWiring(
       cloudLayers.add("messaging");
       break;
     case "rabbitmq": {
-      const mq = w.buses.rabbitmq!;
-      const c = rabbitmqConnection({ name: mq.releaseName, namespace: w.namespace });
+      const c = DATA_SERVICES.rabbitmq.connection(w.buses.rabbitmq!, w.namespace);
       Object.assign(settings, {
         AMQP_HOST: c.host,
         AMQP_PORT: String(c.port),
@@ -217,8 +203,7 @@ export function appWiring(
       break;
     }
     case "kafka": {
-      const k = w.buses.kafka!;
-      const c = kafkaConnection({ name: k.releaseName, namespace: w.namespace });
+      const c = DATA_SERVICES.kafka.connection(w.buses.kafka!, w.namespace);
       Object.assign(settings, {
         KAFKA_BOOTSTRAP_SERVERS: c.bootstrapServers,
         KAFKA_SECURITY_PROTOCOL: c.securityProtocol,
@@ -248,12 +233,7 @@ export function appWiring(
     });
   }
   if (app.cache) {
-    const r = w.databases.redis!;
-    const c = (r.engine === "bitnami" ? redisConnection : valkeyConnection)({
-      name: r.releaseName,
-      namespace: w.namespace,
-      sentinel: r.sentinel,
-    });
+    const c = DATA_SERVICES.redis.connection(w.databases.redis!, w.namespace);
     Object.assign(settings, { REDIS_HOST: c.host, REDIS_PORT: String(c.port) });
     if (c.sentinel) {
       Object.assign(settings, {
@@ -269,12 +249,7 @@ export function appWiring(
     });
   }
   if (app.analytics) {
-    const ch = w.databases.clickhouse!;
-    const c = clickhouseConnection({
-      name: ch.releaseName,
-      namespace: w.namespace,
-      username: ch.username,
-    });
+    const c = DATA_SERVICES.clickhouse.connection(w.databases.clickhouse!, w.namespace);
     Object.assign(settings, {
       CLICKHOUSE_HOST: c.host,
       CLICKHOUSE_PORT: String(c.port),
@@ -288,8 +263,7 @@ export function appWiring(
     });
   }
   if (app.search) {
-    const m = w.databases.meilisearch!;
-    const c = meilisearchConnection({ name: m.releaseName, namespace: w.namespace });
+    const c = DATA_SERVICES.meilisearch.connection(w.databases.meilisearch!, w.namespace);
     settings.MEILI_HOST = c.url;
     secrets.push({
       variable: "MEILI_MASTER_KEY",
