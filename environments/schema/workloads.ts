@@ -62,10 +62,19 @@ export { DEFAULT_RELEASE_NAMES } from "./services";
 import {
   DEFAULT_RELEASE_NAMES,
   IN_CLUSTER_SERVICE_KEYS,
+  r,
+  SERVICE_BITNAMI_CHARTS,
+  SERVICE_CHART_VERSIONS,
+  SERVICE_SIZES,
+  type ComponentSizing,
+  type ServiceChartKey,
+  type ServiceComponent,
   serviceConfig,
   serviceConfigPath,
   type InClusterService,
 } from "./services";
+
+const WORKLOAD_SIZE_NAMES = WorkloadSize.options;
 import { AppConfig, appClouds, AppName, checkApps, resolveApp } from "./apps";
 export {
   AppChart,
@@ -78,49 +87,25 @@ export {
   EventStore,
 } from "./apps";
 
-/** The charts whose versions the environment pins. */
-export const CHART_KEYS = [
-  "certManager",
-  "envoyGateway",
-  "argocd",
-  "postgresql",
-  "postgresqlHa",
-  "redis",
-  "valkey",
-  "clickhouse",
-  "meilisearch",
-  "rabbitmq",
-  "kafka",
-  "kubePrometheusStack",
-] as const;
-export type ChartKey = (typeof CHART_KEYS)[number];
-
-/**
- * Pinned chart versions, each one a version whose values.yaml was read (see
- * __tests__/fixtures/chart-values/). Where the exact file was not reachable, the nearest one was:
- * postgresql 16.7.27 (keys from 17.1.0 minus later additions), postgresql-ha 16.3.2 (16.3.4),
- * rabbitmq 16.0.14 (16.0.16), cert-manager v1.18.2 (a v1.17/v1.18 file). argo-cd 10.1.1: the
- * official values.yaml at tag argo-cd-10.1.1. redis 23.1.1: no 24.x values.yaml was found. clickhouse 9.4.7 and kafka 32.4.3: the
- * official values.yaml at the release tag (9.4.5, 9.4.6 and 32.4.4 were never released: facts/charts.json).
- * meilisearch 0.25.0 (Chart.yaml of meilisearch-kubernetes; keys from an older values.yaml).
- * kube-prometheus-stack 88.5.3: the newest tag in the prometheus-community/helm-charts snapshot
- * (2026-08-22), values.yaml at the tag (facts/charts.json). valkey 0.25.5: CloudPirates' chart,
- * the newest tag in the CloudPirates-io/helm-charts snapshot (2026-08-14), values.yaml at the tag.
- */
-export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
+/** Platform charts' pinned versions (the services' are in schema/services.ts). */
+const PLATFORM_CHART_VERSIONS = {
   certManager: "v1.21.1",
   envoyGateway: "v1.9.0",
+  /** The official values.yaml at tag argo-cd-10.1.1. */
   argocd: "10.1.1",
-  postgresql: "16.7.27",
-  postgresqlHa: "16.3.2",
-  redis: "23.1.1",
-  valkey: "0.25.5",
-  clickhouse: "9.4.7",
-  meilisearch: "0.25.0",
-  rabbitmq: "16.0.14",
-  kafka: "32.4.3",
+  /** The newest tag in the prometheus-community/helm-charts snapshot (2026-08-22), values.yaml at the tag (facts/charts.json). */
   kubePrometheusStack: "88.5.3",
+} as const;
+
+/** The charts whose versions the environment pins (workloads.charts). */
+export type ChartKey = keyof typeof PLATFORM_CHART_VERSIONS | ServiceChartKey;
+
+/** Pinned chart versions: the platform's, then each service's (schema/services.ts). */
+export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
+  ...PLATFORM_CHART_VERSIONS,
+  ...SERVICE_CHART_VERSIONS,
 };
+export const CHART_KEYS = Object.keys(CHART_VERSIONS) as ChartKey[];
 
 /** The chart a service's config selects (its engine). */
 const SERVICE_CHART: {
@@ -135,14 +120,7 @@ const SERVICE_CHART: {
 };
 
 /** The charts that are Bitnami's (images under docker.io/bitnami until August 2025). */
-export const BITNAMI_CHARTS: readonly ChartKey[] = [
-  "postgresql",
-  "postgresqlHa",
-  "redis",
-  "clickhouse",
-  "rabbitmq",
-  "kafka",
-];
+export const BITNAMI_CHARTS: readonly ChartKey[] = SERVICE_BITNAMI_CHARTS;
 
 /** Settings every in-cluster release shares. */
 const releaseFields = {
@@ -441,95 +419,61 @@ export type WorkloadsFields = z.output<typeof Workloads>;
 type ReleaseFields = z.output<typeof RabbitmqConfig>;
 type PlatformPartFields = NonNullable<z.output<typeof PlatformConfig>["certManager"]>;
 
-/** Per-size resources and volume sizes of each component. */
-export interface ComponentSizing {
-  readonly resources: Resources;
-  /** Volume per replica; absent for stateless components. */
-  readonly storage?: string;
-}
+export type { ComponentSizing } from "./services";
 
-export type SizedComponent =
-  | "postgresql"
-  | "pgpool"
-  | "redis"
-  | "clickhouse"
-  | "clickhouseKeeper"
-  | "meilisearch"
-  | "rabbitmq"
-  | "kafka"
-  | "app"
-  | "certManager"
-  | "envoyGateway"
-  | "gatewayProxy"
-  | "argocd"
-  | "prometheus"
-  | "alertmanager";
+/** Resources and volumes of the platform's and the apps' components per workload size. */
+const PLATFORM_SIZES = {
+  app: {
+    small: { resources: r("50m", "128Mi", "256Mi") },
+    medium: { resources: r("100m", "256Mi", "512Mi") },
+    large: { resources: r("250m", "512Mi", "1Gi") },
+  },
+  certManager: {
+    small: { resources: r("10m", "32Mi", "64Mi") },
+    medium: { resources: r("25m", "64Mi", "128Mi") },
+    large: { resources: r("50m", "128Mi", "256Mi") },
+  },
+  envoyGateway: {
+    small: { resources: r("100m", "256Mi", "1Gi") },
+    medium: { resources: r("100m", "256Mi", "1Gi") },
+    large: { resources: r("250m", "512Mi", "2Gi") },
+  },
+  gatewayProxy: {
+    small: { resources: r("100m", "128Mi", "512Mi") },
+    medium: { resources: r("250m", "256Mi", "1Gi") },
+    large: { resources: r("500m", "512Mi", "2Gi") },
+  },
+  argocd: {
+    small: { resources: r("100m", "128Mi", "256Mi") },
+    medium: { resources: r("250m", "256Mi", "512Mi") },
+    large: { resources: r("500m", "512Mi", "1Gi") },
+  },
+  prometheus: {
+    small: { resources: r("100m", "512Mi", "1Gi"), storage: "10Gi" },
+    medium: { resources: r("250m", "1Gi", "2Gi"), storage: "50Gi" },
+    large: { resources: r("500m", "2Gi", "4Gi"), storage: "100Gi" },
+  },
+  alertmanager: {
+    small: { resources: r("10m", "32Mi", "64Mi"), storage: "1Gi" },
+    medium: { resources: r("25m", "64Mi", "128Mi"), storage: "1Gi" },
+    large: { resources: r("50m", "128Mi", "256Mi"), storage: "2Gi" },
+  },
+} as const satisfies Record<string, Readonly<Record<WorkloadSize, ComponentSizing>>>;
 
-const r = (cpu: string, memory: string, memoryLimit: string): Resources => ({
-  requests: { cpu, memory },
-  limits: { memory: memoryLimit },
-});
+export type SizedComponent = keyof typeof PLATFORM_SIZES | ServiceComponent;
 
-/**
- * Resources and volumes per workload size. Requests follow the charts' own presets (Bitnami
- * `nano`…`large`: small ≈ micro/small, medium ≈ small/medium, large ≈ large); memory limits are
- * twice the request, CPU is not limited.
- */
-export const WORKLOAD_SIZES: Readonly<
-  Record<WorkloadSize, Readonly<Record<SizedComponent, ComponentSizing>>>
-> = {
-  small: {
-    postgresql: { resources: r("100m", "256Mi", "512Mi"), storage: "8Gi" },
-    pgpool: { resources: r("50m", "128Mi", "256Mi") },
-    redis: { resources: r("50m", "64Mi", "128Mi"), storage: "2Gi" },
-    clickhouse: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
-    clickhouseKeeper: { resources: r("50m", "128Mi", "256Mi"), storage: "2Gi" },
-    meilisearch: { resources: r("100m", "256Mi", "512Mi"), storage: "5Gi" },
-    rabbitmq: { resources: r("100m", "256Mi", "512Mi"), storage: "8Gi" },
-    kafka: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
-    app: { resources: r("50m", "128Mi", "256Mi") },
-    certManager: { resources: r("10m", "32Mi", "64Mi") },
-    envoyGateway: { resources: r("100m", "256Mi", "1Gi") },
-    gatewayProxy: { resources: r("100m", "128Mi", "512Mi") },
-    argocd: { resources: r("100m", "128Mi", "256Mi") },
-    prometheus: { resources: r("100m", "512Mi", "1Gi"), storage: "10Gi" },
-    alertmanager: { resources: r("10m", "32Mi", "64Mi"), storage: "1Gi" },
-  },
-  medium: {
-    postgresql: { resources: r("250m", "512Mi", "1Gi"), storage: "20Gi" },
-    pgpool: { resources: r("100m", "256Mi", "512Mi") },
-    redis: { resources: r("100m", "128Mi", "256Mi"), storage: "4Gi" },
-    clickhouse: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
-    clickhouseKeeper: { resources: r("100m", "256Mi", "512Mi"), storage: "4Gi" },
-    meilisearch: { resources: r("250m", "512Mi", "1Gi"), storage: "10Gi" },
-    rabbitmq: { resources: r("250m", "512Mi", "1Gi"), storage: "10Gi" },
-    kafka: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
-    app: { resources: r("100m", "256Mi", "512Mi") },
-    certManager: { resources: r("25m", "64Mi", "128Mi") },
-    envoyGateway: { resources: r("100m", "256Mi", "1Gi") },
-    gatewayProxy: { resources: r("250m", "256Mi", "1Gi") },
-    argocd: { resources: r("250m", "256Mi", "512Mi") },
-    prometheus: { resources: r("250m", "1Gi", "2Gi"), storage: "50Gi" },
-    alertmanager: { resources: r("25m", "64Mi", "128Mi"), storage: "1Gi" },
-  },
-  large: {
-    postgresql: { resources: r("1", "2Gi", "4Gi"), storage: "100Gi" },
-    pgpool: { resources: r("250m", "512Mi", "1Gi") },
-    redis: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
-    clickhouse: { resources: r("2", "4Gi", "8Gi"), storage: "100Gi" },
-    clickhouseKeeper: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
-    meilisearch: { resources: r("1", "2Gi", "4Gi"), storage: "50Gi" },
-    rabbitmq: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
-    kafka: { resources: r("1", "2Gi", "4Gi"), storage: "100Gi" },
-    app: { resources: r("250m", "512Mi", "1Gi") },
-    certManager: { resources: r("50m", "128Mi", "256Mi") },
-    envoyGateway: { resources: r("250m", "512Mi", "2Gi") },
-    gatewayProxy: { resources: r("500m", "512Mi", "2Gi") },
-    argocd: { resources: r("500m", "512Mi", "1Gi") },
-    prometheus: { resources: r("500m", "2Gi", "4Gi"), storage: "100Gi" },
-    alertmanager: { resources: r("50m", "128Mi", "256Mi"), storage: "2Gi" },
-  },
-};
+/** Resources and volumes per workload size and component: the platform's, then the services'. */
+export const WORKLOAD_SIZES = Object.fromEntries(
+  WORKLOAD_SIZE_NAMES.map((size) => [
+    size,
+    Object.fromEntries(
+      Object.entries({ ...PLATFORM_SIZES, ...SERVICE_SIZES }).map(([c, bySize]) => [
+        c,
+        bySize[size],
+      ]),
+    ),
+  ]),
+) as Readonly<Record<WorkloadSize, Readonly<Record<SizedComponent, ComponentSizing>>>>;
 
 /** Storage class per cloud: the CSI-backed defaults of GKE, EKS (created by the platform layer) and DOKS. */
 export const DEFAULT_STORAGE_CLASSES: Readonly<Record<ConfigCloud, string>> = {
