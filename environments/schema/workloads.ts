@@ -9,6 +9,7 @@ import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
 import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image";
 import { VALKEY_IMAGE } from "../../modules/helm/valkey-image";
+import { RABBITMQ_CLUSTER_IMAGE } from "../../modules/helm/rabbitmq-cluster-image";
 import { named, obj, TIER_DEFAULTS, type TierDefaults } from "./common";
 import { annotationProblem } from "../../modules/helm/load-balancer";
 import { appEdgeFields, checkEdge, EdgeConfig } from "./edge";
@@ -87,6 +88,7 @@ export const CHART_KEYS = [
   "clickhouse",
   "meilisearch",
   "rabbitmq",
+  "rabbitmqOperator",
   "kafka",
   "kubePrometheusStack",
 ] as const;
@@ -103,6 +105,8 @@ export type ChartKey = (typeof CHART_KEYS)[number];
  * kube-prometheus-stack 88.5.3: the newest tag in the prometheus-community/helm-charts snapshot
  * (2026-08-22), values.yaml at the tag (facts/charts.json). valkey 0.25.5: CloudPirates' chart,
  * the newest tag in the CloudPirates-io/helm-charts snapshot (2026-08-14), values.yaml at the tag.
+ * rabbitmq-cluster-operator 0.6.5: CloudPirates' chart of the RabbitMQ Cluster Operator (the RabbitMQ
+ * team publishes none), the newest tag in the snapshot (2026-08-20), values.yaml at the tag.
  */
 export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   certManager: "v1.21.1",
@@ -115,6 +119,7 @@ export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   clickhouse: "9.4.7",
   meilisearch: "0.25.0",
   rabbitmq: "16.0.14",
+  rabbitmqOperator: "0.6.5",
   kafka: "32.4.3",
   kubePrometheusStack: "88.5.3",
 };
@@ -361,8 +366,27 @@ export const MeilisearchConfig = obj({
   storage: Quantity.optional(),
 });
 
+/**
+ * How RabbitMQ runs: a RabbitmqCluster of the RabbitMQ Cluster Operator (RabbitMQ 4.3, the
+ * platform layer installs the operator), or the deprecated bitnami/rabbitmq release (RabbitMQ 4.1.3
+ * from the frozen bitnamilegacy images, out of community support since 2026-01-30), kept only so an
+ * environment can stay until it migrates (docs/data-services.md#rabbitmq).
+ */
+export const RabbitmqEngine = z.enum(["operator", "bitnami"], {
+  error: (i) =>
+    `rabbitmq engine ${JSON.stringify(i.input)} is not one of "operator" (the RabbitMQ Cluster Operator; the default) or "bitnami" (deprecated)`,
+});
+export type RabbitmqEngine = z.infer<typeof RabbitmqEngine>;
+
 export const RabbitmqConfig = obj({
   ...releaseFields,
+  /** "operator", or "bitnami" (deprecated: RabbitMQ 4.1.3, out of support; docs/data-services.md). @default "operator" */
+  engine: RabbitmqEngine.optional(),
+  /**
+   * Plugins beside the operator's (peer discovery, prometheus, management), for moving messages
+   * over from another broker (docs/data-services.md#rabbitmq). Operator engine only. @default []
+   */
+  plugins: z.array(z.enum(["rabbitmq_shovel", "rabbitmq_federation"])).optional(),
   /** Cluster nodes: 1, or an odd number ≥ 3 (quorum queues). @default - 3 with high availability, else 1 */
   replicas: z.number().int().min(1).max(9).optional(),
 });
@@ -442,6 +466,17 @@ export const PlatformConfig = obj({
   envoyGateway: obj(toggle).optional(),
   /** Retired: ingress-nginx is no longer installed (an error says what to do). */
   ingressNginx: z.unknown().optional(),
+  /**
+   * The RabbitMQ Cluster Operator (namespace rabbitmq-system), which runs the RabbitmqClusters of
+   * `buses.rabbitmq` with engine "operator" on this cluster and its guests'. @default - on when
+   * this environment's RabbitMQ uses the operator
+   */
+  rabbitmqOperator: obj({
+    enabled: z.boolean().optional(),
+    /** @default 1 (leader election: one works at a time) */
+    replicas: z.number().int().min(1).max(3).optional(),
+    resources: Resources.optional(),
+  }).optional(),
   /** Argo CD (its `enabled` defaults to false), hardened (environments/schema/delivery.ts). @default - off */
   argocd: obj({ ...toggle, ...argoCdHardening }).optional(),
   /**
@@ -679,7 +714,7 @@ export const Workloads = obj({
 export type WorkloadsInput = z.input<typeof Workloads>;
 
 type WorkloadsFields = z.output<typeof Workloads>;
-type ReleaseFields = z.output<typeof RabbitmqConfig>;
+type ReleaseFields = z.output<typeof KafkaConfig>;
 type PlatformPartFields = NonNullable<z.output<typeof PlatformConfig>["certManager"]>;
 type AppFields = z.output<typeof AppConfig>;
 
@@ -698,6 +733,7 @@ export type SizedComponent =
   | "clickhouseKeeper"
   | "meilisearch"
   | "rabbitmq"
+  | "rabbitmqOperator"
   | "kafka"
   | "app"
   | "certManager"
@@ -728,6 +764,7 @@ export const WORKLOAD_SIZES: Readonly<
     clickhouseKeeper: { resources: r("50m", "128Mi", "256Mi"), storage: "2Gi" },
     meilisearch: { resources: r("100m", "256Mi", "512Mi"), storage: "5Gi" },
     rabbitmq: { resources: r("100m", "256Mi", "512Mi"), storage: "8Gi" },
+    rabbitmqOperator: { resources: r("50m", "64Mi", "128Mi") },
     kafka: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
     app: { resources: r("50m", "128Mi", "256Mi") },
     certManager: { resources: r("10m", "32Mi", "64Mi") },
@@ -745,6 +782,7 @@ export const WORKLOAD_SIZES: Readonly<
     clickhouseKeeper: { resources: r("100m", "256Mi", "512Mi"), storage: "4Gi" },
     meilisearch: { resources: r("250m", "512Mi", "1Gi"), storage: "10Gi" },
     rabbitmq: { resources: r("250m", "512Mi", "1Gi"), storage: "10Gi" },
+    rabbitmqOperator: { resources: r("50m", "128Mi", "256Mi") },
     kafka: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
     app: { resources: r("100m", "256Mi", "512Mi") },
     certManager: { resources: r("25m", "64Mi", "128Mi") },
@@ -762,6 +800,7 @@ export const WORKLOAD_SIZES: Readonly<
     clickhouseKeeper: { resources: r("250m", "512Mi", "1Gi"), storage: "8Gi" },
     meilisearch: { resources: r("1", "2Gi", "4Gi"), storage: "50Gi" },
     rabbitmq: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
+    rabbitmqOperator: { resources: r("100m", "256Mi", "512Mi") },
     kafka: { resources: r("1", "2Gi", "4Gi"), storage: "100Gi" },
     app: { resources: r("250m", "512Mi", "1Gi") },
     certManager: { resources: r("50m", "128Mi", "256Mi") },
@@ -988,7 +1027,11 @@ export function checkWorkloads(
     ],
     [["databases", "clickhouse"], w.databases?.clickhouse, "clickhouse"],
     [["databases", "meilisearch"], w.databases?.meilisearch, "meilisearch"],
-    [["buses", "rabbitmq"], w.buses?.rabbitmq, "rabbitmq"],
+    [
+      ["buses", "rabbitmq"],
+      w.buses?.rabbitmq,
+      w.buses?.rabbitmq?.engine === "bitnami" ? "rabbitmq" : "rabbitmqOperator",
+    ],
     [["buses", "kafka"], w.buses?.kafka, "kafka"],
   ];
   for (const [path, release, chart] of releases) {
@@ -1064,6 +1107,7 @@ export function checkWorkloads(
       `a RabbitMQ cluster of ${mq.replicas} loses its quorum queues' majority as easily as one of ${mq.replicas - 1}; use 1 (no cluster) or an odd number ≥ 3`,
     );
   }
+  checkRabbitmqEngine(mq, issue);
   const kafka = w.buses?.kafka;
   if (kafka?.controllers !== undefined && kafka.controllers % 2 === 0) {
     issue(
@@ -1550,6 +1594,11 @@ export function resolveWorkloads(
         admins: w?.platform?.argocd?.admins ?? [],
         sso: w?.platform?.argocd?.sso,
       },
+      rabbitmqOperator: {
+        enabled: w?.platform?.rabbitmqOperator?.enabled ?? usesRabbitmqOperator(w),
+        replicas: w?.platform?.rabbitmqOperator?.replicas ?? 1,
+        resources: w?.platform?.rabbitmqOperator?.resources ?? sizing.rabbitmqOperator.resources,
+      },
       podSecurity: w?.platform?.podSecurity ?? ("restricted" as const),
       monitoring,
     },
@@ -1592,7 +1641,13 @@ export function resolveWorkloads(
     buses: {
       rabbitmq: mq && {
         ...release(mq, "rabbitmq", DEFAULT_RELEASE_NAMES.rabbitmq),
+        engine: mq.engine ?? ("operator" as const),
+        // The operator engine's image is Strata's pin: the Bitnami image location does not apply.
+        ...(mq.engine !== "bitnami" && {
+          images: { registry: undefined, namespace: undefined },
+        }),
         replicas: mq.replicas ?? (ha ? 3 : 1),
+        plugins: mq.plugins ?? [],
       },
       kafka: kafka && {
         ...release(kafka, "kafka", DEFAULT_RELEASE_NAMES.kafka),
@@ -1624,6 +1679,46 @@ export function resolveWorkloads(
     delivery: resolveDelivery(w?.delivery, ctx.tier),
   };
 }
+
+/** True when the environment's RabbitMQ runs as a RabbitmqCluster (the operator engine). */
+export function usesRabbitmqOperator(
+  w: { buses?: { rabbitmq?: { engine?: string } } } | undefined,
+): boolean {
+  const mq = w?.buses?.rabbitmq;
+  return mq !== undefined && mq.engine !== "bitnami";
+}
+
+/** Settings that belong to one RabbitMQ engine only. */
+function checkRabbitmqEngine(
+  mq: z.output<typeof RabbitmqConfig> | undefined,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  if (!mq) return;
+  if (mq.engine === "bitnami") {
+    if (mq.plugins?.length)
+      issue(
+        ["buses", "rabbitmq", "plugins"],
+        `plugins apply to the operator engine only; remove plugins, or remove engine: "bitnami" (deprecated)`,
+      );
+    return;
+  }
+  if (mq.images?.registry !== undefined || mq.images?.namespace !== undefined) {
+    issue(
+      ["buses", "rabbitmq", "images"],
+      `images applies to the Bitnami engine only; the operator's RabbitMQ image is pinned by Strata (${RABBITMQ_CLUSTER_IMAGE.repository}:${RABBITMQ_CLUSTER_IMAGE.tag}): remove images, or set engine: "bitnami" (deprecated)`,
+    );
+  }
+  const name = mq.releaseName ?? DEFAULT_RELEASE_NAMES.rabbitmq;
+  if (name.length > RABBITMQ_CLUSTER_NAME_MAX) {
+    issue(
+      ["buses", "rabbitmq", "releaseName"],
+      `"${name}" is ${name.length} characters; with the operator engine it names the RabbitmqCluster and its release "${name}-cluster", at most ${RABBITMQ_CLUSTER_NAME_MAX} characters: choose a shorter releaseName`,
+    );
+  }
+}
+
+/** A RabbitmqCluster's name, so its Helm release `<name>-cluster` stays within 53 characters. */
+export const RABBITMQ_CLUSTER_NAME_MAX = RELEASE_NAME_MAX - "-cluster".length;
 
 export type WorkloadsConfig = ReturnType<typeof resolveWorkloads>;
 export type MonitoringSettings = WorkloadsConfig["platform"]["monitoring"];

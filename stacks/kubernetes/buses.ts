@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { Kafka } from "../../modules/helm/kafka";
 import { Rabbitmq } from "../../modules/helm/rabbitmq";
+import { RabbitmqCluster } from "../../modules/helm/rabbitmq-cluster";
 import { bitnamiImages } from "./databases";
 import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
@@ -8,7 +9,10 @@ import { addMonitoringObjects, busServices } from "./monitoring";
 
 /** `<env>-<cloud>-buses`: the in-cluster message buses configured for this cluster. */
 export class BusesStack extends HelmLayerStack {
+  /** The deprecated bitnami/rabbitmq release (engine "bitnami"). */
   readonly rabbitmq?: Rabbitmq;
+  /** The RabbitmqCluster of the operator engine (the operator is the platform layer's). */
+  readonly rabbitmqCluster?: RabbitmqCluster;
   readonly kafka?: Kafka;
   /** ServiceMonitors and rules of the buses whose metrics are on. */
   readonly monitoring?: MonitoringObjects;
@@ -17,7 +21,19 @@ export class BusesStack extends HelmLayerStack {
     super(scope, name, { ...props, generatesSecrets: true });
     const { buses, charts } = this.env.workloads;
     const mq = buses.rabbitmq;
-    if (mq?.clouds.includes(this.cloud)) {
+    if (mq?.clouds.includes(this.cloud) && mq.engine === "operator") {
+      this.rabbitmqCluster = new RabbitmqCluster(this, "RabbitmqCluster", {
+        ...this.releaseSettings("stateful"),
+        name: mq.releaseName,
+        chart: this.localChart("rabbitmq-cluster"),
+        storageClass: this.storageClass,
+        storage: mq.storage,
+        resources: mq.resources,
+        replicas: mq.replicas,
+        plugins: mq.plugins,
+      });
+    } else if (mq?.clouds.includes(this.cloud)) {
+      // Deprecated; at its original construct id, so its state stays where it is.
       this.rabbitmq = new Rabbitmq(this, "Rabbitmq", {
         ...this.releaseSettings("stateful"),
         name: mq.releaseName,

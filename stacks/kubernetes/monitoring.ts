@@ -57,7 +57,7 @@ export function busServices(env: Environment, cloud: ConfigCloud): MonitoredServ
     ...(on(mq, cloud)
       ? [
           {
-            kind: "rabbitmq" as const,
+            kind: mq!.engine === "bitnami" ? ("rabbitmq" as const) : ("rabbitmq-cluster" as const),
             release: mq!.releaseName,
             topology: { replicated: mq!.replicas > 1 },
           },

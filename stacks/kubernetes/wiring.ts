@@ -17,6 +17,7 @@ import { meilisearchConnection } from "../../modules/helm/meilisearch";
 import { postgresqlConnection, type PostgresConnection } from "../../modules/helm/postgresql";
 import { postgresqlHaConnection } from "../../modules/helm/postgresql-ha";
 import { rabbitmqConnection } from "../../modules/helm/rabbitmq";
+import { rabbitmqClusterConnection } from "../../modules/helm/rabbitmq-cluster";
 import { redisConnection } from "../../modules/helm/redis";
 import { valkeyConnection } from "../../modules/helm/valkey";
 import { awsRoleName, gcpServiceAccountEmail } from "../identity-names";
@@ -192,6 +193,27 @@ export function appWiring(
       break;
     case "rabbitmq": {
       const mq = w.buses.rabbitmq!;
+      if (mq.engine === "operator") {
+        // Everything from the operator's `<name>-default-user` Secret: its user is generated.
+        const c = rabbitmqClusterConnection({ name: mq.releaseName, namespace: w.namespace });
+        Object.assign(settings, {
+          AMQP_HOST: c.host,
+          AMQP_PORT: String(c.port),
+          AMQP_EXCHANGE: IN_CLUSTER_TOPIC,
+        });
+        const from = (variable: string, key: string): SecretRef => ({
+          variable,
+          source: "rabbitmq",
+          secretName: c.secretName,
+          key,
+        });
+        secrets.push(
+          from("AMQP_USER", c.usernameKey),
+          from("AMQP_PASSWORD", c.passwordKey),
+          from("AMQP_URL", c.urlKey),
+        );
+        break;
+      }
       const c = rabbitmqConnection({ name: mq.releaseName, namespace: w.namespace });
       Object.assign(settings, {
         AMQP_HOST: c.host,

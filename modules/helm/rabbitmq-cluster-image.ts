@@ -1,0 +1,17 @@
+/**
+ * The RabbitMQ image of the operator engine, apart from the release construct so the environment
+ * schema can name it without loading cdktf and the provider classes.
+ */
+
+/**
+ * RabbitMQ 4.3.5, the newest release of 4.3, the one series in community support on 2026-11-30
+ * (4.1 ended 2026-01-30, 4.2 on 2026-07-31: endoflife-date/endoflife.date@a70eca33
+ * products/rabbitmq.md#L29-L48). The image is the Docker official image the CloudPirates chart
+ * 0.6.5 pins as the operator's default (charts/rabbitmq-cluster-operator/values.yaml#L45-L51 at
+ * tag rabbitmq-cluster-operator-0.6.5, with digest sha256:669e8036…); set on the cluster so an
+ * operator upgrade never changes the broker version by itself.
+ */
+export const RABBITMQ_CLUSTER_IMAGE = {
+  repository: "docker.io/library/rabbitmq",
+  tag: "4.3.5-management-alpine",
+} as const;
