@@ -386,7 +386,14 @@ export const RabbitmqConfig = obj({
    * Plugins beside the operator's (peer discovery, prometheus, management), for moving messages
    * over from another broker (docs/data-services.md#rabbitmq). Operator engine only. @default []
    */
-  plugins: z.array(z.enum(["rabbitmq_shovel", "rabbitmq_federation"])).optional(),
+  plugins: z
+    .array(
+      z.enum(["rabbitmq_shovel", "rabbitmq_federation"], {
+        error: (i) =>
+          `plugin ${JSON.stringify(i.input)} is not one Strata enables; use "rabbitmq_shovel" or "rabbitmq_federation" (to move messages over from another broker)`,
+      }),
+    )
+    .optional(),
   /** Cluster nodes: 1, or an odd number ≥ 3 (quorum queues). @default - 3 with high availability, else 1 */
   replicas: z.number().int().min(1).max(9).optional(),
 });
