@@ -83,7 +83,35 @@ describe("buses.rabbitmq.engine", () => {
       ),
     ).toEqual([
       expect.stringMatching(
-        /workloads\.buses\.rabbitmq\.plugins: plugins apply to the operator engine only/,
+        /workloads\.buses\.rabbitmq\.plugins: plugins applies to the operator engine only/,
+      ),
+    ]);
+  });
+
+  test("keepBitnami keeps the Bitnami release beside the cluster: it needs the Bitnami image location", () => {
+    expect(
+      resolve({ images: BITNAMI_IMAGES, buses: { rabbitmq: { keepBitnami: true } } }).buses
+        .rabbitmq,
+    ).toMatchObject({
+      engine: "operator",
+      keepBitnami: true,
+      images: { registry: BITNAMI_IMAGES.bitnami.registry },
+    });
+    expect(problems(input({ buses: { rabbitmq: { keepBitnami: true } } }))).toEqual([
+      expect.stringMatching(
+        /workloads\.buses\.rabbitmq\.images: no image location for a Bitnami chart/,
+      ),
+    ]);
+    expect(
+      problems(
+        input({
+          images: BITNAMI_IMAGES,
+          buses: { rabbitmq: { engine: "bitnami", keepBitnami: true } },
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /workloads\.buses\.rabbitmq\.keepBitnami: keepBitnami applies to the operator engine only/,
       ),
     ]);
   });

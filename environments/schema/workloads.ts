@@ -386,6 +386,13 @@ export const RabbitmqConfig = obj({
    * Plugins beside the operator's (peer discovery, prometheus, management), for moving messages
    * over from another broker (docs/data-services.md#rabbitmq). Operator engine only. @default []
    */
+  /**
+   * While moving from the Bitnami release to the operator (blue-green, docs/data-services.md):
+   * keep the Bitnami release (its images, Secret and volumes) running beside the new cluster, so
+   * its messages can be shovelled over; apps already use the new cluster. Remove it once the old
+   * queues are empty. Operator engine only. @default false
+   */
+  keepBitnami: z.boolean().optional(),
   plugins: z
     .array(
       z.enum(["rabbitmq_shovel", "rabbitmq_federation"], {
@@ -1037,7 +1044,9 @@ export function checkWorkloads(
     [
       ["buses", "rabbitmq"],
       w.buses?.rabbitmq,
-      w.buses?.rabbitmq?.engine === "bitnami" ? "rabbitmq" : "rabbitmqOperator",
+      w.buses?.rabbitmq?.engine === "bitnami" || w.buses?.rabbitmq?.keepBitnami
+        ? "rabbitmq"
+        : "rabbitmqOperator",
     ],
     [["buses", "kafka"], w.buses?.kafka, "kafka"],
   ];
@@ -1649,12 +1658,15 @@ export function resolveWorkloads(
       rabbitmq: mq && {
         ...release(mq, "rabbitmq", DEFAULT_RELEASE_NAMES.rabbitmq),
         engine: mq.engine ?? ("operator" as const),
-        // The operator engine's image is Strata's pin: the Bitnami image location does not apply.
-        ...(mq.engine !== "bitnami" && {
-          images: { registry: undefined, namespace: undefined },
-        }),
+        // The operator engine's image is Strata's pin: the Bitnami image location applies only to
+        // the Bitnami release kept while moving over.
+        ...(mq.engine !== "bitnami" &&
+          !mq.keepBitnami && {
+            images: { registry: undefined, namespace: undefined },
+          }),
         replicas: mq.replicas ?? (ha ? 3 : 1),
         plugins: mq.plugins ?? [],
+        keepBitnami: mq.engine !== "bitnami" && (mq.keepBitnami ?? false),
       },
       kafka: kafka && {
         ...release(kafka, "kafka", DEFAULT_RELEASE_NAMES.kafka),
@@ -1702,14 +1714,19 @@ function checkRabbitmqEngine(
 ): void {
   if (!mq) return;
   if (mq.engine === "bitnami") {
-    if (mq.plugins?.length)
-      issue(
-        ["buses", "rabbitmq", "plugins"],
-        `plugins apply to the operator engine only; remove plugins, or remove engine: "bitnami" (deprecated)`,
-      );
+    for (const key of ["plugins", "keepBitnami"] as const) {
+      if (mq[key] !== undefined)
+        issue(
+          ["buses", "rabbitmq", key],
+          `${key} applies to the operator engine only; remove ${key}, or remove engine: "bitnami" (deprecated)`,
+        );
+    }
     return;
   }
-  if (mq.images?.registry !== undefined || mq.images?.namespace !== undefined) {
+  if (
+    !mq.keepBitnami &&
+    (mq.images?.registry !== undefined || mq.images?.namespace !== undefined)
+  ) {
     issue(
       ["buses", "rabbitmq", "images"],
       `images applies to the Bitnami engine only; the operator's RabbitMQ image is pinned by Strata (${RABBITMQ_CLUSTER_IMAGE.repository}:${RABBITMQ_CLUSTER_IMAGE.tag}): remove images, or set engine: "bitnami" (deprecated)`,

@@ -32,8 +32,10 @@ export class BusesStack extends HelmLayerStack {
         replicas: mq.replicas,
         plugins: mq.plugins,
       });
-    } else if (mq?.clouds.includes(this.cloud)) {
-      // Deprecated; at its original construct id, so its state stays where it is.
+    }
+    if (mq?.clouds.includes(this.cloud) && (mq.engine === "bitnami" || mq.keepBitnami)) {
+      // Deprecated (or kept beside the new cluster while messages move over); at its original
+      // construct id, so its state stays where it is.
       this.rabbitmq = new Rabbitmq(this, "Rabbitmq", {
         ...this.releaseSettings("stateful"),
         name: mq.releaseName,

@@ -64,14 +64,19 @@ describe("the apps' AMQP contract", () => {
 
 describe("the layers per engine", () => {
   const apps = new Map<string, SynthesizedApp>();
-  const synth = (engine: "operator" | "bitnami") => {
+  const synth = (engine: "operator" | "bitnami" | "keepBitnami") => {
     let app = apps.get(engine);
     if (!app) {
       const input = envInput({
         targets,
         workloads: {
           images: BITNAMI_IMAGES,
-          buses: { rabbitmq: { engine, replicas: 3 } },
+          buses: {
+            rabbitmq:
+              engine === "keepBitnami"
+                ? { keepBitnami: true, plugins: ["rabbitmq_shovel"], replicas: 3 }
+                : { engine, replicas: 3 },
+          },
           platform: { monitoring: { enabled: true } },
           apps: { web },
         },
@@ -83,7 +88,7 @@ describe("the layers per engine", () => {
     return app;
   };
   afterAll(() => apps.forEach((a) => fs.rmSync(a.outdir, { recursive: true, force: true })));
-  const data = (engine: "operator" | "bitnami") =>
+  const data = (engine: "operator" | "bitnami" | "keepBitnami") =>
     Object.entries(synth(engine).stacks.get("test-do-buses")!.resource!.helm_release).filter(
       ([id]) => !/^Monitoring_/.test(id),
     );
@@ -131,6 +136,17 @@ describe("the layers per engine", () => {
     expect(findMoves(layer("bitnami"), layer("operator"))).toEqual([]);
     // Different Helm release names: the plan may create one and destroy the other in any order.
     expect(data("bitnami")[0][1].name).not.toBe(data("operator")[0][1].name);
+  });
+
+  test("keepBitnami: both side by side while messages move (the old one at its address), the shovel plugin on", () => {
+    expect(data("keepBitnami").map(([id, r]) => [id, r.name])).toEqual([
+      [expect.stringMatching(/^RabbitmqCluster_Chart_Release_/), "mq-cluster"],
+      ["Rabbitmq_Chart_Release_3649EF92", "mq"],
+    ]);
+    expect(String(data("keepBitnami")[0][1].values)).toContain("- rabbitmq_shovel");
+    const layer = (engine: "operator" | "keepBitnami") =>
+      synth(engine).stacks.get("test-do-buses") as unknown as MovableStack;
+    expect(findMoves(layer("keepBitnami"), layer("operator"))).toEqual([]);
   });
 
   test("monitors select the engine's metrics Service", () => {
