@@ -383,16 +383,16 @@ export const RabbitmqConfig = obj({
   /** "operator", or "bitnami" (deprecated: RabbitMQ 4.1.3, out of support; docs/data-services.md). @default "operator" */
   engine: RabbitmqEngine.optional(),
   /**
-   * Plugins beside the operator's (peer discovery, prometheus, management), for moving messages
-   * over from another broker (docs/data-services.md#rabbitmq). Operator engine only. @default []
-   */
-  /**
    * While moving from the Bitnami release to the operator (blue-green, docs/data-services.md):
    * keep the Bitnami release (its images, Secret and volumes) running beside the new cluster, so
    * its messages can be shovelled over; apps already use the new cluster. Remove it once the old
    * queues are empty. Operator engine only. @default false
    */
   keepBitnami: z.boolean().optional(),
+  /**
+   * Plugins beside the operator's (peer discovery, prometheus, management), for moving messages
+   * over from another broker (docs/data-services.md#rabbitmq). Operator engine only. @default []
+   */
   plugins: z
     .array(
       z.enum(["rabbitmq_shovel", "rabbitmq_federation"], {
