@@ -15,3 +15,12 @@ export const RABBITMQ_CLUSTER_IMAGE = {
   repository: "docker.io/library/rabbitmq",
   tag: "4.3.5-management-alpine",
 } as const;
+
+/**
+ * The lowest RabbitMQ Strata runs: 4.3.5. 4.3 is the only series in community support (4.1 ended
+ * 2026-01-30, 4.2 on 2026-07-31: endoflife.date products/rabbitmq.md#L29-L48 at a70eca33);
+ * CVE-2026-44838 is fixed in 4.2.4 / 4.3.0, and GHSA-5cq3-v9jx-p3x3's 4.1 fix (4.1.11) is for
+ * commercial customers only (rabbitmq/rabbitmq-server#17054). research-16 cves.md sets the floor
+ * at 4.3.5, the newest 4.3 release (tag v4.3.5, 2026-08-13).
+ */
+export const RABBITMQ_VERSION_FLOOR = "4.3.5";

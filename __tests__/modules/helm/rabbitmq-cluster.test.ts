@@ -7,6 +7,10 @@ import {
   RabbitmqClusterOperator,
   type RabbitmqClusterOperatorProps,
 } from "../../../modules/helm/rabbitmq-cluster-operator";
+import {
+  RABBITMQ_CLUSTER_IMAGE,
+  RABBITMQ_VERSION_FLOOR,
+} from "../../../modules/helm/rabbitmq-cluster-image";
 import { releaseNamed, unknownValuePaths } from "../../support/chart-values";
 import { synthScope } from "./helpers";
 
@@ -42,6 +46,16 @@ describe("RabbitmqCluster (charts/rabbitmq-cluster)", () => {
     expect(() => synth({ plugins: ["rabbitmq_mqtt"] })).toThrow(
       /plugins: rabbitmq_mqtt is not one Strata enables/,
     );
+  });
+
+  test("the RabbitMQ image is a 4.3 release at or above the floor, from Docker's official images", () => {
+    const version = /^(\d+)\.(\d+)\.(\d+)(-|$)/.exec(RABBITMQ_CLUSTER_IMAGE.tag);
+    expect(version).not.toBeNull();
+    const [maj, min, patch] = version!.slice(1, 4).map(Number);
+    const [fMaj, fMin, fPatch] = RABBITMQ_VERSION_FLOOR.split(".").map(Number);
+    expect([maj, min]).toEqual([fMaj, fMin]);
+    expect(patch).toBeGreaterThanOrEqual(fPatch);
+    expect(RABBITMQ_CLUSTER_IMAGE.repository).toBe("docker.io/library/rabbitmq");
   });
 
   test("apps reach <name>.<ns>.svc:5672 with the operator's <name>-default-user keys", () => {
