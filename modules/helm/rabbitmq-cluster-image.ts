@@ -9,7 +9,11 @@
  * products/rabbitmq.md#L29-L48). The image is the Docker official image the CloudPirates chart
  * 0.6.5 pins as the operator's default (charts/rabbitmq-cluster-operator/values.yaml#L45-L51 at
  * tag rabbitmq-cluster-operator-0.6.5, with digest sha256:669e8036…); set on the cluster so an
- * operator upgrade never changes the broker version by itself.
+ * operator upgrade never changes the broker version by itself. The operator's preStop hook runs
+ * `/bin/bash` (statefulset.go#L716-L727 at v2.22.3); the official Alpine variant installs bash for
+ * its docker-entrypoint.sh (not re-read here at 4.3.5: the docker-library snapshot is not
+ * available), and it is the image CloudPirates' chart runs with this operator by default. The
+ * operator's own default is the Ubuntu variant (`rabbitmq:4.2.6-management`, cmd/main.go#L75).
  */
 export const RABBITMQ_CLUSTER_IMAGE = {
   repository: "docker.io/library/rabbitmq",
