@@ -105,7 +105,10 @@ describe("the seeds' Helm layers", () => {
       sentinel: { enabled: true, quorum: 2 },
       replicaCount: 3,
     });
-    expect(byName("prod-gcp-buses").mq.values).toMatchObject({ replicaCount: 3 });
+    expect(byName("prod-gcp-buses")["mq-cluster"].values).toMatchObject({
+      name: "mq",
+      replicas: 3,
+    });
     expect(byName("prod-gcp-apps").backend.values).toMatchObject({
       autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 10 },
       podDisruptionBudget: { enabled: true },

@@ -320,6 +320,27 @@ export function placements(env: Environment): Placement[] {
   }));
 }
 
+/**
+ * A guest whose RabbitMQ uses the operator engine needs the operator on its owner's cluster: the
+ * owner installs it (platform.rabbitmqOperator) only for its own RabbitMQ unless told to.
+ */
+function checkRabbitmqOperatorInstalled(all: readonly Environment[]): Problem[] {
+  const byName = new Map(all.map((e) => [e.name, e]));
+  return all.flatMap((env) => {
+    const shared = env.workloads.sharedCluster;
+    const owner = shared && byName.get(shared.environment);
+    const mq = env.workloads.buses.rabbitmq;
+    if (!owner || mq?.engine !== "operator" || owner.workloads.platform.rabbitmqOperator.enabled)
+      return [];
+    return [
+      {
+        path: `${env.name}.workloads.buses.rabbitmq.engine`,
+        message: `RabbitMQ with engine "operator" needs the RabbitMQ Cluster Operator on ${owner.name}'s ${shared.cloud} cluster, which ${owner.name} does not install; set workloads.platform.rabbitmqOperator.enabled: true in ${owner.name}, or engine: "bitnami" here (deprecated)`,
+      },
+    ];
+  });
+}
+
 /** Checks that need several environments: shared clusters, namespaces, overlapping VPCs. */
 export function checkAcrossEnvironments(all: readonly Environment[]): Problem[] {
   const problems: Problem[] = [];
@@ -364,6 +385,7 @@ export function checkAcrossEnvironments(all: readonly Environment[]): Problem[] 
   }
 
   problems.push(...checkArgoCdInstalled(all));
+  problems.push(...checkRabbitmqOperatorInstalled(all));
 
   const namespaces = new Map<string, string>();
   for (const env of all) {

@@ -59,6 +59,7 @@ const CHART_NAMES: Record<ChartKey, string> = {
   clickhouse: "clickhouse",
   meilisearch: "meilisearch",
   rabbitmq: "rabbitmq",
+  rabbitmqOperator: "rabbitmq-cluster-operator",
   kafka: "kafka",
   kubePrometheusStack: "kube-prometheus-stack",
 };

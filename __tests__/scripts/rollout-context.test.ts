@@ -174,7 +174,7 @@ describe("a kube context of its own, per cloud", () => {
     expect(log.map(line)).toEqual([
       `aws eks update-kubeconfig --name prod-eks --region us-east-1 --kubeconfig ${kc} --alias prod-eks`,
       `kubectl --kubeconfig ${kc} --context prod-eks --request-timeout=30s get --raw=/readyz`,
-      `kubectl --kubeconfig ${kc} --context prod-eks rollout status statefulset/mq-rabbitmq -n prod --timeout=9600s`,
+      `kubectl --kubeconfig ${kc} --context prod-eks rollout status statefulset/mq-server -n prod --timeout=9600s`,
     ]);
     expect(log.every((c) => c.kubeconfig === kc)).toBe(true);
   });

@@ -64,7 +64,7 @@ describe("rollout targets of the seeds", () => {
     ]);
     expect(commands("dev-aws-buses")).toEqual([
       "kubectl rollout status statefulset/events-kafka-controller -n dev --timeout=900s",
-      "kubectl rollout status statefulset/mq-rabbitmq -n dev --timeout=900s",
+      "kubectl rollout status statefulset/mq-server -n dev --timeout=900s",
     ]);
   });
 

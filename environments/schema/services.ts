@@ -102,13 +102,19 @@ export const IN_CLUSTER_SERVICES = {
     title: "RabbitMQ",
     defaultRelease: "mq",
     /** rabbitmq 16.0.14 (keys from 16.0.16). */
-    charts: { rabbitmq: "16.0.14" },
+    /** rabbitmqOperator 0.6.5: CloudPirates' chart of the RabbitMQ Cluster Operator (the RabbitMQ team publishes none), the newest tag in the snapshot (2026-08-20), values.yaml at the tag. */
+    charts: { rabbitmq: "16.0.14", rabbitmqOperator: "0.6.5" },
     bitnamiCharts: ["rabbitmq"],
     sizes: {
       rabbitmq: {
         small: { resources: r("100m", "256Mi", "512Mi"), storage: "8Gi" },
         medium: { resources: r("250m", "512Mi", "1Gi"), storage: "10Gi" },
         large: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
+      },
+      rabbitmqOperator: {
+        small: { resources: r("50m", "64Mi", "128Mi") },
+        medium: { resources: r("50m", "128Mi", "256Mi") },
+        large: { resources: r("100m", "256Mi", "512Mi") },
       },
     },
   },

@@ -8,6 +8,7 @@ import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
 import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image";
 import { VALKEY_IMAGE } from "../../modules/helm/valkey-image";
+import { RABBITMQ_CLUSTER_IMAGE } from "../../modules/helm/rabbitmq-cluster-image";
 import { named, obj, type TierDefaults } from "./common";
 import { annotationProblem } from "../../modules/helm/load-balancer";
 import { checkEdge, EdgeConfig } from "./edge";
@@ -44,6 +45,7 @@ import {
   CONFIG_CLOUDS,
   ImageSource,
   Quantity,
+  RELEASE_NAME_MAX,
   ReleaseName,
   Resources,
   WorkloadSize,
@@ -115,7 +117,10 @@ const SERVICE_CHART: {
   redis: (w) => (w.databases?.redis?.engine === "bitnami" ? "redis" : "valkey"),
   clickhouse: () => "clickhouse",
   meilisearch: () => "meilisearch",
-  rabbitmq: () => "rabbitmq",
+  rabbitmq: (w) =>
+    w.buses?.rabbitmq?.engine === "bitnami" || w.buses?.rabbitmq?.keepBitnami
+      ? "rabbitmq"
+      : "rabbitmqOperator",
   kafka: () => "kafka",
 };
 
@@ -274,8 +279,41 @@ export const MeilisearchConfig = obj({
   storage: Quantity.optional(),
 });
 
+/**
+ * How RabbitMQ runs: a RabbitmqCluster of the RabbitMQ Cluster Operator (RabbitMQ 4.3, the
+ * platform layer installs the operator), or the deprecated bitnami/rabbitmq release (RabbitMQ 4.1.3
+ * from the frozen bitnamilegacy images, out of community support since 2026-01-30), kept only so an
+ * environment can stay until it migrates (docs/data-services.md#rabbitmq).
+ */
+export const RabbitmqEngine = z.enum(["operator", "bitnami"], {
+  error: (i) =>
+    `rabbitmq engine ${JSON.stringify(i.input)} is not one of "operator" (the RabbitMQ Cluster Operator; the default) or "bitnami" (deprecated)`,
+});
+export type RabbitmqEngine = z.infer<typeof RabbitmqEngine>;
+
 export const RabbitmqConfig = obj({
   ...releaseFields,
+  /** "operator", or "bitnami" (deprecated: RabbitMQ 4.1.3, out of support; docs/data-services.md). @default "operator" */
+  engine: RabbitmqEngine.optional(),
+  /**
+   * While moving from the Bitnami release to the operator (blue-green, docs/data-services.md):
+   * keep the Bitnami release (its images, Secret and volumes) running beside the new cluster, so
+   * its messages can be shovelled over; apps already use the new cluster. Remove it once the old
+   * queues are empty. Operator engine only. @default false
+   */
+  keepBitnami: z.boolean().optional(),
+  /**
+   * Plugins beside the operator's (peer discovery, prometheus, management), for moving messages
+   * over from another broker (docs/data-services.md#rabbitmq). Operator engine only. @default []
+   */
+  plugins: z
+    .array(
+      z.enum(["rabbitmq_shovel", "rabbitmq_federation"], {
+        error: (i) =>
+          `plugin ${JSON.stringify(i.input)} is not one Strata enables; use "rabbitmq_shovel" or "rabbitmq_federation" (to move messages over from another broker)`,
+      }),
+    )
+    .optional(),
   /** Cluster nodes: 1, or an odd number ≥ 3 (quorum queues). @default - 3 with high availability, else 1 */
   replicas: z.number().int().min(1).max(9).optional(),
 });
@@ -310,6 +348,17 @@ export const PlatformConfig = obj({
   envoyGateway: obj(toggle).optional(),
   /** Retired: ingress-nginx is no longer installed (an error says what to do). */
   ingressNginx: z.unknown().optional(),
+  /**
+   * The RabbitMQ Cluster Operator (namespace rabbitmq-system), which runs the RabbitmqClusters of
+   * `buses.rabbitmq` with engine "operator" on this cluster and its guests'. @default - on when
+   * this environment's RabbitMQ uses the operator
+   */
+  rabbitmqOperator: obj({
+    enabled: z.boolean().optional(),
+    /** @default 1 (leader election: one works at a time) */
+    replicas: z.number().int().min(1).max(3).optional(),
+    resources: Resources.optional(),
+  }).optional(),
   /** Argo CD (its `enabled` defaults to false), hardened (environments/schema/delivery.ts). @default - off */
   argocd: obj({ ...toggle, ...argoCdHardening }).optional(),
   /**
@@ -416,7 +465,7 @@ export const Workloads = obj({
 export type WorkloadsInput = z.input<typeof Workloads>;
 
 export type WorkloadsFields = z.output<typeof Workloads>;
-type ReleaseFields = z.output<typeof RabbitmqConfig>;
+type ReleaseFields = { [K in keyof typeof releaseFields]?: z.output<(typeof releaseFields)[K]> };
 type PlatformPartFields = NonNullable<z.output<typeof PlatformConfig>["certManager"]>;
 
 export type { ComponentSizing } from "./services";
@@ -602,6 +651,7 @@ export function checkWorkloads(
       `a RabbitMQ cluster of ${mq.replicas} loses its quorum queues' majority as easily as one of ${mq.replicas - 1}; use 1 (no cluster) or an odd number ≥ 3`,
     );
   }
+  checkRabbitmqEngine(mq, issue);
   const kafka = w.buses?.kafka;
   if (kafka?.controllers !== undefined && kafka.controllers % 2 === 0) {
     issue(
@@ -771,6 +821,11 @@ export function resolveWorkloads(
         admins: w?.platform?.argocd?.admins ?? [],
         sso: w?.platform?.argocd?.sso,
       },
+      rabbitmqOperator: {
+        enabled: w?.platform?.rabbitmqOperator?.enabled ?? usesRabbitmqOperator(w),
+        replicas: w?.platform?.rabbitmqOperator?.replicas ?? 1,
+        resources: w?.platform?.rabbitmqOperator?.resources ?? sizing.rabbitmqOperator.resources,
+      },
       podSecurity: w?.platform?.podSecurity ?? ("restricted" as const),
       monitoring,
     },
@@ -817,7 +872,16 @@ export function resolveWorkloads(
     buses: {
       rabbitmq: mq && {
         ...release(mq, "rabbitmq", DEFAULT_RELEASE_NAMES.rabbitmq),
+        engine: mq.engine ?? ("operator" as const),
+        // The operator engine's image is Strata's pin: the Bitnami image location applies only to
+        // the Bitnami release kept while moving over.
+        ...(mq.engine !== "bitnami" &&
+          !mq.keepBitnami && {
+            images: { registry: undefined, namespace: undefined },
+          }),
         replicas: mq.replicas ?? (ha ? 3 : 1),
+        plugins: mq.plugins ?? [],
+        keepBitnami: mq.engine !== "bitnami" && (mq.keepBitnami ?? false),
       },
       kafka: kafka && {
         ...release(kafka, "kafka", DEFAULT_RELEASE_NAMES.kafka),
@@ -849,6 +913,51 @@ export function resolveWorkloads(
     delivery: resolveDelivery(w?.delivery, ctx.tier),
   };
 }
+
+/** True when the environment's RabbitMQ runs as a RabbitmqCluster (the operator engine). */
+export function usesRabbitmqOperator(
+  w: { buses?: { rabbitmq?: { engine?: string } } } | undefined,
+): boolean {
+  const mq = w?.buses?.rabbitmq;
+  return mq !== undefined && mq.engine !== "bitnami";
+}
+
+/** Settings that belong to one RabbitMQ engine only. */
+function checkRabbitmqEngine(
+  mq: z.output<typeof RabbitmqConfig> | undefined,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  if (!mq) return;
+  if (mq.engine === "bitnami") {
+    for (const key of ["plugins", "keepBitnami"] as const) {
+      if (mq[key] !== undefined)
+        issue(
+          ["buses", "rabbitmq", key],
+          `${key} applies to the operator engine only; remove ${key}, or remove engine: "bitnami" (deprecated)`,
+        );
+    }
+    return;
+  }
+  if (
+    !mq.keepBitnami &&
+    (mq.images?.registry !== undefined || mq.images?.namespace !== undefined)
+  ) {
+    issue(
+      ["buses", "rabbitmq", "images"],
+      `images applies to the Bitnami engine only; the operator's RabbitMQ image is pinned by Strata (${RABBITMQ_CLUSTER_IMAGE.repository}:${RABBITMQ_CLUSTER_IMAGE.tag}): remove images, or set engine: "bitnami" (deprecated)`,
+    );
+  }
+  const name = mq.releaseName ?? DEFAULT_RELEASE_NAMES.rabbitmq;
+  if (name.length > RABBITMQ_CLUSTER_NAME_MAX) {
+    issue(
+      ["buses", "rabbitmq", "releaseName"],
+      `"${name}" is ${name.length} characters; with the operator engine it names the RabbitmqCluster and its release "${name}-cluster", at most ${RABBITMQ_CLUSTER_NAME_MAX} characters: choose a shorter releaseName`,
+    );
+  }
+}
+
+/** A RabbitmqCluster's name, so its Helm release `<name>-cluster` stays within 53 characters. */
+export const RABBITMQ_CLUSTER_NAME_MAX = RELEASE_NAME_MAX - "-cluster".length;
 
 export type WorkloadsConfig = ReturnType<typeof resolveWorkloads>;
 export type MonitoringSettings = WorkloadsConfig["platform"]["monitoring"];

@@ -39,6 +39,7 @@ export const DATA_CHARTS: readonly string[] = [
   "redis-cluster",
   "valkey",
   "rabbitmq",
+  "rabbitmq-cluster",
   "kafka",
   "clickhouse",
   "meilisearch",
@@ -48,9 +49,22 @@ export const DATA_CHARTS: readonly string[] = [
   "opensearch",
 ];
 
-/** The chart's base name: `oci://registry-1.docker.io/bitnamicharts/postgresql` → `postgresql`. */
+/**
+ * Strata's own charts (charts/, shipped as assets by stacks/kubernetes/layer.ts) that hold data,
+ * by asset id: a path `./assets/<id>/<hash>` names no chart.
+ */
+const DATA_CHART_ASSETS: Readonly<Record<string, string>> = {
+  RabbitmqClusterChart: "rabbitmq-cluster",
+};
+
+/**
+ * The chart's base name: `oci://registry-1.docker.io/bitnamicharts/postgresql` → `postgresql`,
+ * `./assets/RabbitmqClusterChart/<hash>` → `rabbitmq-cluster`.
+ */
 function chartName(resource: Readonly<Record<string, unknown>>): string {
   const chart = typeof resource.chart === "string" ? resource.chart : "";
+  const asset = /(?:^|\/)assets\/([A-Za-z]+)\//.exec(chart);
+  if (asset) return DATA_CHART_ASSETS[asset[1]] ?? asset[1];
   return chart.split("/").pop() ?? "";
 }
 

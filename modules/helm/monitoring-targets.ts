@@ -12,7 +12,15 @@ import type { AlertThresholds, Severity } from "./alerting";
 
 /** The kinds of service Strata scrapes. */
 export type MonitoredKind =
-  "postgresql" | "postgresql-ha" | "redis" | "valkey" | "clickhouse" | "rabbitmq" | "kafka" | "app";
+  | "postgresql"
+  | "postgresql-ha"
+  | "redis"
+  | "valkey"
+  | "clickhouse"
+  | "rabbitmq"
+  | "rabbitmq-cluster"
+  | "kafka"
+  | "app";
 
 /** Target label every scrape of a Strata service carries: the release it belongs to. */
 export const SERVICE_LABEL = "strata_service";
@@ -76,6 +84,43 @@ const bitnamiLabels = (chart: string, component?: string) => (release: string) =
   "app.kubernetes.io/name": chart,
   ...(component ? { "app.kubernetes.io/component": component } : {}),
 });
+
+const RABBITMQ_OPERATOR =
+  "https://github.com/rabbitmq/cluster-operator/blob/03e0b49c077a9c8d926fb4c8cbe2dd0bbdffd539";
+
+/**
+ * RabbitMQ's rules over the rabbitmq_prometheus plugin (aggregated /metrics), the same for the
+ * Bitnami release and the operator's clusters (facts/metrics.json).
+ */
+function rabbitmqRules(sel: string, t: AlertThresholds): AlertRule[] {
+  return [
+    scrapeDown("RabbitmqDown", "RabbitMQ", sel),
+    {
+      alert: "RabbitmqQueueDepth",
+      expr: `sum by (namespace, ${SERVICE_LABEL}) (rabbitmq_queue_messages_ready{${sel}}) > ${t.queueDepthMessages}`,
+      for: "15m",
+      severity: "warning",
+      summary: "RabbitMQ messages are piling up",
+      description: `{{ $value }} messages are ready and unconsumed in {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} (threshold ${t.queueDepthMessages}): consumers are slow or gone.`,
+    },
+    {
+      alert: "RabbitmqDiskAlarm",
+      expr: `max by (namespace, ${SERVICE_LABEL}) (rabbitmq_alarms_free_disk_space_watermark{${sel}}) > 0`,
+      for: "1m",
+      severity: "critical",
+      summary: "RabbitMQ blocks publishers: disk alarm",
+      description: `A node of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} is below its free disk limit; publishers are blocked.`,
+    },
+    {
+      alert: "RabbitmqMemoryAlarm",
+      expr: `max by (namespace, ${SERVICE_LABEL}) (rabbitmq_alarms_memory_used_watermark{${sel}}) > 0`,
+      for: "1m",
+      severity: "critical",
+      summary: "RabbitMQ blocks publishers: memory alarm",
+      description: `A node of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} reached its memory high watermark; publishers are blocked.`,
+    },
+  ];
+}
 
 /** `<Kind>Down`: the exporter's own view of the server, or the scrape itself. */
 function down(alert: string, what: string, expr: string): AlertRule {
@@ -206,6 +251,19 @@ export const KINDS: Readonly<Record<MonitoredKind, KindSpec>> = {
     source: `${BITNAMI}/a62409321649e666a82c25c1e1e9abd51b6b5d4b/bitnami/clickhouse/templates/service.yaml#L166-L190`,
     rules: (sel) => [scrapeDown("ClickhouseDown", "ClickHouse", sel)],
   },
+  "rabbitmq-cluster": {
+    monitor: "ServiceMonitor",
+    // The client Service `<name>`: labels name/component/part-of (metadata.Label; the headless
+    // `<name>-nodes` has them too but no metrics port), port "prometheus" 15692.
+    matchLabels: (release) => ({
+      "app.kubernetes.io/name": release,
+      "app.kubernetes.io/component": "rabbitmq",
+    }),
+    port: "prometheus",
+    path: "/metrics",
+    source: `${RABBITMQ_OPERATOR}/internal/resource/service.go#L58-L65`,
+    rules: rabbitmqRules,
+  },
   rabbitmq: {
     monitor: "ServiceMonitor",
     // The client Service carries the metrics port (service.portNames.metrics); the headless one does not.
@@ -213,33 +271,7 @@ export const KINDS: Readonly<Record<MonitoredKind, KindSpec>> = {
     port: "metrics",
     path: "/metrics",
     source: `${BITNAMI}/ec2bbe13ee501ef1312f8f3339f7ce3cbc5ebb13/bitnami/rabbitmq/templates/svc.yaml#L97-L100`,
-    rules: (sel, t) => [
-      scrapeDown("RabbitmqDown", "RabbitMQ", sel),
-      {
-        alert: "RabbitmqQueueDepth",
-        expr: `sum by (namespace, ${SERVICE_LABEL}) (rabbitmq_queue_messages_ready{${sel}}) > ${t.queueDepthMessages}`,
-        for: "15m",
-        severity: "warning",
-        summary: "RabbitMQ messages are piling up",
-        description: `{{ $value }} messages are ready and unconsumed in {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} (threshold ${t.queueDepthMessages}): consumers are slow or gone.`,
-      },
-      {
-        alert: "RabbitmqDiskAlarm",
-        expr: `max by (namespace, ${SERVICE_LABEL}) (rabbitmq_alarms_free_disk_space_watermark{${sel}}) > 0`,
-        for: "1m",
-        severity: "critical",
-        summary: "RabbitMQ blocks publishers: disk alarm",
-        description: `A node of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} is below its free disk limit; publishers are blocked.`,
-      },
-      {
-        alert: "RabbitmqMemoryAlarm",
-        expr: `max by (namespace, ${SERVICE_LABEL}) (rabbitmq_alarms_memory_used_watermark{${sel}}) > 0`,
-        for: "1m",
-        severity: "critical",
-        summary: "RabbitMQ blocks publishers: memory alarm",
-        description: `A node of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} reached its memory high watermark; publishers are blocked.`,
-      },
-    ],
+    rules: rabbitmqRules,
   },
   kafka: {
     monitor: "ServiceMonitor",

@@ -140,7 +140,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   "workloads.databases.postgresql": "bitnami/postgresql, or bitnami/postgresql-ha with `ha`.",
   "workloads.databases.redis":
     "Valkey (CloudPirates valkey chart), or the deprecated bitnami/redis (engine).",
-  "workloads.buses.rabbitmq": "bitnami/rabbitmq.",
+  "workloads.buses.rabbitmq":
+    "A RabbitmqCluster of the RabbitMQ Cluster Operator, or the deprecated bitnami/rabbitmq (engine).",
   "workloads.buses.kafka": "bitnami/kafka (KRaft).",
   "workloads.apps.<name>.image": "The container image; a pinned tag (`latest` is refused in prod).",
 };
@@ -442,6 +443,7 @@ const CHARTS: Readonly<Record<ChartKey, { name: string; layer: string }>> = {
   clickhouse: { name: "clickhouse", layer: "databases" },
   meilisearch: { name: "meilisearch", layer: "databases" },
   rabbitmq: { name: "rabbitmq", layer: "buses" },
+  rabbitmqOperator: { name: "rabbitmq-cluster-operator", layer: "platform" },
   kafka: { name: "kafka", layer: "buses" },
   kubePrometheusStack: { name: "kube-prometheus-stack", layer: "platform" },
 };

@@ -122,6 +122,9 @@ const CHART_WORKLOADS: Readonly<Record<string, (release: string, v: Values) => W
   // (templates/statefulset.yaml L4; fullname as Bitnami's, charts/common _helpers.tpl L13-L24).
   valkey: (r) => [sts(bitnamiFullname(r, "valkey"))],
   rabbitmq: (r) => [sts(bitnamiFullname(r, "rabbitmq"))],
+  // charts/rabbitmq-cluster: the operator builds the StatefulSet `<name>-server` of the
+  // RabbitmqCluster (rabbitmq/cluster-operator v2.22.3 internal/resource/statefulset.go#L39,L63).
+  "rabbitmq-cluster": (_r, v) => [sts(`${String(v.name)}-server`)],
   // bitnami/clickhouse 9.4.7: a StatefulSet `<fullname>-shard<i>` per shard
   // (templates/statefulset.yaml L6-L11), and `<fullname>-keeper` when Keeper is on.
   clickhouse: (r, v) => {

@@ -8,7 +8,7 @@ import { deployServices, servicesOf } from "./services";
 /** `<env>-<cloud>-buses`: the in-cluster message buses configured for this cluster. */
 export class BusesStack extends HelmLayerStack {
   /** The buses installed here, by service. */
-  readonly services: Readonly<Partial<Record<InClusterService, Construct>>>;
+  readonly services: Readonly<Partial<Record<InClusterService, Construct | readonly Construct[]>>>;
   /** ServiceMonitors and rules of the buses whose metrics are on. */
   readonly monitoring?: MonitoringObjects;
 

@@ -12,7 +12,7 @@ import { deployServices, servicesOf } from "./services";
  */
 export class DatabasesStack extends HelmLayerStack {
   /** The databases installed here, by service. */
-  readonly services: Readonly<Partial<Record<InClusterService, Construct>>>;
+  readonly services: Readonly<Partial<Record<InClusterService, Construct | readonly Construct[]>>>;
   /** ServiceMonitors/PodMonitors and rules of the databases whose exporters are on. */
   readonly monitoring?: MonitoringObjects;
 

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { ArgoCd } from "../../modules/helm/argo-cd";
 import { CertManager } from "../../modules/helm/cert-manager";
+import { RabbitmqClusterOperator } from "../../modules/helm/rabbitmq-cluster-operator";
 import { Gp3StorageClass } from "../../modules/helm/gp3-storage-class";
 import { EnvoyGateway } from "../../modules/helm/envoy-gateway";
 import { EnvironmentGateway } from "../../modules/helm/environment-gateway";
@@ -29,6 +30,8 @@ export const PLATFORM_NAMESPACES = {
   envoyGateway: "envoy-gateway-system",
   argocd: "argocd",
   monitoring: MONITORING_NAMESPACE,
+  /** The RabbitMQ Cluster Operator: the namespace of its upstream manifest. */
+  rabbitmqOperator: "rabbitmq-system",
 } as const;
 
 /** Props of {@link PlatformStack}. */
@@ -56,6 +59,8 @@ export class PlatformStack extends HelmLayerStack {
   /** The environment's Gateway and issuer, when its apps declare hosts on this cluster. */
   readonly edge?: EnvironmentGateway;
   readonly argocd?: ArgoCd;
+  /** The RabbitMQ Cluster Operator (owner; on when its RabbitMQ, or a guest's, uses it). */
+  readonly rabbitmqOperator?: RabbitmqClusterOperator;
   readonly storageClassResource?: Gp3StorageClass;
   /** The metrics stack (owner, monitoring on). */
   readonly kubePrometheusStack?: KubePrometheusStack;
@@ -81,6 +86,7 @@ export class PlatformStack extends HelmLayerStack {
       this.gatewayClass = c.gatewayClass;
       this.certManager = c.certManager;
       this.argocd = c.argocd;
+      this.rabbitmqOperator = c.rabbitmqOperator;
       this.kubePrometheusStack = c.kubePrometheusStack;
     }
     this.edge = this.addEdge();
@@ -94,6 +100,7 @@ export class PlatformStack extends HelmLayerStack {
     gatewayClass?: EnvironmentGateway;
     certManager?: CertManager;
     argocd?: ArgoCd;
+    rabbitmqOperator?: RabbitmqClusterOperator;
     kubePrometheusStack?: KubePrometheusStack;
   } {
     const built: ReturnType<PlatformStack["addClusterComponents"]> = {};
@@ -181,6 +188,24 @@ export class PlatformStack extends HelmLayerStack {
         admin: argocd.admin,
         sso: argocd.sso,
         admins: argocd.admins,
+        dependsOn: [ns.namespace],
+      });
+    }
+    const mqOperator = platform.rabbitmqOperator;
+    if (mqOperator.enabled) {
+      // The operator runs non-root, read-only, no capabilities, seccomp RuntimeDefault; the
+      // RabbitMQ pods it creates go to the environments' namespaces (facts/charts.json).
+      const ns = new WorkloadNamespace(this, "RabbitmqOperatorNamespace", {
+        name: PLATFORM_NAMESPACES.rabbitmqOperator,
+        podSecurity: "restricted",
+        labels,
+      });
+      built.rabbitmqOperator = new RabbitmqClusterOperator(this, "RabbitmqOperator", {
+        ...common,
+        namespace: ns.name,
+        version: charts.rabbitmqOperator,
+        replicas: mqOperator.replicas,
+        resources: mqOperator.resources,
         dependsOn: [ns.namespace],
       });
     }

@@ -13,21 +13,12 @@ import { choiceOn, type AppSettings, type ConfigCloud } from "../../environments
 import { contractOf, GENERIC_POSTGRES } from "../../modules/common/app-contracts";
 import type { InClusterService } from "../../environments/schema/services";
 import type { PostgresConnection } from "../../modules/helm/postgresql";
-import { DATA_SERVICES } from "./services";
+import { DATA_SERVICES, type SecretRef, type ServiceWiring } from "./services";
+export { IN_CLUSTER_TOPIC, type SecretRef } from "./services";
 import { awsRoleName, gcpServiceAccountEmail } from "../identity-names";
 
 /** The in-cluster services whose Secrets apps read. */
 export type SecretSource = InClusterService;
-
-/** A credential variable taken from another release's Secret. */
-export interface SecretRef {
-  readonly variable: string;
-  readonly source: SecretSource;
-  readonly secretName: string;
-  readonly key: string;
-  /** Builds the value from the password (connection URLs); absent: the password itself. */
-  readonly format?: (password: string) => string;
-}
 
 /** What one application gets on one cloud. */
 export interface AppWiring {
@@ -83,9 +74,6 @@ export function cloudEventNames(env: Environment, app: string) {
   };
 }
 
-/** Topic/exchange name on the in-cluster buses. */
-export const IN_CLUSTER_TOPIC = "events";
-
 /** Where the environment's PostgreSQL is reached. */
 export function postgresConnectionOf(env: Environment): PostgresConnection | undefined {
   const pg = env.workloads.databases.postgresql;
@@ -115,6 +103,10 @@ export function appWiring(
   // A third-party app gets the variables it documents (modules/common/app-contracts.ts).
   const contract = contractOf(app.image.repository);
   const pgVars = contract?.postgres ?? GENERIC_POSTGRES;
+  const use = (wiring: ServiceWiring) => {
+    Object.assign(settings, wiring.settings);
+    secrets.push(...wiring.secrets);
+  };
   const usePostgres = () => {
     const pg = postgresConnectionOf(env)!;
     Object.assign(settings, pgVars.settings, {
@@ -177,48 +169,12 @@ export function appWiring(
       identity.awsRoleName = awsRoleName(env.name, name);
       cloudLayers.add("messaging");
       break;
-    case "rabbitmq": {
-      const c = DATA_SERVICES.rabbitmq.connection(w.buses.rabbitmq!, w.namespace);
-      Object.assign(settings, {
-        AMQP_HOST: c.host,
-        AMQP_PORT: String(c.port),
-        AMQP_USER: c.username,
-        AMQP_EXCHANGE: IN_CLUSTER_TOPIC,
-      });
-      secrets.push(
-        {
-          variable: "AMQP_PASSWORD",
-          source: "rabbitmq",
-          secretName: c.secretName,
-          key: c.passwordKey,
-        },
-        {
-          variable: "AMQP_URL",
-          source: "rabbitmq",
-          secretName: c.secretName,
-          key: c.passwordKey,
-          format: (p) => `amqp://${c.username}:${p}@${c.host}:${c.port}/`,
-        },
-      );
+    case "rabbitmq":
+      use(DATA_SERVICES.rabbitmq.wire(w.buses.rabbitmq!, w.namespace));
       break;
-    }
-    case "kafka": {
-      const c = DATA_SERVICES.kafka.connection(w.buses.kafka!, w.namespace);
-      Object.assign(settings, {
-        KAFKA_BOOTSTRAP_SERVERS: c.bootstrapServers,
-        KAFKA_SECURITY_PROTOCOL: c.securityProtocol,
-        KAFKA_SASL_MECHANISM: c.saslMechanism,
-        KAFKA_USERNAME: c.username,
-        KAFKA_TOPIC: IN_CLUSTER_TOPIC,
-      });
-      secrets.push({
-        variable: "KAFKA_PASSWORD",
-        source: "kafka",
-        secretName: c.secretName,
-        key: c.passwordKey,
-      });
+    case "kafka":
+      use(DATA_SERVICES.kafka.wire(w.buses.kafka!, w.namespace));
       break;
-    }
   }
 
   if (app.database) usePostgres();
@@ -232,46 +188,9 @@ export function appWiring(
       format: (p) => `postgresql://${pg.username}:${p}@${pg.host}:${pg.port}/${pg.database}`,
     });
   }
-  if (app.cache) {
-    const c = DATA_SERVICES.redis.connection(w.databases.redis!, w.namespace);
-    Object.assign(settings, { REDIS_HOST: c.host, REDIS_PORT: String(c.port) });
-    if (c.sentinel) {
-      Object.assign(settings, {
-        REDIS_SENTINEL_PORT: String(c.sentinel.port),
-        REDIS_SENTINEL_MASTER: c.sentinel.masterSet,
-      });
-    }
-    secrets.push({
-      variable: "REDIS_PASSWORD",
-      source: "redis",
-      secretName: c.secretName,
-      key: c.passwordKey,
-    });
-  }
-  if (app.analytics) {
-    const c = DATA_SERVICES.clickhouse.connection(w.databases.clickhouse!, w.namespace);
-    Object.assign(settings, {
-      CLICKHOUSE_HOST: c.host,
-      CLICKHOUSE_PORT: String(c.port),
-      CLICKHOUSE_USER: c.username,
-    });
-    secrets.push({
-      variable: "CLICKHOUSE_PASSWORD",
-      source: "clickhouse",
-      secretName: c.secretName,
-      key: c.passwordKey,
-    });
-  }
-  if (app.search) {
-    const c = DATA_SERVICES.meilisearch.connection(w.databases.meilisearch!, w.namespace);
-    settings.MEILI_HOST = c.url;
-    secrets.push({
-      variable: "MEILI_MASTER_KEY",
-      source: "meilisearch",
-      secretName: c.secretName,
-      key: c.masterKeyKey,
-    });
-  }
+  if (app.cache) use(DATA_SERVICES.redis.wire(w.databases.redis!, w.namespace));
+  if (app.analytics) use(DATA_SERVICES.clickhouse.wire(w.databases.clickhouse!, w.namespace));
+  if (app.search) use(DATA_SERVICES.meilisearch.wire(w.databases.meilisearch!, w.namespace));
   Object.assign(settings, app.env);
   return {
     settings,

@@ -43,6 +43,13 @@ describe("the stateful resource table", () => {
     expect(statefulRule("helm_release", { chart: "kafka" })).toBeDefined();
     expect(statefulRule("helm_release", { chart: "ingress-nginx" })).toBeUndefined();
     expect(statefulRule("helm_release", {})).toBeUndefined();
+    // Strata's own charts by asset id: charts/rabbitmq-cluster holds data, charts/service does not.
+    expect(
+      statefulRule("helm_release", { chart: "./assets/RabbitmqClusterChart/EE223230A4B9" }),
+    ).toBeDefined();
+    expect(
+      statefulRule("helm_release", { chart: "./assets/ServiceChart/0A1B2C3D" }),
+    ).toBeUndefined();
     expect(DATA_CHARTS).toEqual(
       expect.arrayContaining([
         "postgresql",
@@ -68,6 +75,9 @@ describe("the real app's data releases", () => {
           .map(([id, r]) => ({ at: `${name}/${id}`, r })),
       );
     expect(releases.map(({ r }) => r.chart)).toContain("valkey");
+    expect(releases.map(({ r }) => String(r.chart))).toContainEqual(
+      expect.stringMatching(/^\.\/assets\/RabbitmqClusterChart\//),
+    );
     const missing = releases
       .filter(({ r }) => statefulRule("helm_release", r) === undefined)
       .map(({ at, r }) => `${at} (${String(r.chart)})`);

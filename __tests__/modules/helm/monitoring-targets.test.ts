@@ -226,8 +226,8 @@ describe("scrape targets", () => {
     });
   });
 
-  test("every kind cites where its labels and port were read", () => {
-    for (const kind of kinds) expect(KINDS[kind].source).toMatch(/\.yaml|\.tpl/);
+  test("every kind cites where its labels and port were read (a chart template, or an operator's Go source)", () => {
+    for (const kind of kinds) expect(KINDS[kind].source).toMatch(/\.yaml|\.tpl|\.go#L/);
   });
 
   test("valkey's labels were read at the commit of the pinned CloudPirates chart", () => {

@@ -306,7 +306,7 @@ describe("Helm stacks: platform", () => {
     app = synth([full()]);
   });
 
-  test("every namespace is restricted: the workloads', cert-manager's and Envoy Gateway's", () => {
+  test("every namespace is restricted: the workloads', cert-manager's, Envoy Gateway's and the RabbitMQ operator's", () => {
     const ns = Object.values(stack(app, "test-gcp-platform").resource!.kubernetes_namespace_v1).map(
       (n) => n.metadata as { name: string; labels: Record<string, string> },
     );
@@ -317,6 +317,7 @@ describe("Helm stacks: platform", () => {
       test: "restricted",
       "cert-manager": "restricted",
       "envoy-gateway-system": "restricted",
+      "rabbitmq-system": "restricted",
     });
     expect(ns.find((n) => n.name === "test")!.labels).toMatchObject({
       environment: "test",
@@ -405,7 +406,7 @@ describe("Helm stacks: a shared cluster", () => {
       releasesOf(stack(app, "host-do-platform"))
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["cert-manager", "envoy-gateway", "gateway-class"]);
+    ).toEqual(["cert-manager", "envoy-gateway", "gateway-class", "rabbitmq-cluster-operator"]);
   });
 
   test("the guest's database lives in its own namespace", () => {
@@ -531,14 +532,16 @@ describe("Helm stacks: apps wiring", () => {
       DB_NAME: "app",
       DB_USER: "app",
       BUS: "rabbitmq",
-      AMQP_HOST: "mq-rabbitmq.test.svc.cluster.local",
+      AMQP_HOST: "mq.test.svc",
       AMQP_PORT: "5672",
     });
+    expect(configOf("test-do-apps", "core")).not.toHaveProperty("AMQP_USER");
+    // The operator's Secret holds the generated user, its password and the whole URL.
     expect(secretOf("test-do-apps", "core")).toEqual({
       DB_PASSWORD: '${data.kubernetes_secret_v1.PostgresqlSecret.data["password"]}',
-      AMQP_PASSWORD: '${data.kubernetes_secret_v1.RabbitmqSecret.data["rabbitmq-password"]}',
-      AMQP_URL:
-        'amqp://app:${data.kubernetes_secret_v1.RabbitmqSecret.data["rabbitmq-password"]}@mq-rabbitmq.test.svc.cluster.local:5672/',
+      AMQP_USER: '${data.kubernetes_secret_v1.RabbitmqSecret.data["username"]}',
+      AMQP_PASSWORD: '${data.kubernetes_secret_v1.RabbitmqSecret.data["password"]}',
+      AMQP_URL: '${data.kubernetes_secret_v1.RabbitmqSecret.data["connection_string"]}',
     });
     expect(values("test-do-apps", "core").serviceAccount).toEqual({
       create: true,
@@ -572,7 +575,7 @@ describe("Helm stacks: apps wiring", () => {
         metadata: { name: "db-postgresql-credentials", namespace: "test" },
       }),
       RabbitmqSecret: expect.objectContaining({
-        metadata: { name: "mq-rabbitmq-credentials", namespace: "test" },
+        metadata: { name: "mq-default-user", namespace: "test" },
       }),
     });
   });

@@ -109,6 +109,7 @@ export const PROJECT_CHARTS: Readonly<Record<string, "image" | "applications" | 
   ArgoCdAppsChart: "applications",
   GatewayChart: "none",
   MonitoringChart: "none",
+  RabbitmqClusterChart: "image",
 };
 
 /** Keys of an image block Strata knows how to compose; anything else makes the image unresolved. */

@@ -7,7 +7,7 @@ import {
 import { bitnamiImages } from "./bitnami";
 import type { DataService } from "./service";
 
-export const clickhouseService: DataService<"clickhouse", ClickhouseConnection> = {
+export const clickhouseService = {
   key: "clickhouse",
   secretId: "ClickhouseSecret",
   deploy: (stack, ch) =>
@@ -33,4 +33,22 @@ export const clickhouseService: DataService<"clickhouse", ClickhouseConnection> 
   }),
   connection: (ch, namespace) =>
     clickhouseConnection({ name: ch.releaseName, namespace, username: ch.username }),
-};
+  wire(ch, namespace) {
+    const c = clickhouseConnection({ name: ch.releaseName, namespace, username: ch.username });
+    return {
+      settings: {
+        CLICKHOUSE_HOST: c.host,
+        CLICKHOUSE_PORT: String(c.port),
+        CLICKHOUSE_USER: c.username,
+      },
+      secrets: [
+        {
+          variable: "CLICKHOUSE_PASSWORD",
+          source: "clickhouse",
+          secretName: c.secretName,
+          key: c.passwordKey,
+        },
+      ],
+    };
+  },
+} satisfies DataService<"clickhouse", ClickhouseConnection>;

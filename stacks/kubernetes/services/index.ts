@@ -27,7 +27,14 @@ export const DATA_SERVICES = {
   kafka: kafkaService,
 } as const satisfies { readonly [K in InClusterService]: DataService<K, unknown> };
 
-export { settingsOn, type DataService, type ServiceSettings } from "./service";
+export {
+  IN_CLUSTER_TOPIC,
+  settingsOn,
+  type DataService,
+  type SecretRef,
+  type ServiceSettings,
+  type ServiceWiring,
+} from "./service";
 export { bitnamiImages } from "./bitnami";
 
 /** The services of one layer (`databases` or `buses`) configured on `cloud`, in table order. */
@@ -45,7 +52,7 @@ export function servicesOf(
 export function deployServices(
   stack: HelmLayerStack,
   section: "databases" | "buses",
-): Partial<Record<InClusterService, Construct>> {
+): Partial<Record<InClusterService, Construct | readonly Construct[]>> {
   const w = stack.env.workloads;
   return Object.fromEntries(
     servicesOf(w, section, stack.cloud).map((k) => {

@@ -1,9 +1,9 @@
 /** `buses.kafka`: bitnami/kafka in KRaft mode. */
 import { Kafka, kafkaConnection, type KafkaConnection } from "../../../modules/helm/kafka";
 import { bitnamiImages } from "./bitnami";
-import type { DataService } from "./service";
+import { IN_CLUSTER_TOPIC, type DataService } from "./service";
 
-export const kafkaService: DataService<"kafka", KafkaConnection> = {
+export const kafkaService = {
   key: "kafka",
   secretId: "KafkaSecret",
   deploy: (stack, kafka) =>
@@ -26,4 +26,24 @@ export const kafkaService: DataService<"kafka", KafkaConnection> = {
     topology: { replicated: (kafka.brokers || kafka.controllers) > 1 },
   }),
   connection: (kafka, namespace) => kafkaConnection({ name: kafka.releaseName, namespace }),
-};
+  wire(kafka, namespace) {
+    const c = kafkaConnection({ name: kafka.releaseName, namespace });
+    return {
+      settings: {
+        KAFKA_BOOTSTRAP_SERVERS: c.bootstrapServers,
+        KAFKA_SECURITY_PROTOCOL: c.securityProtocol,
+        KAFKA_SASL_MECHANISM: c.saslMechanism,
+        KAFKA_USERNAME: c.username,
+        KAFKA_TOPIC: IN_CLUSTER_TOPIC,
+      },
+      secrets: [
+        {
+          variable: "KAFKA_PASSWORD",
+          source: "kafka",
+          secretName: c.secretName,
+          key: c.passwordKey,
+        },
+      ],
+    };
+  },
+} satisfies DataService<"kafka", KafkaConnection>;

@@ -6,7 +6,7 @@ import {
 } from "../../../modules/helm/meilisearch";
 import type { DataService } from "./service";
 
-export const meilisearchService: DataService<"meilisearch", MeilisearchConnection> = {
+export const meilisearchService = {
   key: "meilisearch",
   secretId: "MeilisearchSecret",
   deploy: (stack, meili) =>
@@ -20,4 +20,18 @@ export const meilisearchService: DataService<"meilisearch", MeilisearchConnectio
       resources: meili.resources,
     }),
   connection: (meili, namespace) => meilisearchConnection({ name: meili.releaseName, namespace }),
-};
+  wire(meili, namespace) {
+    const c = meilisearchConnection({ name: meili.releaseName, namespace });
+    return {
+      settings: { MEILI_HOST: c.url },
+      secrets: [
+        {
+          variable: "MEILI_MASTER_KEY",
+          source: "meilisearch",
+          secretName: c.secretName,
+          key: c.masterKeyKey,
+        },
+      ],
+    };
+  },
+} satisfies DataService<"meilisearch", MeilisearchConnection>;

@@ -8,7 +8,7 @@ import { PostgresqlHa, postgresqlHaConnection } from "../../../modules/helm/post
 import { bitnamiImages } from "./bitnami";
 import type { DataService } from "./service";
 
-export const postgresqlService: DataService<"postgresql", PostgresConnection> = {
+export const postgresqlService = {
   key: "postgresql",
   secretId: "PostgresqlSecret",
   deploy(stack, pg) {
@@ -44,4 +44,4 @@ export const postgresqlService: DataService<"postgresql", PostgresConnection> = 
     // HA: through Pgpool.
     return pg.ha ? postgresqlHaConnection(p) : postgresqlConnection(p);
   },
-};
+} satisfies DataService<"postgresql", PostgresConnection>;

@@ -4,7 +4,7 @@ import { Valkey, valkeyConnection } from "../../../modules/helm/valkey";
 import { bitnamiImages } from "./bitnami";
 import type { DataService } from "./service";
 
-export const redisService: DataService<"redis", RedisConnection> = {
+export const redisService = {
   key: "redis",
   secretId: "RedisSecret",
   deploy(stack, redis) {
@@ -39,4 +39,29 @@ export const redisService: DataService<"redis", RedisConnection> = {
       namespace,
       sentinel: redis.sentinel,
     }),
-};
+  wire(redis, namespace) {
+    const c: RedisConnection = (redis.engine === "bitnami" ? redisConnection : valkeyConnection)({
+      name: redis.releaseName,
+      namespace,
+      sentinel: redis.sentinel,
+    });
+    return {
+      settings: {
+        REDIS_HOST: c.host,
+        REDIS_PORT: String(c.port),
+        ...(c.sentinel && {
+          REDIS_SENTINEL_PORT: String(c.sentinel.port),
+          REDIS_SENTINEL_MASTER: c.sentinel.masterSet,
+        }),
+      },
+      secrets: [
+        {
+          variable: "REDIS_PASSWORD",
+          source: "redis",
+          secretName: c.secretName,
+          key: c.passwordKey,
+        },
+      ],
+    };
+  },
+} satisfies DataService<"redis", RedisConnection>;

@@ -17,6 +17,25 @@ export type ServiceSettings<K extends InClusterService> = NonNullable<
     keyof Layers[(typeof IN_CLUSTER_SERVICES)[K]["section"]]]
 >;
 
+/** Topic/exchange name on the in-cluster buses. */
+export const IN_CLUSTER_TOPIC = "events";
+
+/** A credential variable taken from another release's Secret. */
+export interface SecretRef {
+  readonly variable: string;
+  readonly source: InClusterService;
+  readonly secretName: string;
+  readonly key: string;
+  /** Builds the value from the password (connection URLs); absent: the password itself. */
+  readonly format?: (password: string) => string;
+}
+
+/** What an application using a service gets: ConfigMap settings and Secret references. */
+export interface ServiceWiring {
+  readonly settings: Readonly<Record<string, string>>;
+  readonly secrets: readonly SecretRef[];
+}
+
 /** What Strata knows about one in-cluster service, beyond its config (schema/services.ts). */
 export interface DataService<K extends InClusterService, C> {
   readonly key: K;
@@ -25,12 +44,20 @@ export interface DataService<K extends InClusterService, C> {
    * a state address, so it never changes.
    */
   readonly secretId: string;
-  /** Installs the service's releases on the stack's cluster (construct ids are state addresses). */
-  deploy(stack: HelmLayerStack, settings: ServiceSettings<K>): Construct;
+  /**
+   * Installs the service's releases on the stack's cluster (construct ids are state addresses):
+   * one, or two while an engine switch keeps the old release beside the new one.
+   */
+  deploy(stack: HelmLayerStack, settings: ServiceSettings<K>): Construct | readonly Construct[];
   /** Its exporter as a monitored service (scraped when `metrics` is on); absent: no exporter. */
   monitored?(settings: ServiceSettings<K>): MonitoredService;
   /** Where applications reach it, in the environment's namespace. */
   connection(settings: ServiceSettings<K>, namespace: string): C;
+  /**
+   * The app contract: the variables an app using the service gets (absent: the apps layer wires
+   * it itself, as PostgreSQL's variables depend on the app's contract).
+   */
+  wire?(settings: ServiceSettings<K>, namespace: string): ServiceWiring;
 }
 
 /** A service's settings on `cloud`, when it runs there. */
