@@ -60,11 +60,15 @@ const CHART_NAMES: Record<ChartKey, string> = {
   meilisearch: "meilisearch",
   rabbitmq: "rabbitmq",
   kafka: "kafka",
+  strimzi: "strimzi-kafka-operator",
   kubePrometheusStack: "kube-prometheus-stack",
 };
 
 /** Modules named otherwise than the chart they install. */
-const MODULE_CHARTS: Readonly<Record<string, string>> = { "envoy-gateway": "gateway-helm" };
+const MODULE_CHARTS: Readonly<Record<string, string>> = {
+  "envoy-gateway": "gateway-helm",
+  strimzi: "strimzi-kafka-operator",
+};
 
 /** `DEFAULT_*_VERSION` constants of modules/helm/<chart>.ts, read as text (no cdktf load). */
 function moduleDefaultVersions(): Array<{ chart: string; version: string; file: string }> {

@@ -217,6 +217,7 @@ describe("dangerous changes", () => {
       for (const [id, chart] of [
         ["EnvoyGateway", "gateway-helm"],
         ["CertManager", "cert-manager"],
+        ["Strimzi", "strimzi-kafka-operator"],
       ]) {
         new Release(stack, id!, {
           name: chart!,
@@ -234,9 +235,13 @@ describe("dangerous changes", () => {
       knownEnvironments: ["dev"],
     });
     // cert-manager keeps its CRDs in templates (crds.enabled), which Helm upgrades: no danger.
-    expect(r.dangers.map((x) => x.reason)).toEqual([
+    // Each names its own upgrade procedure.
+    expect(r.dangers.map((x) => x.reason).sort()).toEqual([
       expect.stringMatching(
-        /^gateway-helm v1\.9\.0 → v1\.10\.0: Helm does not upgrade the CRDs this chart carries/,
+        /^gateway-helm v1\.9\.0 → v1\.10\.0: Helm does not upgrade the CRDs this chart carries.*"Upgrading Envoy Gateway"/,
+      ),
+      expect.stringMatching(
+        /^strimzi-kafka-operator v1\.9\.0 → v1\.10\.0: Helm does not upgrade the CRDs .*docs\/data-services\.md, "Upgrading Strimzi"/,
       ),
     ]);
   });

@@ -88,6 +88,7 @@ export const CHART_KEYS = [
   "meilisearch",
   "rabbitmq",
   "kafka",
+  "strimzi",
   "kubePrometheusStack",
 ] as const;
 export type ChartKey = (typeof CHART_KEYS)[number];
@@ -103,6 +104,8 @@ export type ChartKey = (typeof CHART_KEYS)[number];
  * kube-prometheus-stack 88.5.3: the newest tag in the prometheus-community/helm-charts snapshot
  * (2026-08-22), values.yaml at the tag (facts/charts.json). valkey 0.25.5: CloudPirates' chart,
  * the newest tag in the CloudPirates-io/helm-charts snapshot (2026-08-14), values.yaml at the tag.
+ * strimzi 1.2.0: chart strimzi-kafka-operator, the newest release tag of
+ * strimzi/strimzi-kafka-operator (2026-08-18), values.yaml at the tag.
  */
 export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   certManager: "v1.21.1",
@@ -116,6 +119,7 @@ export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   meilisearch: "0.25.0",
   rabbitmq: "16.0.14",
   kafka: "32.4.3",
+  strimzi: "1.2.0",
   kubePrometheusStack: "88.5.3",
 };
 
@@ -367,8 +371,52 @@ export const RabbitmqConfig = obj({
   replicas: z.number().int().min(1).max(9).optional(),
 });
 
+/**
+ * What runs a `buses.kafka` service: the Strimzi operator (KRaft, node pools, a KafkaUser per
+ * environment), or the deprecated bitnami/kafka release (Kafka 4.0.0 from the frozen
+ * bitnamilegacy images), kept only so an environment can stay until it migrates
+ * (docs/data-services.md).
+ */
+export const KafkaEngine = z.enum(["strimzi", "bitnami"], {
+  error: (i) =>
+    `kafka engine ${JSON.stringify(i.input)} is not one of "strimzi" (maintained; the default) or "bitnami" (deprecated)`,
+});
+export type KafkaEngine = z.infer<typeof KafkaEngine>;
+
+/** `buses.kafka`: the engine's own settings make sense. */
+function checkKafka(
+  kafka: z.output<typeof KafkaConfig> | undefined,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  if (!kafka) return;
+  if (kafka.engine === "bitnami" && kafka.keepBitnami !== undefined) {
+    issue(
+      ["buses", "kafka", "keepBitnami"],
+      `keepBitnami keeps the Bitnami release beside Strimzi while migrating; with engine "bitnami" it means nothing: remove it, or set engine: "strimzi"`,
+    );
+  }
+  if (
+    kafka.engine !== "bitnami" &&
+    !kafka.keepBitnami &&
+    (kafka.images?.registry !== undefined || kafka.images?.namespace !== undefined)
+  ) {
+    issue(
+      ["buses", "kafka", "images"],
+      `images applies to the Bitnami release only; Strimzi's Kafka image is the operator's (quay.io/strimzi/kafka, chart strimzi-kafka-operator): remove images, or set engine: "bitnami" (deprecated) or keepBitnami: true while migrating`,
+    );
+  }
+}
+
 export const KafkaConfig = obj({
   ...releaseFields,
+  /** "strimzi", or "bitnami" (deprecated: frozen images; docs/data-services.md). @default "strimzi" */
+  engine: KafkaEngine.optional(),
+  /**
+   * With engine "strimzi": keep the Bitnami release running beside the Strimzi cluster (same
+   * release, same state) while MirrorMaker 2 copies its topics; apps use Strimzi. Remove it once
+   * the copy is drained (docs/data-services.md, "Migrating from Bitnami Kafka"). @default false
+   */
+  keepBitnami: z.boolean().optional(),
   /** KRaft controller nodes: 1, 3 or 5. @default - 3 with high availability, else 1 */
   controllers: z.number().int().min(1).max(5).optional(),
   /** Broker-only nodes beside dedicated controllers; 0 = controllers also act as brokers. @default - the tier's replicas with high availability, else 0 */
@@ -989,7 +1037,12 @@ export function checkWorkloads(
     [["databases", "clickhouse"], w.databases?.clickhouse, "clickhouse"],
     [["databases", "meilisearch"], w.databases?.meilisearch, "meilisearch"],
     [["buses", "rabbitmq"], w.buses?.rabbitmq, "rabbitmq"],
-    [["buses", "kafka"], w.buses?.kafka, "kafka"],
+    [
+      ["buses", "kafka"],
+      w.buses?.kafka,
+      // The Bitnami release runs with engine bitnami, or beside Strimzi while migrating.
+      w.buses?.kafka?.engine === "bitnami" || w.buses?.kafka?.keepBitnami ? "kafka" : "strimzi",
+    ],
   ];
   for (const [path, release, chart] of releases) {
     if (!release) continue;
@@ -1023,6 +1076,7 @@ export function checkWorkloads(
       `PostgreSQL HA (bitnami/postgresql-ha) needs at least ${HA_MINIMUM.postgresqlHa} nodes, got ${pg.replicas}; set replicas to 3 (or ha: false for a single server)`,
     );
   }
+  checkKafka(w.buses?.kafka, issue);
   const redis = w.databases?.redis;
   if (
     redis &&
@@ -1596,6 +1650,11 @@ export function resolveWorkloads(
       },
       kafka: kafka && {
         ...release(kafka, "kafka", DEFAULT_RELEASE_NAMES.kafka),
+        engine: kafka.engine ?? ("strimzi" as const),
+        keepBitnami: kafka.keepBitnami ?? false,
+        // Strimzi's Kafka image is the operator's: the Bitnami image location does not apply.
+        ...(kafka.engine !== "bitnami" &&
+          !kafka.keepBitnami && { images: { registry: undefined, namespace: undefined } }),
         controllers: kafka.controllers ?? (ha ? 3 : 1),
         brokers: kafka.brokers ?? (ha ? tier.replicas : 0),
       },

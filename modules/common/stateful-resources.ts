@@ -40,6 +40,7 @@ export const DATA_CHARTS: readonly string[] = [
   "valkey",
   "rabbitmq",
   "kafka",
+  "kafka-cluster",
   "clickhouse",
   "meilisearch",
   "mongodb",
@@ -48,9 +49,20 @@ export const DATA_CHARTS: readonly string[] = [
   "opensearch",
 ];
 
-/** The chart's base name: `oci://registry-1.docker.io/bitnamicharts/postgresql` → `postgresql`. */
+/**
+ * Charts of charts/ that hold data, by the construct id of their asset (stacks/kubernetes/layer.ts):
+ * deleting charts/kafka-cluster's release deletes the Kafka cluster.
+ */
+const DATA_CHART_ASSETS: Readonly<Record<string, string>> = { KafkaClusterChart: "kafka-cluster" };
+
+/**
+ * The chart's base name: `oci://registry-1.docker.io/bitnamicharts/postgresql` → `postgresql`; a
+ * chart of charts/ (`./assets/<id>/<hash>`) by its asset id.
+ */
 function chartName(resource: Readonly<Record<string, unknown>>): string {
   const chart = typeof resource.chart === "string" ? resource.chart : "";
+  const asset = /(?:^|\/)assets\/([A-Za-z]+)\//.exec(chart);
+  if (asset) return DATA_CHART_ASSETS[asset[1]] ?? asset[1];
   return chart.split("/").pop() ?? "";
 }
 

@@ -141,7 +141,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   "workloads.databases.redis":
     "Valkey (CloudPirates valkey chart), or the deprecated bitnami/redis (engine).",
   "workloads.buses.rabbitmq": "bitnami/rabbitmq.",
-  "workloads.buses.kafka": "bitnami/kafka (KRaft).",
+  "workloads.buses.kafka":
+    "Kafka on the Strimzi operator (KRaft), or the deprecated bitnami/kafka (engine).",
   "workloads.apps.<name>.image": "The container image; a pinned tag (`latest` is refused in prod).",
 };
 
@@ -443,6 +444,7 @@ const CHARTS: Readonly<Record<ChartKey, { name: string; layer: string }>> = {
   meilisearch: { name: "meilisearch", layer: "databases" },
   rabbitmq: { name: "rabbitmq", layer: "buses" },
   kafka: { name: "kafka", layer: "buses" },
+  strimzi: { name: "strimzi-kafka-operator", layer: "platform" },
   kubePrometheusStack: { name: "kube-prometheus-stack", layer: "platform" },
 };
 

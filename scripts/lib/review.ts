@@ -339,25 +339,29 @@ function protectionDangers(before: Block, after: Block): string[] {
   return out;
 }
 
-/** Charts whose CRDs Helm installs once and never upgrades (facts/charts.json crdLifecycle). */
-const CRDS_NOT_UPGRADED: ReadonlySet<string> = new Set(
+/**
+ * Charts whose CRDs Helm installs once and never upgrades (facts/charts.json crdLifecycle), each
+ * with the docs section of its upgrade procedure.
+ */
+const CRDS_NOT_UPGRADED: ReadonlyMap<string, string> = new Map(
   (
     CHART_FACTS.charts as ReadonlyArray<{
       name: string;
-      crdLifecycle?: { upgradedByHelm: boolean };
+      crdLifecycle?: { upgradedByHelm: boolean; upgradeDoc?: string };
     }>
   )
     .filter((c) => c.crdLifecycle?.upgradedByHelm === false)
-    .map((c) => c.name),
+    .map((c) => [c.name, c.crdLifecycle?.upgradeDoc ?? 'docs/edge.md, "Upgrading Envoy Gateway"']),
 );
 
 /** A new version of a chart whose CRDs Helm does not upgrade: they must be applied first. */
 function crdDangers(before: Block, after: Block): string[] {
   const chart = after.chart;
-  if (typeof chart !== "string" || !CRDS_NOT_UPGRADED.has(chart)) return [];
+  const doc = typeof chart === "string" ? CRDS_NOT_UPGRADED.get(chart) : undefined;
+  if (doc === undefined) return [];
   if (before.version === after.version) return [];
   return [
-    `${chart} ${String(before.version)} → ${String(after.version)}: Helm does not upgrade the CRDs this chart carries; apply the new version's CRDs first (docs/edge.md, "Upgrading Envoy Gateway"), or its new fields are dropped`,
+    `${chart} ${String(before.version)} → ${String(after.version)}: Helm does not upgrade the CRDs this chart carries; apply the new version's CRDs first (${doc}), or its new fields are dropped`,
   ];
 }
 

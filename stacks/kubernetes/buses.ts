@@ -1,15 +1,20 @@
 import type { Construct } from "constructs";
 import { Kafka } from "../../modules/helm/kafka";
+import { KafkaCluster } from "../../modules/helm/kafka-cluster";
 import { Rabbitmq } from "../../modules/helm/rabbitmq";
 import { bitnamiImages } from "./databases";
 import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
 import { addMonitoringObjects, busServices } from "./monitoring";
+import { IN_CLUSTER_TOPIC } from "./wiring";
 
 /** `<env>-<cloud>-buses`: the in-cluster message buses configured for this cluster. */
 export class BusesStack extends HelmLayerStack {
   readonly rabbitmq?: Rabbitmq;
+  /** `buses.kafka` with engine bitnami (deprecated), or kept beside Strimzi while migrating. */
   readonly kafka?: Kafka;
+  /** `buses.kafka` on the Strimzi operator (engine strimzi, the default). */
+  readonly kafkaCluster?: KafkaCluster;
   /** ServiceMonitors and rules of the buses whose metrics are on. */
   readonly monitoring?: MonitoringObjects;
 
@@ -31,7 +36,23 @@ export class BusesStack extends HelmLayerStack {
       });
     }
     const kafka = buses.kafka;
-    if (kafka?.clouds.includes(this.cloud)) {
+    if (kafka?.clouds.includes(this.cloud) && kafka.engine === "strimzi") {
+      // The operator and its CRDs come from the cluster owner's platform layer.
+      this.kafkaCluster = new KafkaCluster(this, "KafkaCluster", {
+        ...this.releaseSettings("stateful"),
+        name: kafka.releaseName,
+        chart: this.localChart("kafka-cluster"),
+        storageClass: this.storageClass,
+        storage: kafka.storage,
+        resources: kafka.resources,
+        metrics: kafka.metrics,
+        controllers: kafka.controllers,
+        brokers: kafka.brokers,
+        topic: IN_CLUSTER_TOPIC,
+      });
+    }
+    if (kafka?.clouds.includes(this.cloud) && (kafka.engine === "bitnami" || kafka.keepBitnami)) {
+      // Deprecated (frozen images): the same construct id as before, so the state stays put.
       this.kafka = new Kafka(this, "Kafka", {
         ...this.releaseSettings("stateful"),
         name: kafka.releaseName,

@@ -40,6 +40,7 @@ const CHART_ASSET_IDS = {
   gateway: "GatewayChart",
   "argocd-apps": "ArgoCdAppsChart",
   monitoring: "MonitoringChart",
+  "kafka-cluster": "KafkaClusterChart",
 } as const;
 export type ProjectChart = keyof typeof CHART_ASSET_IDS;
 

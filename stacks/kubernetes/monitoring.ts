@@ -66,7 +66,7 @@ export function busServices(env: Environment, cloud: ConfigCloud): MonitoredServ
     ...(on(kafka, cloud)
       ? [
           {
-            kind: "kafka" as const,
+            kind: kafka!.engine === "strimzi" ? ("strimzi" as const) : ("kafka" as const),
             release: kafka!.releaseName,
             // Brokers, or controllers acting as brokers when there are no dedicated ones.
             topology: { replicated: (kafka!.brokers || kafka!.controllers) > 1 },

@@ -13,6 +13,8 @@ import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
 import { clusterRules, namespaceRules } from "../../modules/helm/monitoring-targets";
 import { MONITORING_NAMESPACE } from "../../environments/schema/monitoring";
 import { WorkloadNamespace } from "../../modules/helm/workload-namespace";
+import { StrimziOperator } from "../../modules/helm/strimzi";
+import type { Environment } from "../../environments/schema";
 import { ManagedDatabaseSecret } from "../../modules/digitalocean/managed-database-secret";
 import { DO_DATABASE_ENGINES, doDatabaseClusterName } from "../digitalocean/data";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
@@ -29,6 +31,7 @@ export const PLATFORM_NAMESPACES = {
   envoyGateway: "envoy-gateway-system",
   argocd: "argocd",
   monitoring: MONITORING_NAMESPACE,
+  strimzi: "strimzi",
 } as const;
 
 /** Props of {@link PlatformStack}. */
@@ -39,6 +42,17 @@ export interface PlatformStackProps extends HelmLayerStackProps {
    * guest gets its namespace and its own Gateway and issuer.
    */
   readonly ownsCluster: boolean;
+  /**
+   * Every environment whose workloads run on this cluster (the owner and its guests): the owner
+   * installs the operators their services need. @default - the environment alone
+   */
+  readonly clusterTenants?: readonly Environment[];
+}
+
+/** True when the environment runs Kafka on the Strimzi operator on `cloud`. */
+export function usesStrimzi(env: Environment, cloud: ConfigCloud): boolean {
+  const kafka = env.workloads.buses.kafka;
+  return kafka?.engine === "strimzi" && kafka.clouds.includes(cloud);
 }
 
 /**
@@ -56,6 +70,8 @@ export class PlatformStack extends HelmLayerStack {
   /** The environment's Gateway and issuer, when its apps declare hosts on this cluster. */
   readonly edge?: EnvironmentGateway;
   readonly argocd?: ArgoCd;
+  /** The Strimzi cluster operator (owner; an environment on the cluster runs Kafka on it). */
+  readonly strimzi?: StrimziOperator;
   readonly storageClassResource?: Gp3StorageClass;
   /** The metrics stack (owner, monitoring on). */
   readonly kubePrometheusStack?: KubePrometheusStack;
@@ -75,12 +91,16 @@ export class PlatformStack extends HelmLayerStack {
     });
     if (this.cloud === "digitalocean") this.addManagedDatabaseSecrets(labels);
     if (props.ownsCluster) {
-      const c = this.addClusterComponents(labels);
+      const tenants = props.clusterTenants ?? [this.env];
+      const c = this.addClusterComponents(labels, {
+        strimzi: tenants.some((e) => usesStrimzi(e, this.cloud)),
+      });
       this.storageClassResource = c.storageClass;
       this.envoyGateway = c.envoyGateway;
       this.gatewayClass = c.gatewayClass;
       this.certManager = c.certManager;
       this.argocd = c.argocd;
+      this.strimzi = c.strimzi;
       this.kubePrometheusStack = c.kubePrometheusStack;
     }
     this.edge = this.addEdge();
@@ -88,12 +108,16 @@ export class PlatformStack extends HelmLayerStack {
   }
 
   /** The cluster-wide components, on a cluster the environment owns. */
-  private addClusterComponents(labels: Record<string, string>): {
+  private addClusterComponents(
+    labels: Record<string, string>,
+    operators: { readonly strimzi: boolean },
+  ): {
     storageClass?: Gp3StorageClass;
     envoyGateway?: EnvoyGateway;
     gatewayClass?: EnvironmentGateway;
     certManager?: CertManager;
     argocd?: ArgoCd;
+    strimzi?: StrimziOperator;
     kubePrometheusStack?: KubePrometheusStack;
   } {
     const built: ReturnType<PlatformStack["addClusterComponents"]> = {};
@@ -181,6 +205,21 @@ export class PlatformStack extends HelmLayerStack {
         admin: argocd.admin,
         sso: argocd.sso,
         admins: argocd.admins,
+        dependsOn: [ns.namespace],
+      });
+    }
+    if (operators.strimzi) {
+      // The operator's container is restricted by default; it makes its operands restricted too
+      // (modules/helm/strimzi.ts), in every environment namespace on the cluster.
+      const ns = new WorkloadNamespace(this, "StrimziNamespace", {
+        name: PLATFORM_NAMESPACES.strimzi,
+        podSecurity: "restricted",
+        labels,
+      });
+      built.strimzi = new StrimziOperator(this, "Strimzi", {
+        ...common,
+        namespace: ns.name,
+        version: charts.strimzi,
         dependsOn: [ns.namespace],
       });
     }

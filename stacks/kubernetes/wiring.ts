@@ -13,6 +13,7 @@ import { choiceOn, type AppSettings, type ConfigCloud } from "../../environments
 import { contractOf, GENERIC_POSTGRES } from "../../modules/common/app-contracts";
 import { clickhouseConnection } from "../../modules/helm/clickhouse";
 import { kafkaConnection } from "../../modules/helm/kafka";
+import { kafkaClusterConnection } from "../../modules/helm/kafka-cluster";
 import { meilisearchConnection } from "../../modules/helm/meilisearch";
 import { postgresqlConnection, type PostgresConnection } from "../../modules/helm/postgresql";
 import { postgresqlHaConnection } from "../../modules/helm/postgresql-ha";
@@ -218,7 +219,10 @@ export function appWiring(
     }
     case "kafka": {
       const k = w.buses.kafka!;
-      const c = kafkaConnection({ name: k.releaseName, namespace: w.namespace });
+      const c = (k.engine === "strimzi" ? kafkaClusterConnection : kafkaConnection)({
+        name: k.releaseName,
+        namespace: w.namespace,
+      });
       Object.assign(settings, {
         KAFKA_BOOTSTRAP_SERVERS: c.bootstrapServers,
         KAFKA_SECURITY_PROTOCOL: c.securityProtocol,

@@ -109,6 +109,8 @@ export const PROJECT_CHARTS: Readonly<Record<string, "image" | "applications" | 
   ArgoCdAppsChart: "applications",
   GatewayChart: "none",
   MonitoringChart: "none",
+  // Kafka's images are the Strimzi operator's (facts/charts.json strimzi-kafka-operator).
+  KafkaClusterChart: "none",
 };
 
 /** Keys of an image block Strata knows how to compose; anything else makes the image unresolved. */
