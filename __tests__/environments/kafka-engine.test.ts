@@ -1,0 +1,106 @@
+/** `workloads.buses.kafka.engine`: Strimzi by default, the deprecated Bitnami release on request. */
+import { EnvironmentSchema, type EnvironmentInput } from "../../environments/schema";
+import { CHART_VERSIONS, type WorkloadsInput } from "../../environments/schema/workloads";
+import { BITNAMI_IMAGES, envInput, problems } from "../support/env";
+
+function input(workloads: WorkloadsInput): EnvironmentInput {
+  return envInput({
+    targets: {
+      gcp: { project: "strata-test", region: "europe-west1", cluster: {} },
+      digitalocean: { region: "fra1", network: { ipRange: "10.200.0.0/20" }, cluster: {} },
+    },
+    workloads,
+  });
+}
+const resolve = (w: WorkloadsInput) => EnvironmentSchema.parse(input(w)).workloads;
+
+describe("buses.kafka.engine", () => {
+  test("Strimzi by default, with no Bitnami image location to give", () => {
+    const w = resolve({ buses: { kafka: {} } });
+    expect(w.buses.kafka).toMatchObject({
+      engine: "strimzi",
+      keepBitnami: false,
+      releaseName: "events",
+      controllers: 1,
+      brokers: 0,
+      images: {},
+    });
+    expect(w.charts.strimzi).toBe(CHART_VERSIONS.strimzi);
+    expect(CHART_VERSIONS.strimzi).toBe("1.2.0");
+    expect(problems(input({ buses: { kafka: {} } }))).toEqual([]);
+  });
+
+  test("bitnami keeps today's release and still needs its image location", () => {
+    const w = resolve({ images: BITNAMI_IMAGES, buses: { kafka: { engine: "bitnami" } } });
+    expect(w.buses.kafka).toMatchObject({
+      engine: "bitnami",
+      images: { registry: BITNAMI_IMAGES.bitnami.registry },
+    });
+    expect(problems(input({ buses: { kafka: { engine: "bitnami" } } }))).toEqual([
+      expect.stringMatching(
+        /workloads\.buses\.kafka\.images: no image location for a Bitnami chart/,
+      ),
+    ]);
+  });
+
+  test("keepBitnami (migrating): the Bitnami release still runs, so it still needs its images", () => {
+    expect(problems(input({ buses: { kafka: { keepBitnami: true } } }))).toEqual([
+      expect.stringMatching(
+        /workloads\.buses\.kafka\.images: no image location for a Bitnami chart/,
+      ),
+    ]);
+    const w = resolve({ images: BITNAMI_IMAGES, buses: { kafka: { keepBitnami: true } } });
+    expect(w.buses.kafka).toMatchObject({ engine: "strimzi", keepBitnami: true });
+    expect(w.buses.kafka!.images.registry).toBe("docker.io");
+  });
+
+  test("keepBitnami with engine bitnami means nothing and is refused with the fix", () => {
+    expect(
+      problems(
+        input({
+          images: BITNAMI_IMAGES,
+          buses: { kafka: { engine: "bitnami", keepBitnami: false } },
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /workloads\.buses\.kafka\.keepBitnami: keepBitnami keeps the Bitnami release beside Strimzi while migrating; with engine "bitnami" it means nothing/,
+      ),
+    ]);
+  });
+
+  test("images on a Strimzi service is refused with the fix", () => {
+    expect(
+      problems(input({ buses: { kafka: { images: { registry: "mirror.example.com" } } } })),
+    ).toEqual([
+      expect.stringMatching(
+        /workloads\.buses\.kafka\.images: images applies to the Bitnami release only; Strimzi's Kafka image is the operator's .*set engine: "bitnami" \(deprecated\) or keepBitnami: true/,
+      ),
+    ]);
+  });
+
+  test("an unknown engine names the choices", () => {
+    expect(problems(input({ buses: { kafka: { engine: "redpanda" as "strimzi" } } }))).toEqual([
+      expect.stringMatching(
+        /workloads\.buses\.kafka\.engine: kafka engine "redpanda" is not one of "strimzi" \(maintained; the default\) or "bitnami" \(deprecated\)/,
+      ),
+    ]);
+  });
+
+  test.each(["strimzi", "bitnami"] as const)(
+    "%s: an even controller count is refused",
+    (engine) => {
+      expect(
+        problems(input({ images: BITNAMI_IMAGES, buses: { kafka: { engine, controllers: 2 } } })),
+      ).toEqual([expect.stringMatching(/buses\.kafka\.controllers: KRaft needs an odd number/)]);
+    },
+  );
+
+  test("a resolved Strimzi configuration parses again to itself", () => {
+    const env = EnvironmentSchema.parse(
+      input({ buses: { kafka: { controllers: 3, brokers: 3 } } }),
+    );
+    const again = EnvironmentSchema.parse(JSON.parse(JSON.stringify(env)));
+    expect(again.workloads.buses.kafka).toEqual(env.workloads.buses.kafka);
+  });
+});
