@@ -19,7 +19,7 @@ describe("buses.kafka.engine", () => {
     const w = resolve({ buses: { kafka: {} } });
     expect(w.buses.kafka).toMatchObject({
       engine: "strimzi",
-      keepBitnami: false,
+      migrating: false,
       releaseName: "events",
       controllers: 1,
       brokers: 0,
@@ -43,30 +43,17 @@ describe("buses.kafka.engine", () => {
     ]);
   });
 
-  test("keepBitnami (migrating): the Bitnami release still runs, so it still needs its images", () => {
-    expect(problems(input({ buses: { kafka: { keepBitnami: true } } }))).toEqual([
-      expect.stringMatching(
-        /workloads\.buses\.kafka\.images: no image location for a Bitnami chart/,
-      ),
-    ]);
-    const w = resolve({ images: BITNAMI_IMAGES, buses: { kafka: { keepBitnami: true } } });
-    expect(w.buses.kafka).toMatchObject({ engine: "strimzi", keepBitnami: true });
+  test("migrating: the Bitnami release still runs, so it still needs its images (either engine)", () => {
+    for (const engine of ["strimzi", "bitnami"] as const) {
+      expect(problems(input({ buses: { kafka: { engine, migrating: true } } }))).toEqual([
+        expect.stringMatching(
+          /workloads\.buses\.kafka\.images: no image location for a Bitnami chart/,
+        ),
+      ]);
+    }
+    const w = resolve({ images: BITNAMI_IMAGES, buses: { kafka: { migrating: true } } });
+    expect(w.buses.kafka).toMatchObject({ engine: "strimzi", migrating: true });
     expect(w.buses.kafka!.images.registry).toBe("docker.io");
-  });
-
-  test("keepBitnami with engine bitnami means nothing and is refused with the fix", () => {
-    expect(
-      problems(
-        input({
-          images: BITNAMI_IMAGES,
-          buses: { kafka: { engine: "bitnami", keepBitnami: false } },
-        }),
-      ),
-    ).toEqual([
-      expect.stringMatching(
-        /workloads\.buses\.kafka\.keepBitnami: keepBitnami keeps the Bitnami release beside Strimzi while migrating; with engine "bitnami" it means nothing/,
-      ),
-    ]);
   });
 
   test("images on a Strimzi service is refused with the fix", () => {
@@ -74,7 +61,7 @@ describe("buses.kafka.engine", () => {
       problems(input({ buses: { kafka: { images: { registry: "mirror.example.com" } } } })),
     ).toEqual([
       expect.stringMatching(
-        /workloads\.buses\.kafka\.images: images applies to the Bitnami release only; Strimzi's Kafka image is the operator's .*set engine: "bitnami" \(deprecated\) or keepBitnami: true/,
+        /workloads\.buses\.kafka\.images: images applies to the Bitnami release only; Strimzi's Kafka image is the operator's .*set engine: "bitnami" \(deprecated\) or migrating: true/,
       ),
     ]);
   });

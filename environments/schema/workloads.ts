@@ -389,20 +389,14 @@ function checkKafka(
   issue: (path: PropertyKey[], message: string) => void,
 ): void {
   if (!kafka) return;
-  if (kafka.engine === "bitnami" && kafka.keepBitnami !== undefined) {
-    issue(
-      ["buses", "kafka", "keepBitnami"],
-      `keepBitnami keeps the Bitnami release beside Strimzi while migrating; with engine "bitnami" it means nothing: remove it, or set engine: "strimzi"`,
-    );
-  }
   if (
     kafka.engine !== "bitnami" &&
-    !kafka.keepBitnami &&
+    !kafka.migrating &&
     (kafka.images?.registry !== undefined || kafka.images?.namespace !== undefined)
   ) {
     issue(
       ["buses", "kafka", "images"],
-      `images applies to the Bitnami release only; Strimzi's Kafka image is the operator's (quay.io/strimzi/kafka, chart strimzi-kafka-operator): remove images, or set engine: "bitnami" (deprecated) or keepBitnami: true while migrating`,
+      `images applies to the Bitnami release only; Strimzi's Kafka image is the operator's (quay.io/strimzi/kafka, chart strimzi-kafka-operator): remove images, or set engine: "bitnami" (deprecated) or migrating: true while both run`,
     );
   }
 }
@@ -412,11 +406,11 @@ export const KafkaConfig = obj({
   /** "strimzi", or "bitnami" (deprecated: frozen images; docs/data-services.md). @default "strimzi" */
   engine: KafkaEngine.optional(),
   /**
-   * With engine "strimzi": keep the Bitnami release running beside the Strimzi cluster (same
-   * release, same state) while MirrorMaker 2 copies its topics; apps use Strimzi. Remove it once
-   * the copy is drained (docs/data-services.md, "Migrating from Bitnami Kafka"). @default false
+   * Run both engines' clusters side by side (the Bitnami release at its same address, and the
+   * Strimzi cluster) while MirrorMaker 2 copies the topics; apps use `engine`'s. Remove it once
+   * the move is done (docs/data-services.md, "Migrating from Bitnami Kafka"). @default false
    */
-  keepBitnami: z.boolean().optional(),
+  migrating: z.boolean().optional(),
   /** KRaft controller nodes: 1, 3 or 5. @default - 3 with high availability, else 1 */
   controllers: z.number().int().min(1).max(5).optional(),
   /** Broker-only nodes beside dedicated controllers; 0 = controllers also act as brokers. @default - the tier's replicas with high availability, else 0 */
@@ -1041,7 +1035,7 @@ export function checkWorkloads(
       ["buses", "kafka"],
       w.buses?.kafka,
       // The Bitnami release runs with engine bitnami, or beside Strimzi while migrating.
-      w.buses?.kafka?.engine === "bitnami" || w.buses?.kafka?.keepBitnami ? "kafka" : "strimzi",
+      w.buses?.kafka?.engine === "bitnami" || w.buses?.kafka?.migrating ? "kafka" : "strimzi",
     ],
   ];
   for (const [path, release, chart] of releases) {
@@ -1651,10 +1645,10 @@ export function resolveWorkloads(
       kafka: kafka && {
         ...release(kafka, "kafka", DEFAULT_RELEASE_NAMES.kafka),
         engine: kafka.engine ?? ("strimzi" as const),
-        keepBitnami: kafka.keepBitnami ?? false,
+        migrating: kafka.migrating ?? false,
         // Strimzi's Kafka image is the operator's: the Bitnami image location does not apply.
         ...(kafka.engine !== "bitnami" &&
-          !kafka.keepBitnami && { images: { registry: undefined, namespace: undefined } }),
+          !kafka.migrating && { images: { registry: undefined, namespace: undefined } }),
         controllers: kafka.controllers ?? (ha ? 3 : 1),
         brokers: kafka.brokers ?? (ha ? tier.replicas : 0),
       },

@@ -41,7 +41,10 @@ export const STRIMZI_KAFKA_VERSION = "4.3.1";
  * (ClusterOperatorConfig.java#L216-L233 at 1.2.0: the `restricted` shortcut names
  * RestrictedPodSecurityProvider).
  */
-export const STRIMZI_POD_SECURITY = { name: "STRIMZI_POD_SECURITY_PROVIDER_CLASS", value: "restricted" };
+export const STRIMZI_POD_SECURITY = {
+  name: "STRIMZI_POD_SECURITY_PROVIDER_CLASS",
+  value: "restricted",
+};
 
 /**
  * The Strimzi cluster operator (chart strimzi-kafka-operator), cluster-wide: it watches every

@@ -11,9 +11,9 @@ import { IN_CLUSTER_TOPIC } from "./wiring";
 /** `<env>-<cloud>-buses`: the in-cluster message buses configured for this cluster. */
 export class BusesStack extends HelmLayerStack {
   readonly rabbitmq?: Rabbitmq;
-  /** `buses.kafka` with engine bitnami (deprecated), or kept beside Strimzi while migrating. */
+  /** `buses.kafka` with engine bitnami (deprecated), or beside Strimzi while migrating. */
   readonly kafka?: Kafka;
-  /** `buses.kafka` on the Strimzi operator (engine strimzi, the default). */
+  /** `buses.kafka` on the Strimzi operator (engine strimzi, the default; or while migrating). */
   readonly kafkaCluster?: KafkaCluster;
   /** ServiceMonitors and rules of the buses whose metrics are on. */
   readonly monitoring?: MonitoringObjects;
@@ -36,7 +36,8 @@ export class BusesStack extends HelmLayerStack {
       });
     }
     const kafka = buses.kafka;
-    if (kafka?.clouds.includes(this.cloud) && kafka.engine === "strimzi") {
+    // While migrating both engines' clusters run; apps use `engine`'s (wiring.ts).
+    if (kafka?.clouds.includes(this.cloud) && (kafka.engine === "strimzi" || kafka.migrating)) {
       // The operator and its CRDs come from the cluster owner's platform layer.
       this.kafkaCluster = new KafkaCluster(this, "KafkaCluster", {
         ...this.releaseSettings("stateful"),
@@ -51,7 +52,7 @@ export class BusesStack extends HelmLayerStack {
         topic: IN_CLUSTER_TOPIC,
       });
     }
-    if (kafka?.clouds.includes(this.cloud) && (kafka.engine === "bitnami" || kafka.keepBitnami)) {
+    if (kafka?.clouds.includes(this.cloud) && (kafka.engine === "bitnami" || kafka.migrating)) {
       // Deprecated (frozen images): the same construct id as before, so the state stays put.
       this.kafka = new Kafka(this, "Kafka", {
         ...this.releaseSettings("stateful"),

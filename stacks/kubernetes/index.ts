@@ -50,9 +50,7 @@ export function buildHelmStacks(
     const ownsCluster = owner.name === env.name;
     // The environments on this cluster: the owner installs the operators any of them needs.
     const clusterTenants = all.filter((e) =>
-      placements(e).some(
-        (p) => p.clusterEnvironment === owner.name && p.cloud === placement.cloud,
-      ),
+      placements(e).some((p) => p.clusterEnvironment === owner.name && p.cloud === placement.cloud),
     );
     const platform = new PlatformStack(app, named("platform"), {
       ...props,

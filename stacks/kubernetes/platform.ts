@@ -49,10 +49,10 @@ export interface PlatformStackProps extends HelmLayerStackProps {
   readonly clusterTenants?: readonly Environment[];
 }
 
-/** True when the environment runs Kafka on the Strimzi operator on `cloud`. */
+/** True when the environment runs Kafka on the Strimzi operator on `cloud` (also while migrating). */
 export function usesStrimzi(env: Environment, cloud: ConfigCloud): boolean {
   const kafka = env.workloads.buses.kafka;
-  return kafka?.engine === "strimzi" && kafka.clouds.includes(cloud);
+  return !!kafka && (kafka.engine === "strimzi" || kafka.migrating) && kafka.clouds.includes(cloud);
 }
 
 /**

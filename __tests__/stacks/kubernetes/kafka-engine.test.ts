@@ -66,8 +66,9 @@ describe("the apps' Kafka contract", () => {
     });
   });
 
-  test("strimzi while the Bitnami release is kept: apps already use Strimzi", () => {
-    expect(wiring({ keepBitnami: true })).toEqual(wiring({}));
+  test("migrating: both clusters run, and the apps use the engine's", () => {
+    expect(wiring({ migrating: true })).toEqual(wiring({}));
+    expect(wiring({ engine: "bitnami", migrating: true })).toEqual(wiring({ engine: "bitnami" }));
   });
 
   test("bitnami (deprecated): exactly today's names", () => {
@@ -116,7 +117,8 @@ describe("the buses and platform layers per engine", () => {
         host,
         guest,
         env("old", "10.220.0.0/20", { engine: "bitnami" }),
-        env("mid", "10.230.0.0/20", { keepBitnami: true }),
+        env("mid", "10.230.0.0/20", { migrating: true }),
+        env("pre", "10.250.0.0/20", { engine: "bitnami", migrating: true }),
         env("new", "10.240.0.0/20", { controllers: 3, brokers: 3 }, true),
       ]),
     });
@@ -158,17 +160,24 @@ describe("the buses and platform layers per engine", () => {
     expect(dataReleases("old-do-buses")).toEqual([["Kafka_Chart_Release_6A221DFE", "events"]]);
   });
 
-  test("keepBitnami: the Bitnami release stays at its address beside the Strimzi cluster", () => {
-    expect(dataReleases("mid-do-buses").sort()).toEqual([
-      ["KafkaCluster_Chart_Release_7ADA1722", "events-strimzi"],
-      ["Kafka_Chart_Release_6A221DFE", "events"],
-    ]);
+  test("migrating (either engine): the Bitnami release stays at its address beside the Strimzi cluster", () => {
+    for (const name of ["mid-do-buses", "pre-do-buses"]) {
+      expect(dataReleases(name).sort()).toEqual([
+        ["KafkaCluster_Chart_Release_7ADA1722", "events-strimzi"],
+        ["Kafka_Chart_Release_6A221DFE", "events"],
+      ]);
+    }
+    // The operator comes with the Strimzi cluster, whichever engine the apps use.
+    expect(
+      releasesOf(stack("pre-do-platform")).filter((r) => r.chart === "strimzi-kafka-operator"),
+    ).toHaveLength(1);
   });
 
   test("bitnami → strimzi is a new cluster, never a move of the Bitnami release or its passwords", () => {
     const layer = (name: string) => stack(name) as unknown as MovableStack;
     expect(findMoves(layer("old-do-buses"), layer("new-do-buses"))).toEqual([]);
-    expect(findMoves(layer("old-do-buses"), layer("mid-do-buses"))).toEqual([]);
+    expect(findMoves(layer("old-do-buses"), layer("pre-do-buses"))).toEqual([]);
+    expect(findMoves(layer("pre-do-buses"), layer("mid-do-buses"))).toEqual([]);
   });
 
   test("the operator runs in the cluster owner's platform layer, also when only a guest uses it", () => {
