@@ -83,6 +83,24 @@ describe("buses.kafka.engine", () => {
     },
   );
 
+  test("a Strimzi below the CVE floor 1.0.1 is refused; the Bitnami engine does not care", () => {
+    expect(problems(input({ charts: { strimzi: "1.0.0" }, buses: { kafka: {} } }))).toEqual([
+      expect.stringMatching(
+        /workloads\.charts\.strimzi: Strimzi 1\.0\.0 is below 1\.0\.1: it lacks the fixes for CVE-2026-55225 and CVE-2026-55226 .*pin 1\.2\.0 or later/,
+      ),
+    ]);
+    expect(problems(input({ charts: { strimzi: "1.0.1" }, buses: { kafka: {} } }))).toEqual([]);
+    expect(
+      problems(
+        input({
+          images: BITNAMI_IMAGES,
+          charts: { strimzi: "0.49.1" },
+          buses: { kafka: { engine: "bitnami" } },
+        }),
+      ),
+    ).toEqual([]);
+  });
+
   test("a resolved Strimzi configuration parses again to itself", () => {
     const env = EnvironmentSchema.parse(
       input({ buses: { kafka: { controllers: 3, brokers: 3 } } }),

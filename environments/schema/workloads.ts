@@ -383,12 +383,26 @@ export const KafkaEngine = z.enum(["strimzi", "bitnami"], {
 });
 export type KafkaEngine = z.infer<typeof KafkaEngine>;
 
-/** `buses.kafka`: the engine's own settings make sense. */
+/** The oldest Strimzi Strata runs Kafka on (CVE-2026-55225/55226 fixed in 1.0.1). */
+const STRIMZI_FLOOR = [1, 0, 1] as const;
+
+/** `buses.kafka`: the engine's own settings make sense, on a Strimzi without known CVEs. */
 function checkKafka(
   kafka: z.output<typeof KafkaConfig> | undefined,
+  strimziChart: string | undefined,
   issue: (path: PropertyKey[], message: string) => void,
 ): void {
   if (!kafka) return;
+  const [major = 0, minor = 0, patch = 0] = (strimziChart ?? "").split(/[.-]/).map(Number);
+  const below =
+    major * 1e6 + minor * 1e3 + patch <
+    STRIMZI_FLOOR[0] * 1e6 + STRIMZI_FLOOR[1] * 1e3 + STRIMZI_FLOOR[2];
+  if ((kafka.engine !== "bitnami" || kafka.migrating) && strimziChart !== undefined && below) {
+    issue(
+      ["charts", "strimzi"],
+      `Strimzi ${strimziChart} is below ${STRIMZI_FLOOR.join(".")}: it lacks the fixes for CVE-2026-55225 and CVE-2026-55226 (Strimzi CHANGELOG 1.0.1) and charts/kafka-cluster renders the kafka.strimzi.io/v1 API only 1.0 serves alone; pin ${CHART_VERSIONS.strimzi} or later`,
+    );
+  }
   if (
     kafka.engine !== "bitnami" &&
     !kafka.migrating &&
@@ -1070,7 +1084,7 @@ export function checkWorkloads(
       `PostgreSQL HA (bitnami/postgresql-ha) needs at least ${HA_MINIMUM.postgresqlHa} nodes, got ${pg.replicas}; set replicas to 3 (or ha: false for a single server)`,
     );
   }
-  checkKafka(w.buses?.kafka, issue);
+  checkKafka(w.buses?.kafka, w.charts?.strimzi, issue);
   const redis = w.databases?.redis;
   if (
     redis &&
