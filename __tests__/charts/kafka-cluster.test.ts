@@ -20,6 +20,7 @@ import {
   kafkaClusterConnection,
   type KafkaClusterValues,
 } from "../../modules/helm/kafka-cluster";
+import { kafkaConnection } from "../../modules/helm/kafka";
 import { DEFAULT_STRIMZI_VERSION, STRIMZI_POD_SECURITY } from "../../modules/helm/strimzi";
 import { realApp } from "../support/app";
 import { factsFor, loadFacts } from "../support/chart-facts";
@@ -313,5 +314,39 @@ describeWithOperator("strimzi-kafka-operator at its tag, with the real app's val
         "045-Crd-kafkanodepool.yaml",
       ]),
     );
+  });
+});
+
+describe("docs/data-services.md: the migration's manifests", () => {
+  test("the KafkaUser and KafkaMirrorMaker2 a team applies by hand are valid at Strimzi 1.2.0", () => {
+    const doc = fs.readFileSync(
+      path.join(__dirname, "..", "..", "docs", "data-services.md"),
+      "utf8",
+    );
+    const section = doc.slice(doc.indexOf("### Migrating from Bitnami Kafka"));
+    const block = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const objects = parseAllDocuments(block.replace(/^ {3}/gm, "")).map(
+      (d) => d.toJS() as K8sObject,
+    );
+    expect(objects.map((o) => o.kind)).toEqual(["KafkaUser", "KafkaMirrorMaker2"]);
+    expect(objects.flatMap((o) => crdProblems(o))).toEqual([]);
+    // Source the Bitnami release's client listener and Secret, target the Strimzi bootstrap.
+    const mm2 = objects[1].spec as {
+      target: { bootstrapServers: string };
+      mirrors: Array<{
+        source: {
+          bootstrapServers: string;
+          authentication: { passwordSecret: { secretName: string; password: string } };
+        };
+      }>;
+    };
+    const bitnami = kafkaConnection({ name: "events", namespace: "ns" });
+    expect(mm2.mirrors[0].source.bootstrapServers).toBe("events-kafka:9092");
+    expect(bitnami.bootstrapServers).toMatch(/^events-kafka\.ns\./);
+    expect(mm2.mirrors[0].source.authentication.passwordSecret).toEqual({
+      secretName: bitnami.secretName,
+      password: bitnami.passwordKey,
+    });
+    expect(mm2.target.bootstrapServers).toBe("events-kafka-bootstrap:9092");
   });
 });
