@@ -61,11 +61,15 @@ const CHART_NAMES: Record<ChartKey, string> = {
   rabbitmq: "rabbitmq",
   rabbitmqOperator: "rabbitmq-cluster-operator",
   kafka: "kafka",
+  strimzi: "strimzi-kafka-operator",
   kubePrometheusStack: "kube-prometheus-stack",
 };
 
 /** Modules named otherwise than the chart they install. */
-const MODULE_CHARTS: Readonly<Record<string, string>> = { "envoy-gateway": "gateway-helm" };
+const MODULE_CHARTS: Readonly<Record<string, string>> = {
+  "envoy-gateway": "gateway-helm",
+  strimzi: "strimzi-kafka-operator",
+};
 
 /** `DEFAULT_*_VERSION` constants of modules/helm/<chart>.ts, read as text (no cdktf load). */
 function moduleDefaultVersions(): Array<{ chart: string; version: string; file: string }> {

@@ -218,6 +218,7 @@ describe("dangerous changes", () => {
         ["EnvoyGateway", "gateway-helm"],
         ["CertManager", "cert-manager"],
         ["RabbitmqOperator", "rabbitmq-cluster-operator"],
+        ["Strimzi", "strimzi-kafka-operator"],
       ]) {
         new Release(stack, id!, {
           name: chart!,
@@ -235,6 +236,7 @@ describe("dangerous changes", () => {
       knownEnvironments: ["dev"],
     });
     // cert-manager keeps its CRDs in templates (crds.enabled), which Helm upgrades: no danger.
+    // Each names its own upgrade procedure.
     expect(r.dangers.map((x) => x.reason).sort()).toEqual([
       expect.stringMatching(
         /^gateway-helm v1\.9\.0 → v1\.10\.0: Helm does not upgrade the CRDs this chart carries; apply the new version's CRDs first \(docs\/edge\.md/,
@@ -242,6 +244,9 @@ describe("dangerous changes", () => {
       // The RabbitMQ Cluster Operator's chart keeps its CRDs in crds/ too; its procedure is its own.
       expect.stringMatching(
         /^rabbitmq-cluster-operator v1\.9\.0 → v1\.10\.0: Helm does not upgrade the CRDs this chart carries; apply the new version's CRDs first \(docs\/data-services\.md, "Upgrading the RabbitMQ Cluster Operator"\)/,
+      ),
+      expect.stringMatching(
+        /^strimzi-kafka-operator v1\.9\.0 → v1\.10\.0: Helm does not upgrade the CRDs .*docs\/data-services\.md, "Upgrading Strimzi"/,
       ),
     ]);
   });

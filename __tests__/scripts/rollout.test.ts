@@ -57,13 +57,16 @@ describe("rollout targets of the seeds", () => {
     ]);
   });
 
-  test("staging's single-node databases and dev's KRaft Kafka, with their tiers' timeouts", () => {
+  test("staging's single-node databases and dev's Kafka on Strimzi, with their tiers' timeouts", () => {
     expect(commands("staging-do-databases")).toEqual([
       "kubectl rollout status statefulset/db-postgresql -n staging --timeout=1800s",
       "kubectl rollout status statefulset/cache-valkey -n staging --timeout=1800s",
     ]);
     expect(commands("dev-aws-buses")).toEqual([
-      "kubectl rollout status statefulset/events-kafka-controller -n dev --timeout=900s",
+      // Strimzi's custom resources: the operator reports each Ready once reconciled.
+      "kubectl wait kafkas.kafka.strimzi.io/events -n dev --for=condition=Ready --timeout=900s",
+      "kubectl wait kafkatopics.kafka.strimzi.io/events -n dev --for=condition=Ready --timeout=900s",
+      "kubectl wait kafkausers.kafka.strimzi.io/events-app -n dev --for=condition=Ready --timeout=900s",
       "kubectl rollout status statefulset/mq-server -n dev --timeout=900s",
     ]);
   });

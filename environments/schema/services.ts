@@ -123,7 +123,8 @@ export const IN_CLUSTER_SERVICES = {
     title: "Kafka",
     defaultRelease: "events",
     /** kafka 32.4.3: the official values.yaml at the release tag (32.4.4 was never released: facts/charts.json). */
-    charts: { kafka: "32.4.3" },
+    /** strimzi 1.2.0: chart strimzi-kafka-operator, the newest release tag of strimzi/strimzi-kafka-operator (2026-08-18), values.yaml at the tag. */
+    charts: { kafka: "32.4.3", strimzi: "1.2.0" },
     bitnamiCharts: ["kafka"],
     sizes: {
       kafka: {

@@ -121,7 +121,9 @@ const SERVICE_CHART: {
     w.buses?.rabbitmq?.engine === "bitnami" || w.buses?.rabbitmq?.keepBitnami
       ? "rabbitmq"
       : "rabbitmqOperator",
-  kafka: () => "kafka",
+  // The Bitnami release runs with engine bitnami, or beside Strimzi while migrating.
+  kafka: (w) =>
+    w.buses?.kafka?.engine === "bitnami" || w.buses?.kafka?.migrating ? "kafka" : "strimzi",
 };
 
 /** The charts that are Bitnami's (images under docker.io/bitnami until August 2025). */
@@ -318,8 +320,60 @@ export const RabbitmqConfig = obj({
   replicas: z.number().int().min(1).max(9).optional(),
 });
 
+/**
+ * What runs a `buses.kafka` service: the Strimzi operator (KRaft, node pools, a KafkaUser per
+ * environment), or the deprecated bitnami/kafka release (Kafka 4.0.0 from the frozen
+ * bitnamilegacy images), kept only so an environment can stay until it migrates
+ * (docs/data-services.md).
+ */
+export const KafkaEngine = z.enum(["strimzi", "bitnami"], {
+  error: (i) =>
+    `kafka engine ${JSON.stringify(i.input)} is not one of "strimzi" (maintained; the default) or "bitnami" (deprecated)`,
+});
+export type KafkaEngine = z.infer<typeof KafkaEngine>;
+
+/** The oldest Strimzi Strata runs Kafka on (CVE-2026-55225/55226 fixed in 1.0.1). */
+const STRIMZI_FLOOR = [1, 0, 1] as const;
+
+/** `buses.kafka`: the engine's own settings make sense, on a Strimzi without known CVEs. */
+function checkKafka(
+  kafka: z.output<typeof KafkaConfig> | undefined,
+  strimziChart: string | undefined,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  if (!kafka) return;
+  const [major = 0, minor = 0, patch = 0] = (strimziChart ?? "").split(/[.-]/).map(Number);
+  const below =
+    major * 1e6 + minor * 1e3 + patch <
+    STRIMZI_FLOOR[0] * 1e6 + STRIMZI_FLOOR[1] * 1e3 + STRIMZI_FLOOR[2];
+  if ((kafka.engine !== "bitnami" || kafka.migrating) && strimziChart !== undefined && below) {
+    issue(
+      ["charts", "strimzi"],
+      `Strimzi ${strimziChart} is below ${STRIMZI_FLOOR.join(".")}: it lacks the fixes for CVE-2026-55225 and CVE-2026-55226 (Strimzi CHANGELOG 1.0.1) and charts/kafka-cluster renders the kafka.strimzi.io/v1 API only 1.0 serves alone; pin ${CHART_VERSIONS.strimzi} or later`,
+    );
+  }
+  if (
+    kafka.engine !== "bitnami" &&
+    !kafka.migrating &&
+    (kafka.images?.registry !== undefined || kafka.images?.namespace !== undefined)
+  ) {
+    issue(
+      ["buses", "kafka", "images"],
+      `images applies to the Bitnami release only; Strimzi's Kafka image is the operator's (quay.io/strimzi/kafka, chart strimzi-kafka-operator): remove images, or set engine: "bitnami" (deprecated) or migrating: true while both run`,
+    );
+  }
+}
+
 export const KafkaConfig = obj({
   ...releaseFields,
+  /** "strimzi", or "bitnami" (deprecated: frozen images; docs/data-services.md). @default "strimzi" */
+  engine: KafkaEngine.optional(),
+  /**
+   * Run both engines' clusters side by side (the Bitnami release at its same address, and the
+   * Strimzi cluster) while MirrorMaker 2 copies the topics; apps use `engine`'s. Remove it once
+   * the move is done (docs/data-services.md, "Migrating from Bitnami Kafka"). @default false
+   */
+  migrating: z.boolean().optional(),
   /** KRaft controller nodes: 1, 3 or 5. @default - 3 with high availability, else 1 */
   controllers: z.number().int().min(1).max(5).optional(),
   /** Broker-only nodes beside dedicated controllers; 0 = controllers also act as brokers. @default - the tier's replicas with high availability, else 0 */
@@ -610,6 +664,7 @@ export function checkWorkloads(
       `PostgreSQL HA (bitnami/postgresql-ha) needs at least ${HA_MINIMUM.postgresqlHa} nodes, got ${pg.replicas}; set replicas to 3 (or ha: false for a single server)`,
     );
   }
+  checkKafka(w.buses?.kafka, w.charts?.strimzi, issue);
   const redis = w.databases?.redis;
   if (
     redis &&
@@ -885,6 +940,11 @@ export function resolveWorkloads(
       },
       kafka: kafka && {
         ...release(kafka, "kafka", DEFAULT_RELEASE_NAMES.kafka),
+        engine: kafka.engine ?? ("strimzi" as const),
+        migrating: kafka.migrating ?? false,
+        // Strimzi's Kafka image is the operator's: the Bitnami image location does not apply.
+        ...(kafka.engine !== "bitnami" &&
+          !kafka.migrating && { images: { registry: undefined, namespace: undefined } }),
         controllers: kafka.controllers ?? (ha ? 3 : 1),
         brokers: kafka.brokers ?? (ha ? tier.replicas : 0),
       },

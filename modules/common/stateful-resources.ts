@@ -41,6 +41,7 @@ export const DATA_CHARTS: readonly string[] = [
   "rabbitmq",
   "rabbitmq-cluster",
   "kafka",
+  "kafka-cluster",
   "clickhouse",
   "meilisearch",
   "mongodb",
@@ -55,6 +56,7 @@ export const DATA_CHARTS: readonly string[] = [
  */
 const DATA_CHART_ASSETS: Readonly<Record<string, string>> = {
   RabbitmqClusterChart: "rabbitmq-cluster",
+  KafkaClusterChart: "kafka-cluster",
 };
 
 /**

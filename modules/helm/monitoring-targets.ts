@@ -20,6 +20,7 @@ export type MonitoredKind =
   | "rabbitmq"
   | "rabbitmq-cluster"
   | "kafka"
+  | "strimzi"
   | "app";
 
 /** Target label every scrape of a Strata service carries: the release it belongs to. */
@@ -79,6 +80,7 @@ export interface Topology {
 
 const BITNAMI = "https://github.com/bitnami/charts/blob";
 const CLOUDPIRATES = "https://github.com/CloudPirates-io/helm-charts/blob";
+const STRIMZI = "https://github.com/strimzi/strimzi-kafka-operator/blob";
 const bitnamiLabels = (chart: string, component?: string) => (release: string) => ({
   "app.kubernetes.io/instance": release,
   "app.kubernetes.io/name": chart,
@@ -306,6 +308,56 @@ export const KINDS: Readonly<Record<MonitoredKind, KindSpec>> = {
               severity: "warning",
               summary: "Kafka partitions are under-replicated",
               description: `{{ $value }} partitions of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} have fewer in-sync replicas than replicas.`,
+            } satisfies AlertRule,
+          ]
+        : []),
+    ],
+  },
+  strimzi: {
+    // Kafka nodes of a Strimzi cluster: pods labelled with the cluster and kind Kafka
+    // (ResourceLabels.java L35-L53 at 1.2.0); the Strimzi Metrics Reporter serves container port
+    // tcp-prometheus (9404, MetricsModel.java L14-L19). Entity operator pods have no such port.
+    monitor: "PodMonitor",
+    matchLabels: (release) => ({ "strimzi.io/cluster": release, "strimzi.io/kind": "Kafka" }),
+    port: "tcp-prometheus",
+    path: "/metrics",
+    source: `${STRIMZI}/6c7b43c4af0db547c10463ba09d1dfa6f5e156a0/packaging/examples/metrics/prometheus-install/pod-monitors/kafka-resources-metrics.yaml#L8-L18`,
+    rules: (sel, _t, topology) => [
+      scrapeDown("KafkaDown", "Kafka", sel),
+      {
+        alert: "KafkaOfflinePartitions",
+        expr: `sum by (namespace, ${SERVICE_LABEL}) (kafka_controller_kafkacontroller_offlinepartitionscount{${sel}}) > 0`,
+        for: "1m",
+        severity: "critical",
+        summary: "Kafka partitions have no leader",
+        description: `{{ $value }} partitions of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} have no leader: they can be neither written nor read.`,
+      },
+      {
+        alert: "KafkaActiveControllers",
+        // No series at all (no active controller reporting) counts as 0.
+        expr: `(sum by (namespace, ${SERVICE_LABEL}) (kafka_controller_kafkacontroller_activecontrollercount{${sel}}) or sum by (namespace, ${SERVICE_LABEL}) (up{${sel}}) * 0) != 1`,
+        for: "5m",
+        severity: "critical",
+        summary: "Kafka has no active controller, or more than one",
+        description: `{{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} reports {{ $value }} active KRaft controllers (exactly one is healthy).`,
+      },
+      ...(topology.replicated
+        ? [
+            {
+              alert: "KafkaUnderReplicatedPartitions",
+              expr: `sum by (namespace, ${SERVICE_LABEL}) (kafka_server_replicamanager_underreplicatedpartitions{${sel}}) > 0`,
+              for: "10m",
+              severity: "warning",
+              summary: "Kafka partitions are under-replicated",
+              description: `{{ $value }} partitions of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} have fewer in-sync replicas than replicas.`,
+            } satisfies AlertRule,
+            {
+              alert: "KafkaUnderMinIsrPartitions",
+              expr: `sum by (namespace, ${SERVICE_LABEL}) (kafka_cluster_partition_underminisr{${sel}}) > 0`,
+              for: "5m",
+              severity: "critical",
+              summary: "Kafka partitions are below min.insync.replicas",
+              description: `{{ $value }} partitions of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} have fewer in-sync replicas than min.insync.replicas: producers with acks=all are refused.`,
             } satisfies AlertRule,
           ]
         : []),

@@ -142,7 +142,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     "Valkey (CloudPirates valkey chart), or the deprecated bitnami/redis (engine).",
   "workloads.buses.rabbitmq":
     "A RabbitmqCluster of the RabbitMQ Cluster Operator, or the deprecated bitnami/rabbitmq (engine).",
-  "workloads.buses.kafka": "bitnami/kafka (KRaft).",
+  "workloads.buses.kafka":
+    "Kafka on the Strimzi operator (KRaft), or the deprecated bitnami/kafka (engine).",
   "workloads.apps.<name>.image": "The container image; a pinned tag (`latest` is refused in prod).",
 };
 
@@ -445,6 +446,7 @@ const CHARTS: Readonly<Record<ChartKey, { name: string; layer: string }>> = {
   rabbitmq: { name: "rabbitmq", layer: "buses" },
   rabbitmqOperator: { name: "rabbitmq-cluster-operator", layer: "platform" },
   kafka: { name: "kafka", layer: "buses" },
+  strimzi: { name: "strimzi-kafka-operator", layer: "platform" },
   kubePrometheusStack: { name: "kube-prometheus-stack", layer: "platform" },
 };
 

@@ -28,9 +28,14 @@ import {
 
 /** One workload to wait for. */
 export interface RolloutTarget {
-  /** `secret`: a Secret that must exist (a repository's credentials Argo CD reads). */
-  readonly kind: "deployment" | "statefulset" | "application" | "secret";
+  /**
+   * `secret`: a Secret that must exist (a repository's credentials Argo CD reads); `ready`: a
+   * custom resource whose operator reports condition Ready (Strimzi's Kafka, KafkaTopic, KafkaUser).
+   */
+  readonly kind: "deployment" | "statefulset" | "application" | "secret" | "ready";
   readonly name: string;
+  /** For `ready`: the resource type, `<plural>.<group>` (kafkas.kafka.strimzi.io). */
+  readonly resource?: string;
   /**
    * For an Argo CD Application: the status waited for, `.status.sync.status` = Synced (the
    * cluster matches Git and the values) or `.status.health.status` = Healthy (its workloads ready).
@@ -56,10 +61,11 @@ interface ReleaseJson {
 }
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Workload = Pick<RolloutTarget, "kind" | "name" | "check" | "purpose">;
+type Workload = Pick<RolloutTarget, "kind" | "name" | "check" | "purpose" | "resource">;
 
 const sts = (name: string): Workload => ({ kind: "statefulset", name });
 const deploy = (name: string): Workload => ({ kind: "deployment", name });
+const ready = (resource: string, name: string): Workload => ({ kind: "ready", resource, name });
 /** An Argo CD Application: first in sync, then healthy. */
 const application = (name: string): Workload[] => [
   { kind: "application", name, check: "sync" },
@@ -138,6 +144,13 @@ const CHART_WORKLOADS: Readonly<Record<string, (release: string, v: Values) => W
   // meilisearch 0.25.0: one StatefulSet named like Bitnami's fullname (the release, or
   // `<release>-meilisearch` unless the release name contains it: templates/_helpers.tpl).
   meilisearch: (r) => [sts(bitnamiFullname(r, "meilisearch"))],
+  // charts/kafka-cluster: Helm creates the custom resources and returns; the Strimzi operator
+  // reconciles them and sets condition Ready on each (the cluster, then its topic and user).
+  "kafka-cluster": (_r, v) => [
+    ready("kafkas.kafka.strimzi.io", String(v.name)),
+    ready("kafkatopics.kafka.strimzi.io", String(v.topic?.name)),
+    ready("kafkausers.kafka.strimzi.io", String(v.user?.name)),
+  ],
   kafka: (r, v) => {
     const f = bitnamiFullname(r, "kafka");
     return [
@@ -205,6 +218,17 @@ export function rolloutArgs(t: RolloutTarget, context?: string): string[] {
       t.namespace,
       "-o",
       "name",
+    ];
+  }
+  if (t.kind === "ready") {
+    return [
+      ...(context ? ["--context", context] : []),
+      "wait",
+      `${t.resource}/${t.name}`,
+      "-n",
+      t.namespace,
+      "--for=condition=Ready",
+      `--timeout=${t.timeoutSeconds}s`,
     ];
   }
   if (t.kind === "application") {

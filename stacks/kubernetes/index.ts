@@ -48,7 +48,15 @@ export function buildHelmStacks(
     const existing = (name: string) => app.node.tryFindChild(name) as TerraformStack | undefined;
 
     const ownsCluster = owner.name === env.name;
-    const platform = new PlatformStack(app, named("platform"), { ...props, ownsCluster });
+    // The environments on this cluster: the owner installs the operators any of them needs.
+    const clusterTenants = all.filter((e) =>
+      placements(e).some((p) => p.clusterEnvironment === owner.name && p.cloud === placement.cloud),
+    );
+    const platform = new PlatformStack(app, named("platform"), {
+      ...props,
+      ownsCluster,
+      clusterTenants,
+    });
     dependOn(platform, existing(cluster.stack));
     // A guest's releases need the owner's cluster-wide components (CRDs, ingress, storage class).
     if (!ownsCluster) dependOn(platform, existing(stackName(owner.name, code, "platform")));

@@ -41,6 +41,7 @@ const CHART_ASSET_IDS = {
   "argocd-apps": "ArgoCdAppsChart",
   monitoring: "MonitoringChart",
   "rabbitmq-cluster": "RabbitmqClusterChart",
+  "kafka-cluster": "KafkaClusterChart",
 } as const;
 export type ProjectChart = keyof typeof CHART_ASSET_IDS;
 

@@ -14,6 +14,8 @@ import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
 import { clusterRules, namespaceRules } from "../../modules/helm/monitoring-targets";
 import { MONITORING_NAMESPACE } from "../../environments/schema/monitoring";
 import { WorkloadNamespace } from "../../modules/helm/workload-namespace";
+import { StrimziOperator } from "../../modules/helm/strimzi";
+import type { Environment } from "../../environments/schema";
 import { ManagedDatabaseSecret } from "../../modules/digitalocean/managed-database-secret";
 import { DO_DATABASE_ENGINES, doDatabaseClusterName } from "../digitalocean/data";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
@@ -32,6 +34,7 @@ export const PLATFORM_NAMESPACES = {
   monitoring: MONITORING_NAMESPACE,
   /** The RabbitMQ Cluster Operator: the namespace of its upstream manifest. */
   rabbitmqOperator: "rabbitmq-system",
+  strimzi: "strimzi",
 } as const;
 
 /** Props of {@link PlatformStack}. */
@@ -42,6 +45,17 @@ export interface PlatformStackProps extends HelmLayerStackProps {
    * guest gets its namespace and its own Gateway and issuer.
    */
   readonly ownsCluster: boolean;
+  /**
+   * Every environment whose workloads run on this cluster (the owner and its guests): the owner
+   * installs the operators their services need. @default - the environment alone
+   */
+  readonly clusterTenants?: readonly Environment[];
+}
+
+/** True when the environment runs Kafka on the Strimzi operator on `cloud` (also while migrating). */
+export function usesStrimzi(env: Environment, cloud: ConfigCloud): boolean {
+  const kafka = env.workloads.buses.kafka;
+  return !!kafka && (kafka.engine === "strimzi" || kafka.migrating) && kafka.clouds.includes(cloud);
 }
 
 /**
@@ -61,6 +75,8 @@ export class PlatformStack extends HelmLayerStack {
   readonly argocd?: ArgoCd;
   /** The RabbitMQ Cluster Operator (owner; on when its RabbitMQ, or a guest's, uses it). */
   readonly rabbitmqOperator?: RabbitmqClusterOperator;
+  /** The Strimzi cluster operator (owner; an environment on the cluster runs Kafka on it). */
+  readonly strimzi?: StrimziOperator;
   readonly storageClassResource?: Gp3StorageClass;
   /** The metrics stack (owner, monitoring on). */
   readonly kubePrometheusStack?: KubePrometheusStack;
@@ -80,13 +96,17 @@ export class PlatformStack extends HelmLayerStack {
     });
     if (this.cloud === "digitalocean") this.addManagedDatabaseSecrets(labels);
     if (props.ownsCluster) {
-      const c = this.addClusterComponents(labels);
+      const tenants = props.clusterTenants ?? [this.env];
+      const c = this.addClusterComponents(labels, {
+        strimzi: tenants.some((e) => usesStrimzi(e, this.cloud)),
+      });
       this.storageClassResource = c.storageClass;
       this.envoyGateway = c.envoyGateway;
       this.gatewayClass = c.gatewayClass;
       this.certManager = c.certManager;
       this.argocd = c.argocd;
       this.rabbitmqOperator = c.rabbitmqOperator;
+      this.strimzi = c.strimzi;
       this.kubePrometheusStack = c.kubePrometheusStack;
     }
     this.edge = this.addEdge();
@@ -94,13 +114,17 @@ export class PlatformStack extends HelmLayerStack {
   }
 
   /** The cluster-wide components, on a cluster the environment owns. */
-  private addClusterComponents(labels: Record<string, string>): {
+  private addClusterComponents(
+    labels: Record<string, string>,
+    operators: { readonly strimzi: boolean },
+  ): {
     storageClass?: Gp3StorageClass;
     envoyGateway?: EnvoyGateway;
     gatewayClass?: EnvironmentGateway;
     certManager?: CertManager;
     argocd?: ArgoCd;
     rabbitmqOperator?: RabbitmqClusterOperator;
+    strimzi?: StrimziOperator;
     kubePrometheusStack?: KubePrometheusStack;
   } {
     const built: ReturnType<PlatformStack["addClusterComponents"]> = {};
@@ -206,6 +230,21 @@ export class PlatformStack extends HelmLayerStack {
         version: charts.rabbitmqOperator,
         replicas: mqOperator.replicas,
         resources: mqOperator.resources,
+        dependsOn: [ns.namespace],
+      });
+    }
+    if (operators.strimzi) {
+      // The operator's container is restricted by default; it makes its operands restricted too
+      // (modules/helm/strimzi.ts), in every environment namespace on the cluster.
+      const ns = new WorkloadNamespace(this, "StrimziNamespace", {
+        name: PLATFORM_NAMESPACES.strimzi,
+        podSecurity: "restricted",
+        labels,
+      });
+      built.strimzi = new StrimziOperator(this, "Strimzi", {
+        ...common,
+        namespace: ns.name,
+        version: charts.strimzi,
         dependsOn: [ns.namespace],
       });
     }

@@ -551,7 +551,7 @@ describe("Helm stacks: apps wiring", () => {
 
   test("Kafka and Redis (Sentinel off in dev)", () => {
     expect(configOf("test-aws-apps", "web")).toMatchObject({
-      KAFKA_BOOTSTRAP_SERVERS: "events-kafka.test.svc.cluster.local:9092",
+      KAFKA_BOOTSTRAP_SERVERS: "events-kafka-bootstrap.test.svc.cluster.local:9092",
       KAFKA_SECURITY_PROTOCOL: "SASL_PLAINTEXT",
       REDIS_HOST: "cache-valkey.test.svc.cluster.local",
     });

@@ -135,10 +135,9 @@ describe("an owner with monitoring on (prod tier)", () => {
     expect(db.ruleGroups.map((g) => g.name)).toEqual(["shop.db"]);
     expect(db.ruleGroups[0].rules.map((r) => r.alert)).toContain("PostgresqlReplicationLag");
     const buses = monitoringValues(stack(app, "shop-do-buses"), "strata-buses-monitoring")!;
-    expect(buses.serviceMonitors.map((m) => m.name)).toEqual([
-      "mq-rabbitmq-cluster",
-      "events-kafka",
-    ]);
+    expect(buses.serviceMonitors.map((m) => m.name)).toEqual(["mq-rabbitmq-cluster"]);
+    // Kafka on Strimzi (the default engine): a PodMonitor of its nodes.
+    expect(buses.podMonitors.map((m) => m.name)).toEqual(["events-strimzi"]);
     // The exporters the monitors scrape are on in the charts.
     const pg = release(stack(app, "shop-do-databases"), "db")!;
     expect((pg.values.metrics as { enabled: boolean }).enabled).toBe(true);

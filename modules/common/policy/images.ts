@@ -110,6 +110,8 @@ export const PROJECT_CHARTS: Readonly<Record<string, "image" | "applications" | 
   GatewayChart: "none",
   MonitoringChart: "none",
   RabbitmqClusterChart: "image",
+  // Kafka's images are the Strimzi operator's (facts/charts.json strimzi-kafka-operator).
+  KafkaClusterChart: "none",
 };
 
 /** Keys of an image block Strata knows how to compose; anything else makes the image unresolved. */
