@@ -86,8 +86,6 @@ const IMAGE_DEBT = {
     "RabbitMQ runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until RabbitMQ moves to the RabbitMQ cluster operator (issue 16; docs/policy.md#image-debt)",
   Kafka:
     "Kafka runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until Kafka moves to the Strimzi operator (issue 16; docs/policy.md#image-debt)",
-  Clickhouse:
-    "ClickHouse runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until ClickHouse moves to an operator (issue 16; docs/policy.md#image-debt)",
   PostgresqlHa:
     "PostgreSQL (postgresql-ha) runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until PostgreSQL moves to the CloudNativePG operator (issue 16; docs/policy.md#image-debt)",
 } as const;

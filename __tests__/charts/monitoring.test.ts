@@ -162,7 +162,11 @@ describeWithHelm("charts/monitoring with helm", () => {
         .filter((d) => d.kind === "PodMonitor")
         .map((d) => d.metadata.name)
         .sort(),
-    ).toEqual(["r-app-app", "r-clickhouse-clickhouse"]);
+    ).toEqual([
+      "r-altinity-clickhouse-altinity-clickhouse",
+      "r-app-app",
+      "r-clickhouse-clickhouse",
+    ]);
   });
 
   test("the schema refuses a malformed rule", () => {

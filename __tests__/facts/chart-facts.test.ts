@@ -57,6 +57,7 @@ const CHART_NAMES: Record<ChartKey, string> = {
   redis: "redis",
   valkey: "valkey",
   clickhouse: "clickhouse",
+  clickhouseOperator: "altinity-clickhouse-operator",
   meilisearch: "meilisearch",
   rabbitmq: "rabbitmq",
   kafka: "kafka",
@@ -64,7 +65,10 @@ const CHART_NAMES: Record<ChartKey, string> = {
 };
 
 /** Modules named otherwise than the chart they install. */
-const MODULE_CHARTS: Readonly<Record<string, string>> = { "envoy-gateway": "gateway-helm" };
+const MODULE_CHARTS: Readonly<Record<string, string>> = {
+  "envoy-gateway": "gateway-helm",
+  "clickhouse-operator": "altinity-clickhouse-operator",
+};
 
 /** `DEFAULT_*_VERSION` constants of modules/helm/<chart>.ts, read as text (no cdktf load). */
 function moduleDefaultVersions(): Array<{ chart: string; version: string; file: string }> {

@@ -9,6 +9,7 @@ import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
 import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image";
 import { VALKEY_IMAGE } from "../../modules/helm/valkey-image";
+import { CLICKHOUSE_IMAGES } from "../../modules/helm/clickhouse-images";
 import { named, obj, TIER_DEFAULTS, type TierDefaults } from "./common";
 import { annotationProblem } from "../../modules/helm/load-balancer";
 import { appEdgeFields, checkEdge, EdgeConfig } from "./edge";
@@ -85,6 +86,7 @@ export const CHART_KEYS = [
   "redis",
   "valkey",
   "clickhouse",
+  "clickhouseOperator",
   "meilisearch",
   "rabbitmq",
   "kafka",
@@ -103,6 +105,8 @@ export type ChartKey = (typeof CHART_KEYS)[number];
  * kube-prometheus-stack 88.5.3: the newest tag in the prometheus-community/helm-charts snapshot
  * (2026-08-22), values.yaml at the tag (facts/charts.json). valkey 0.25.5: CloudPirates' chart,
  * the newest tag in the CloudPirates-io/helm-charts snapshot (2026-08-14), values.yaml at the tag.
+ * clickhouseOperator 0.25.6: Altinity's altinity-clickhouse-operator, the newest tag in the
+ * Altinity/clickhouse-operator snapshot (release-0.25.6, 2025-12-11), values.yaml at the tag.
  */
 export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   certManager: "v1.21.1",
@@ -113,6 +117,7 @@ export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   redis: "23.1.1",
   valkey: "0.25.5",
   clickhouse: "9.4.7",
+  clickhouseOperator: "0.25.6",
   meilisearch: "0.25.0",
   rabbitmq: "16.0.14",
   kafka: "32.4.3",
@@ -317,8 +322,29 @@ export const RedisConfig = obj({
   replicas: z.number().int().min(1).max(9).optional(),
 });
 
+/**
+ * What runs a `databases.clickhouse` service: the Altinity clickhouse-operator (a
+ * ClickHouseInstallation and a ClickHouseKeeperInstallation, ClickHouse 26.3 LTS), or the
+ * deprecated bitnami/clickhouse release (ClickHouse 25.7.5, end of life, from the frozen
+ * bitnamilegacy images), kept only so an environment can stay until it migrates
+ * (docs/data-services.md).
+ */
+export const ClickhouseEngine = z.enum(["altinity", "bitnami"], {
+  error: (i) =>
+    `clickhouse engine ${JSON.stringify(i.input)} is not one of "altinity" (maintained; the default) or "bitnami" (deprecated)`,
+});
+export type ClickhouseEngine = z.infer<typeof ClickhouseEngine>;
+
 export const ClickhouseConfig = obj({
   ...releaseFields,
+  /** "altinity", or "bitnami" (deprecated: ClickHouse 25.7.5, end of life; docs/data-services.md). @default "altinity" */
+  engine: ClickhouseEngine.optional(),
+  /**
+   * With engine "altinity": keep the deprecated Bitnami release running beside the new
+   * installation (same release, same state address) while its data is copied over
+   * (docs/data-services.md#migration-from-bitnami-clickhouse); apps use the new one. @default false
+   */
+  keepBitnami: z.boolean().optional(),
   /** Shards (one StatefulSet each). @default 1 */
   shards: z.number().int().min(1).max(10).optional(),
   /** ClickHouse servers per shard. @default - 2 with high availability (unless keeperReplicas is 0), else 1 */
@@ -327,7 +353,7 @@ export const ClickhouseConfig = obj({
   keeperReplicas: z.number().int().min(0).max(5).optional(),
   /** Keeper resources. @default - the workload size's */
   keeperResources: Resources.optional(),
-  /** User the applications log in as (the chart's admin user). @default "default" */
+  /** User the applications log in as (bitnami: the chart's admin user). @default - "app" (altinity), "default" (bitnami) */
   username: named({
     ...NAME_RULES.dnsLabel,
     what: "ClickHouse user",
@@ -986,7 +1012,13 @@ export function checkWorkloads(
       w.databases?.redis,
       w.databases?.redis?.engine === "bitnami" ? "redis" : "valkey",
     ],
-    [["databases", "clickhouse"], w.databases?.clickhouse, "clickhouse"],
+    [
+      ["databases", "clickhouse"],
+      w.databases?.clickhouse,
+      w.databases?.clickhouse?.engine === "bitnami" || w.databases?.clickhouse?.keepBitnami
+        ? "clickhouse"
+        : "clickhouseOperator",
+    ],
     [["databases", "meilisearch"], w.databases?.meilisearch, "meilisearch"],
     [["buses", "rabbitmq"], w.buses?.rabbitmq, "rabbitmq"],
     [["buses", "kafka"], w.buses?.kafka, "kafka"],
@@ -1045,6 +1077,29 @@ export function checkWorkloads(
     );
   }
   const ch = w.databases?.clickhouse;
+  if (ch?.keepBitnami && ch.engine === "bitnami") {
+    issue(
+      ["databases", "clickhouse", "keepBitnami"],
+      `keepBitnami keeps the Bitnami release beside the Altinity installation during a migration; with engine "bitnami" it means nothing: remove it, or remove engine`,
+    );
+  }
+  if (
+    ch &&
+    ch.engine !== "bitnami" &&
+    !ch.keepBitnami &&
+    (ch.images?.registry !== undefined || ch.images?.namespace !== undefined)
+  ) {
+    issue(
+      ["databases", "clickhouse", "images"],
+      `images applies to the Bitnami engine only; the Altinity engine's ClickHouse and Keeper images are pinned by Strata (${CLICKHOUSE_IMAGES.server}, ${CLICKHOUSE_IMAGES.keeper}): remove images, or set engine: "bitnami" (deprecated)`,
+    );
+  }
+  if (ch && ch.engine !== "bitnami" && ch.username === "default") {
+    issue(
+      ["databases", "clickhouse", "username"],
+      `the Altinity operator keeps the user "default" for its own hosts (no password, reachable only from the installation's pods); choose another username such as "app", or remove it`,
+    );
+  }
   if (ch?.keeperReplicas !== undefined && ch.keeperReplicas % 2 === 0 && ch.keeperReplicas > 0) {
     issue(
       ["databases", "clickhouse", "keeperReplicas"],
@@ -1476,13 +1531,19 @@ export function resolveWorkloads(
   const clickhouse = (c: z.output<typeof ClickhouseConfig>) => {
     // Without Keeper (keeperReplicas: 0) only one server per shard can work.
     const replicas = c.replicas ?? (ha && c.keeperReplicas !== 0 ? 2 : 1);
+    const engine = c.engine ?? ("altinity" as const);
     return {
       ...release(c, "clickhouse", DEFAULT_RELEASE_NAMES.clickhouse),
+      engine,
+      // The Altinity engine's images are Strata's pins: the Bitnami image location does not apply.
+      ...(engine !== "bitnami" &&
+        !c.keepBitnami && { images: { registry: undefined, namespace: undefined } }),
+      keepBitnami: engine !== "bitnami" && (c.keepBitnami ?? false),
       shards: c.shards ?? 1,
       replicas,
       keeperReplicas: c.keeperReplicas ?? (replicas > 1 ? 3 : 0),
       keeperResources: c.keeperResources ?? sizing.clickhouseKeeper.resources,
-      username: c.username ?? "default",
+      username: c.username ?? (engine === "bitnami" ? "default" : "app"),
     };
   };
   const timeouts = w?.timeoutSeconds;

@@ -41,6 +41,8 @@ export const DATA_CHARTS: readonly string[] = [
   "rabbitmq",
   "kafka",
   "clickhouse",
+  // Strata's chart of the Altinity operator's ClickHouseInstallation and ClickHouseKeeperInstallation.
+  "clickhouse-cluster",
   "meilisearch",
   "mongodb",
   "mysql",
@@ -48,9 +50,19 @@ export const DATA_CHARTS: readonly string[] = [
   "opensearch",
 ];
 
-/** The chart's base name: `oci://registry-1.docker.io/bitnamicharts/postgresql` → `postgresql`. */
+/** Strata's data charts (charts/), by the asset id their releases name (stacks/kubernetes/layer.ts). */
+const LOCAL_DATA_CHARTS: Readonly<Record<string, string>> = {
+  ClickhouseClusterChart: "clickhouse-cluster",
+};
+
+/**
+ * The chart's base name: `oci://registry-1.docker.io/bitnamicharts/postgresql` → `postgresql`;
+ * a chart of charts/ (`./assets/<asset id>/<hash>`) → its name.
+ */
 function chartName(resource: Readonly<Record<string, unknown>>): string {
   const chart = typeof resource.chart === "string" ? resource.chart : "";
+  const local = /(?:^|\/)assets\/([A-Za-z]+)\//.exec(chart);
+  if (local) return LOCAL_DATA_CHARTS[local[1]!] ?? "";
   return chart.split("/").pop() ?? "";
 }
 

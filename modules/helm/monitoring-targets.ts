@@ -12,7 +12,15 @@ import type { AlertThresholds, Severity } from "./alerting";
 
 /** The kinds of service Strata scrapes. */
 export type MonitoredKind =
-  "postgresql" | "postgresql-ha" | "redis" | "valkey" | "clickhouse" | "rabbitmq" | "kafka" | "app";
+  | "postgresql"
+  | "postgresql-ha"
+  | "redis"
+  | "valkey"
+  | "clickhouse"
+  | "altinity-clickhouse"
+  | "rabbitmq"
+  | "kafka"
+  | "app";
 
 /** Target label every scrape of a Strata service carries: the release it belongs to. */
 export const SERVICE_LABEL = "strata_service";
@@ -204,6 +212,22 @@ export const KINDS: Readonly<Record<MonitoredKind, KindSpec>> = {
     port: "http-metrics",
     path: "/metrics",
     source: `${BITNAMI}/a62409321649e666a82c25c1e1e9abd51b6b5d4b/bitnami/clickhouse/templates/service.yaml#L166-L190`,
+    rules: (sel) => [scrapeDown("ClickhouseDown", "ClickHouse", sel)],
+  },
+  "altinity-clickhouse": {
+    // charts/clickhouse-cluster: the servers' pods carry these labels (podTemplates metadata) and
+    // name ClickHouse's own Prometheus endpoint "metrics" (settings prometheus/*, port 9363). The
+    // operator's metrics-exporter (port 8888 of the operator pod) serves in the operator's
+    // namespace, shared by the environments on the cluster, so each environment scrapes its own.
+    monitor: "PodMonitor",
+    matchLabels: (release) => ({
+      "app.kubernetes.io/name": "clickhouse",
+      "app.kubernetes.io/instance": release,
+      "app.kubernetes.io/component": "server",
+    }),
+    port: "metrics",
+    path: "/metrics",
+    source: "charts/clickhouse-cluster/templates/clickhouse.yaml (podTemplates clickhouse)",
     rules: (sel) => [scrapeDown("ClickhouseDown", "ClickHouse", sel)],
   },
   rabbitmq: {

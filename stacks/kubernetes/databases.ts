@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { AltinityClickhouse } from "../../modules/helm/altinity-clickhouse";
 import { Clickhouse } from "../../modules/helm/clickhouse";
 import { Meilisearch } from "../../modules/helm/meilisearch";
 import { Postgresql } from "../../modules/helm/postgresql";
@@ -17,7 +18,10 @@ export class DatabasesStack extends HelmLayerStack {
   readonly postgresql?: Postgresql | PostgresqlHa;
   /** `databases.redis`: Valkey, or the deprecated bitnami/redis (engine "bitnami"). */
   readonly redis?: Redis | Valkey;
-  readonly clickhouse?: Clickhouse;
+  /** `databases.clickhouse`: the Altinity operator's resources, or the deprecated bitnami/clickhouse. */
+  readonly clickhouse?: AltinityClickhouse | Clickhouse;
+  /** The Bitnami release kept beside the Altinity installation while data moves (keepBitnami). */
+  readonly clickhouseBitnami?: Clickhouse;
   readonly meilisearch?: Meilisearch;
   /** ServiceMonitors/PodMonitors and rules of the databases whose exporters are on. */
   readonly monitoring?: MonitoringObjects;
@@ -72,11 +76,9 @@ export class DatabasesStack extends HelmLayerStack {
     }
     const ch = databases.clickhouse;
     if (ch?.clouds.includes(this.cloud)) {
-      this.clickhouse = new Clickhouse(this, "Clickhouse", {
+      const shape = {
         ...this.releaseSettings("stateful"),
         name: ch.releaseName,
-        version: charts.clickhouse,
-        images: bitnamiImages(ch.images),
         storageClass: this.storageClass,
         storage: ch.storage,
         resources: ch.resources,
@@ -86,7 +88,30 @@ export class DatabasesStack extends HelmLayerStack {
         keeperReplicas: ch.keeperReplicas,
         keeperResources: ch.keeperResources,
         username: ch.username,
-      });
+      };
+      // Migrating: the Bitnami release keeps running, at its address, beside the new installation.
+      if (ch.engine === "altinity" && ch.keepBitnami) {
+        this.clickhouseBitnami = new Clickhouse(this, "Clickhouse", {
+          ...shape,
+          // Its own admin user: the applications' user of the new engine is not Bitnami's.
+          username: undefined,
+          version: charts.clickhouse,
+          images: bitnamiImages(ch.images),
+        });
+      }
+      this.clickhouse =
+        ch.engine === "altinity"
+          ? // The operator (the cluster owner's platform layer) reconciles the resources.
+            new AltinityClickhouse(this, "AltinityClickhouse", {
+              ...shape,
+              chart: this.localChart("clickhouse-cluster"),
+            })
+          : // Deprecated (ClickHouse 25.7 is end of life): the same construct id as before.
+            new Clickhouse(this, "Clickhouse", {
+              ...shape,
+              version: charts.clickhouse,
+              images: bitnamiImages(ch.images),
+            });
     }
     const meili = databases.meilisearch;
     if (meili?.clouds.includes(this.cloud)) {

@@ -41,7 +41,8 @@ export function databaseServices(env: Environment, cloud: ConfigCloud): Monitore
     ...(on(ch, cloud)
       ? [
           {
-            kind: "clickhouse" as const,
+            kind:
+              ch!.engine === "bitnami" ? ("clickhouse" as const) : ("altinity-clickhouse" as const),
             release: ch!.releaseName,
             topology: { replicated: ch!.replicas > 1 },
           },

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { ArgoCd } from "../../modules/helm/argo-cd";
 import { CertManager } from "../../modules/helm/cert-manager";
+import { ClickhouseOperator } from "../../modules/helm/clickhouse-operator";
 import { Gp3StorageClass } from "../../modules/helm/gp3-storage-class";
 import { EnvoyGateway } from "../../modules/helm/envoy-gateway";
 import { EnvironmentGateway } from "../../modules/helm/environment-gateway";
@@ -17,6 +18,7 @@ import { ManagedDatabaseSecret } from "../../modules/digitalocean/managed-databa
 import { DO_DATABASE_ENGINES, doDatabaseClusterName } from "../digitalocean/data";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
 import { addMonitoringObjects } from "./monitoring";
+import { randomProvider } from "./providers";
 
 /** Name of the Secret holding a managed database user's connection details. */
 export function managedDatabaseSecretName(kind: string, user: string): string {
@@ -29,6 +31,7 @@ export const PLATFORM_NAMESPACES = {
   envoyGateway: "envoy-gateway-system",
   argocd: "argocd",
   monitoring: MONITORING_NAMESPACE,
+  clickhouseOperator: "clickhouse-operator",
 } as const;
 
 /** Props of {@link PlatformStack}. */
@@ -39,6 +42,12 @@ export interface PlatformStackProps extends HelmLayerStackProps {
    * guest gets its namespace and its own Gateway and issuer.
    */
   readonly ownsCluster: boolean;
+  /**
+   * The namespaces on the cluster whose environments run ClickHouse on the Altinity engine (the
+   * owner's and its guests'): the owner installs the operator, watching them, when there are any.
+   * @default []
+   */
+  readonly clickhouseNamespaces?: readonly string[];
 }
 
 /**
@@ -61,6 +70,8 @@ export class PlatformStack extends HelmLayerStack {
   readonly kubePrometheusStack?: KubePrometheusStack;
   /** Kubernetes alert rules for the namespace (and, for the owner, the cluster's capacity). */
   readonly alerts?: MonitoringObjects;
+  /** The Altinity clickhouse-operator (owner, some environment on the cluster uses it). */
+  readonly clickhouseOperator?: ClickhouseOperator;
   /** Secrets with the connection details of managed databases (DigitalOcean). */
   readonly managedDatabaseSecrets: ManagedDatabaseSecret[] = [];
 
@@ -82,6 +93,10 @@ export class PlatformStack extends HelmLayerStack {
       this.certManager = c.certManager;
       this.argocd = c.argocd;
       this.kubePrometheusStack = c.kubePrometheusStack;
+      this.clickhouseOperator = this.addClickhouseOperator(
+        props.clickhouseNamespaces ?? [],
+        labels,
+      );
     }
     this.edge = this.addEdge();
     this.alerts = this.addAlerts(props.ownsCluster);
@@ -214,6 +229,34 @@ export class PlatformStack extends HelmLayerStack {
       });
     }
     return built;
+  }
+
+  /**
+   * The Altinity clickhouse-operator in its own namespace (Pod Security restricted: Strata sets
+   * every securityContext), watching the namespaces of the environments that use it.
+   */
+  private addClickhouseOperator(
+    namespaces: readonly string[],
+    labels: Record<string, string>,
+  ): ClickhouseOperator | undefined {
+    if (namespaces.length === 0) return undefined;
+    const w = this.env.workloads;
+    // The operator's login to ClickHouse gets a generated password.
+    randomProvider(this);
+    const ns = new WorkloadNamespace(this, "ClickhouseOperatorNamespace", {
+      name: PLATFORM_NAMESPACES.clickhouseOperator,
+      podSecurity: "restricted",
+      labels,
+    });
+    return new ClickhouseOperator(this, "ClickhouseOperator", {
+      namespace: ns.name,
+      version: w.charts.clickhouseOperator,
+      watchNamespaces: namespaces,
+      labels: this.labels,
+      timeoutSeconds: w.timeoutSeconds.platform,
+      maxHistory: w.maxHistory,
+      dependsOn: [ns.namespace],
+    });
   }
 
   /**

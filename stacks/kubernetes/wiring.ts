@@ -11,6 +11,7 @@ import { gcpSubscriptionName, gcpTopicName } from "../gcp/messaging";
 import type { Environment } from "../../environments/schema";
 import { choiceOn, type AppSettings, type ConfigCloud } from "../../environments/schema/workloads";
 import { contractOf, GENERIC_POSTGRES } from "../../modules/common/app-contracts";
+import { altinityClickhouseConnection } from "../../modules/helm/altinity-clickhouse";
 import { clickhouseConnection } from "../../modules/helm/clickhouse";
 import { kafkaConnection } from "../../modules/helm/kafka";
 import { meilisearchConnection } from "../../modules/helm/meilisearch";
@@ -270,7 +271,9 @@ export function appWiring(
   }
   if (app.analytics) {
     const ch = w.databases.clickhouse!;
-    const c = clickhouseConnection({
+    const connection =
+      ch.engine === "bitnami" ? clickhouseConnection : altinityClickhouseConnection;
+    const c = connection({
       name: ch.releaseName,
       namespace: w.namespace,
       username: ch.username,
