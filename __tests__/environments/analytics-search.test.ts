@@ -30,7 +30,7 @@ describe("ClickHouse and Meilisearch defaults", () => {
     expect(w.charts).toMatchObject({
       clickhouse: "9.4.7",
       clickhouseOperator: "0.25.6",
-      meilisearch: "0.25.0",
+      meilisearch: "0.34.0",
     });
     expect(w.databases.clickhouse).toMatchObject({
       releaseName: "analytics",
@@ -52,7 +52,7 @@ describe("ClickHouse and Meilisearch defaults", () => {
     });
     expect(w.databases.meilisearch).toMatchObject({
       releaseName: "search",
-      image: { repository: "docker.io/getmeili/meilisearch", tag: "v1.35.0" },
+      image: { repository: "docker.io/getmeili/meilisearch", tag: "v1.48.3" },
       storage: "5Gi",
     });
   });

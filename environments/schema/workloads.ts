@@ -101,7 +101,8 @@ export type ChartKey = (typeof CHART_KEYS)[number];
  * rabbitmq 16.0.14 (16.0.16), cert-manager v1.18.2 (a v1.17/v1.18 file). argo-cd 10.1.1: the
  * official values.yaml at tag argo-cd-10.1.1. redis 23.1.1: no 24.x values.yaml was found. clickhouse 9.4.7 and kafka 32.4.3: the
  * official values.yaml at the release tag (9.4.5, 9.4.6 and 32.4.4 were never released: facts/charts.json).
- * meilisearch 0.25.0 (Chart.yaml of meilisearch-kubernetes; keys from an older values.yaml).
+ * meilisearch 0.34.0: the newest meilisearch-* tag in the meilisearch-kubernetes snapshot
+ * (2026-07-02, appVersion v1.48.3, above the CVE-2026-57823/57824 floor v1.48.2), values.yaml at the tag.
  * kube-prometheus-stack 88.5.3: the newest tag in the prometheus-community/helm-charts snapshot
  * (2026-08-22), values.yaml at the tag (facts/charts.json). valkey 0.25.5: CloudPirates' chart,
  * the newest tag in the CloudPirates-io/helm-charts snapshot (2026-08-14), values.yaml at the tag.
@@ -118,7 +119,7 @@ export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   valkey: "0.25.5",
   clickhouse: "9.4.7",
   clickhouseOperator: "0.25.6",
-  meilisearch: "0.25.0",
+  meilisearch: "0.34.0",
   rabbitmq: "16.0.14",
   kafka: "32.4.3",
   kubePrometheusStack: "88.5.3",
@@ -370,7 +371,7 @@ export const MeilisearchConfig = obj({
   clouds: Clouds.optional(),
   /**
    * Image; the chart has no registry value, so `repository` includes the registry.
-   * @default - docker.io/getmeili/meilisearch at the pinned chart's appVersion (v1.35.0)
+   * @default - docker.io/getmeili/meilisearch at the pinned chart's appVersion (v1.48.3)
    */
   image: obj({
     repository: z.string().regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)+$/, {
@@ -378,7 +379,7 @@ export const MeilisearchConfig = obj({
         `meilisearch image repository ${JSON.stringify(i.input)} must include its registry, like docker.io/getmeili/meilisearch`,
     }),
     tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
-      error: "meilisearch image tag must be a Docker tag like v1.35.0",
+      error: "meilisearch image tag must be a Docker tag like v1.48.3",
     }),
   }).optional(),
   /** @default - the workload size's */

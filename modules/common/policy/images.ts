@@ -350,7 +350,10 @@ export interface FrozenRegistry {
   readonly citations: readonly string[];
 }
 
-/** A known critical CVE and the versions it affects. */
+/**
+ * A known CVE and the versions it affects: critical, or (severity "unrated", with `whyEnforced`)
+ * one its upstream's security release asks every user of the line to take.
+ */
 export interface KnownCve {
   readonly id: string;
   readonly advisory: string;

@@ -271,6 +271,13 @@ describe("judgements", () => {
     ["n8nio/n8n:2.4.0", ["CVE-2026-25049"]],
     ["n8nio/n8n:2.5.2", []],
     ["n8nio/n8n:0.200.0", ["CVE-2026-25049"]],
+    ["docker.io/getmeili/meilisearch:v1.35.0", ["CVE-2026-57824"]],
+    ["getmeili/meilisearch:v1.47.0", ["CVE-2026-57824"]],
+    ["getmeili/meilisearch:v1.47.1", []],
+    ["getmeili/meilisearch:v1.48.1", ["CVE-2026-57824"]],
+    ["getmeili/meilisearch:v1.48.2", []],
+    ["docker.io/getmeili/meilisearch:v1.48.3", []],
+    ["clickhouse/clickhouse-server:26.3.33.24", []],
     ["ghcr.io/acme/web:1.0.0", []],
   ])("%s", (image, want) => expect(cves(image)).toEqual(want));
 });
