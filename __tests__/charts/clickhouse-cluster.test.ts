@@ -188,6 +188,18 @@ describeWithHelm("charts/clickhouse-cluster with helm", () => {
     }
   });
 
+  test("the CRD check bites: a reclaim policy or a layout the CRD does not allow is reported", () => {
+    const objects = render("a", { user: { secretName: "s" }, keeper: { replicas: 1 } });
+    const chi = byKind(objects, "ClickHouseInstallation")[0]!;
+    const bad = JSON.parse(JSON.stringify(chi)) as Installation;
+    bad.spec.templates.volumeClaimTemplates[0]!.reclaimPolicy = "Keep";
+    (bad.spec.configuration.clusters[0]!.layout as Record<string, unknown>).shardsCount = "two";
+    const problems = crdProblems(bad);
+    expect(problems.some((p) => p.includes("reclaimPolicy"))).toBe(true);
+    expect(problems.some((p) => p.includes("shardsCount"))).toBe(true);
+    expect(crdProblems(chi)).toEqual([]);
+  });
+
   test("the metrics port is declared when on, and absent when off", () => {
     const on = render("a", { user: { secretName: "s" } });
     const server = byKind(on, "ClickHouseInstallation")[0]!.spec.templates.podTemplates[0]!;
