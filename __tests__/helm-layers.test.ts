@@ -144,7 +144,13 @@ describe("managed databases (DigitalOcean)", () => {
     };
     const managed = synthesizeRealApp(undefined, { builtins: [withManaged] });
     const platform = managed.stacks.get("prod-do-platform")!;
-    const secrets = Object.values(platform.resource!.kubernetes_secret_v1) as Array<{
+    // The managed databases' Secrets (not the ClickHouse operator's login, in its own namespace).
+    const secrets = (
+      Object.values(platform.resource!.kubernetes_secret_v1) as Array<{
+        metadata: { name: string; namespace: string };
+        data: Record<string, string>;
+      }>
+    ).filter((s) => s.metadata.namespace === "prod") as Array<{
       metadata: { name: string; namespace: string };
       data: Record<string, string>;
     }>;

@@ -82,8 +82,6 @@ export const AWS_EVENT_STORE_IDENTITIES = [
 const IMAGE_DEBT = {
   Postgresql:
     "PostgreSQL runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until PostgreSQL moves to the CloudNativePG operator (issue 16; docs/policy.md#image-debt)",
-  Clickhouse:
-    "ClickHouse runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until ClickHouse moves to an operator (issue 16; docs/policy.md#image-debt)",
   PostgresqlHa:
     "PostgreSQL (postgresql-ha) runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until PostgreSQL moves to the CloudNativePG operator (issue 16; docs/policy.md#image-debt)",
 } as const;

@@ -162,7 +162,12 @@ describeWithHelm("charts/monitoring with helm", () => {
         .filter((d) => d.kind === "PodMonitor")
         .map((d) => d.metadata.name)
         .sort(),
-    ).toEqual(["r-app-app", "r-clickhouse-clickhouse", "r-strimzi-strimzi"]);
+    ).toEqual([
+      "r-altinity-clickhouse-altinity-clickhouse",
+      "r-app-app",
+      "r-clickhouse-clickhouse",
+      "r-strimzi-strimzi",
+    ]);
   });
 
   test("the schema refuses a malformed rule", () => {

@@ -27,19 +27,32 @@ const PROD = {
 describe("ClickHouse and Meilisearch defaults", () => {
   test("dev: one ClickHouse server without Keeper, Meilisearch at the pin's image; charts pinned", () => {
     const w = parse({ databases: { clickhouse: {}, meilisearch: {} } });
-    expect(w.charts).toMatchObject({ clickhouse: "9.4.7", meilisearch: "0.25.0" });
+    expect(w.charts).toMatchObject({
+      clickhouse: "9.4.7",
+      clickhouseOperator: "0.25.6",
+      meilisearch: "0.34.0",
+    });
     expect(w.databases.clickhouse).toMatchObject({
       releaseName: "analytics",
+      engine: "altinity",
+      keepBitnami: false,
       shards: 1,
       replicas: 1,
       keeperReplicas: 0,
-      username: "default",
+      username: "app",
       storage: "8Gi",
+      // The Altinity engine's images are Strata's pins: no Bitnami location applies.
+      images: { registry: undefined, namespace: undefined },
+    });
+    const bitnami = parse({ databases: { clickhouse: { engine: "bitnami" } } });
+    expect(bitnami.databases.clickhouse).toMatchObject({
+      engine: "bitnami",
+      username: "default",
       images: { registry: "docker.io", namespace: "bitnamilegacy" },
     });
     expect(w.databases.meilisearch).toMatchObject({
       releaseName: "search",
-      image: { repository: "docker.io/getmeili/meilisearch", tag: "v1.35.0" },
+      image: { repository: "docker.io/getmeili/meilisearch", tag: "v1.48.3" },
       storage: "5Gi",
     });
   });
@@ -104,11 +117,37 @@ describe("ClickHouse and Meilisearch bad input", () => {
     ]);
   });
 
+  test("ClickHouse on the Altinity engine: no user default, no Bitnami images, keepBitnami only while migrating", () => {
+    expect(problems(input({ databases: { clickhouse: { username: "default" } } }))).toEqual([
+      expect.stringMatching(
+        /databases\.clickhouse\.username: the Altinity operator keeps the user "default"/,
+      ),
+    ]);
+    expect(
+      problems(input({ databases: { clickhouse: { images: { namespace: "mirror" } } } })),
+    ).toEqual([
+      expect.stringMatching(
+        /databases\.clickhouse\.images: images applies to the Bitnami engine only/,
+      ),
+    ]);
+    expect(
+      problems(input({ databases: { clickhouse: { engine: "bitnami", keepBitnami: true } } })),
+    ).toEqual([
+      expect.stringMatching(
+        /databases\.clickhouse\.keepBitnami: keepBitnami keeps the Bitnami release/,
+      ),
+    ]);
+    expect(problems(input({ databases: { clickhouse: { keepBitnami: true } } }))).toEqual([]);
+    expect(
+      problems(input({ databases: { clickhouse: { engine: "bogus" as "altinity" } } })),
+    ).toEqual([expect.stringMatching(/clickhouse engine "bogus" is not one of "altinity"/)]);
+  });
+
   test("ClickHouse without a Bitnami image location", () => {
     expect(
       problems({
-        ...input({ databases: { clickhouse: {} } }),
-        workloads: { databases: { clickhouse: {} } },
+        ...input({ databases: { clickhouse: { engine: "bitnami" } } }),
+        workloads: { databases: { clickhouse: { engine: "bitnami" } } },
       }),
     ).toEqual([
       expect.stringMatching(/databases\.clickhouse\.images: no image location for a Bitnami chart/),

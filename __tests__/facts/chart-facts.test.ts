@@ -57,6 +57,7 @@ const CHART_NAMES: Record<ChartKey, string> = {
   redis: "redis",
   valkey: "valkey",
   clickhouse: "clickhouse",
+  clickhouseOperator: "altinity-clickhouse-operator",
   meilisearch: "meilisearch",
   rabbitmq: "rabbitmq",
   rabbitmqOperator: "rabbitmq-cluster-operator",
@@ -69,6 +70,7 @@ const CHART_NAMES: Record<ChartKey, string> = {
 const MODULE_CHARTS: Readonly<Record<string, string>> = {
   "envoy-gateway": "gateway-helm",
   strimzi: "strimzi-kafka-operator",
+  "clickhouse-operator": "altinity-clickhouse-operator",
 };
 
 /** `DEFAULT_*_VERSION` constants of modules/helm/<chart>.ts, read as text (no cdktf load). */

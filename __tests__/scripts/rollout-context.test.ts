@@ -152,8 +152,11 @@ describe("a kube context of its own, per cloud", () => {
     expect(log.map(line)).toEqual([
       "gcloud container clusters get-credentials prod-gke --location us-central1 --project angzarr-prod",
       `kubectl --kubeconfig ${kc} --context ${ctx} --request-timeout=30s get --raw=/readyz`,
-      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/analytics-clickhouse-shard0 -n prod --timeout=9600s`,
-      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/analytics-clickhouse-keeper -n prod --timeout=9600s`,
+      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/chk-analytics-keeper-0-0 -n prod --timeout=9600s`,
+      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/chk-analytics-keeper-0-1 -n prod --timeout=9600s`,
+      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/chk-analytics-keeper-0-2 -n prod --timeout=9600s`,
+      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/chi-analytics-main-0-0 -n prod --timeout=9600s`,
+      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/chi-analytics-main-0-1 -n prod --timeout=9600s`,
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/search-meilisearch -n prod --timeout=9600s`,
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s`,
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status deployment/db-postgresql-ha-pgpool -n prod --timeout=9600s`,
@@ -161,7 +164,7 @@ describe("a kube context of its own, per cloud", () => {
     ]);
     // Every command ran with KUBECONFIG = the temporary file, never the ambient one.
     expect(new Set(log.map((c) => c.kubeconfig))).toEqual(new Set([kc]));
-    expect(r.out).toMatch(/prod-gcp-databases: 6 workloads ready/);
+    expect(r.out).toMatch(/prod-gcp-databases: 9 workloads ready/);
     expect(fs.existsSync(path.dirname(kc))).toBe(false);
   });
 
@@ -359,7 +362,7 @@ describe("failures: unreachable or refused (exit 3) versus not ready (exit 1)", 
       /prod-do-databases: deployment\/db-postgresql-ha-pgpool \(release db\) in prod is not ready after 9600s/,
     );
     expect(r.err).not.toMatch(/cannot be reached|credentials/);
-    expect(log.filter((c) => c.args.includes("rollout"))).toHaveLength(5);
+    expect(log.filter((c) => c.args.includes("rollout"))).toHaveLength(8);
     expect(log.filter((c) => c.args.includes("rollout")).every((c) => c.stream)).toBe(true);
   });
 

@@ -46,10 +46,13 @@ describe("rollout targets of the seeds", () => {
     ]);
   });
 
-  test("prod's databases: ClickHouse shards and Keeper, Meilisearch, PostgreSQL HA and Redis Sentinel, 160 minutes", () => {
+  test("prod's databases: ClickHouse hosts and Keeper nodes, Meilisearch, PostgreSQL HA and Redis Sentinel, 160 minutes", () => {
     expect(commands("prod-do-databases")).toEqual([
-      "kubectl rollout status statefulset/analytics-clickhouse-shard0 -n prod --timeout=9600s",
-      "kubectl rollout status statefulset/analytics-clickhouse-keeper -n prod --timeout=9600s",
+      "kubectl rollout status statefulset/chk-analytics-keeper-0-0 -n prod --timeout=9600s",
+      "kubectl rollout status statefulset/chk-analytics-keeper-0-1 -n prod --timeout=9600s",
+      "kubectl rollout status statefulset/chk-analytics-keeper-0-2 -n prod --timeout=9600s",
+      "kubectl rollout status statefulset/chi-analytics-main-0-0 -n prod --timeout=9600s",
+      "kubectl rollout status statefulset/chi-analytics-main-0-1 -n prod --timeout=9600s",
       "kubectl rollout status statefulset/search-meilisearch -n prod --timeout=9600s",
       "kubectl rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s",
       "kubectl rollout status deployment/db-postgresql-ha-pgpool -n prod --timeout=9600s",
@@ -133,7 +136,7 @@ describe("npm run rollout", () => {
     );
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split("\n")[0]).toBe(
-      "kubectl --context do-nyc3-prod-doks rollout status statefulset/analytics-clickhouse-shard0 -n prod --timeout=9600s",
+      "kubectl --context do-nyc3-prod-doks rollout status statefulset/chk-analytics-keeper-0-0 -n prod --timeout=9600s",
     );
     expect(calls(bin)).toEqual([]);
   });
@@ -149,14 +152,17 @@ describe("npm run rollout", () => {
     expect(calls(bin)).toEqual([
       `KUBECONFIG=${kc} doctl kubernetes cluster kubeconfig save prod-doks --alias prod-doks`,
       `${k} --request-timeout=30s get --raw=/readyz`,
-      `${k} rollout status statefulset/analytics-clickhouse-shard0 -n prod --timeout=9600s`,
-      `${k} rollout status statefulset/analytics-clickhouse-keeper -n prod --timeout=9600s`,
+      `${k} rollout status statefulset/chk-analytics-keeper-0-0 -n prod --timeout=9600s`,
+      `${k} rollout status statefulset/chk-analytics-keeper-0-1 -n prod --timeout=9600s`,
+      `${k} rollout status statefulset/chk-analytics-keeper-0-2 -n prod --timeout=9600s`,
+      `${k} rollout status statefulset/chi-analytics-main-0-0 -n prod --timeout=9600s`,
+      `${k} rollout status statefulset/chi-analytics-main-0-1 -n prod --timeout=9600s`,
       `${k} rollout status statefulset/search-meilisearch -n prod --timeout=9600s`,
       `${k} rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s`,
       `${k} rollout status deployment/db-postgresql-ha-pgpool -n prod --timeout=9600s`,
       `${k} rollout status statefulset/cache-valkey -n prod --timeout=9600s`,
     ]);
-    expect(r.stdout).toMatch(/prod-do-databases: 6 workloads ready/);
+    expect(r.stdout).toMatch(/prod-do-databases: 9 workloads ready/);
     expect(fs.existsSync(path.dirname(kc))).toBe(false); // the temporary kubeconfig is removed
   });
 
@@ -167,7 +173,7 @@ describe("npm run rollout", () => {
     });
     const r = spawnRollout(["prod-do-databases", realApp().outdir, "--run"], bin);
     expect(r.status).toBe(1);
-    expect(calls(bin).filter((c) => / rollout status /.test(c))).toHaveLength(5);
+    expect(calls(bin).filter((c) => / rollout status /.test(c))).toHaveLength(8);
     expect(r.stderr).toMatch(
       /prod-do-databases: deployment\/db-postgresql-ha-pgpool \(release db\) in prod is not ready after 9600s/,
     );

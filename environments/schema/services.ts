@@ -67,7 +67,8 @@ export const IN_CLUSTER_SERVICES = {
     title: "ClickHouse",
     defaultRelease: "analytics",
     /** clickhouse 9.4.7: the official values.yaml at the release tag (9.4.5 and 9.4.6 were never released: facts/charts.json). */
-    charts: { clickhouse: "9.4.7" },
+    /** clickhouseOperator 0.25.6: Altinity's altinity-clickhouse-operator, the newest tag in the Altinity/clickhouse-operator snapshot (release-0.25.6, 2025-12-11), values.yaml at the tag. */
+    charts: { clickhouse: "9.4.7", clickhouseOperator: "0.25.6" },
     bitnamiCharts: ["clickhouse"],
     sizes: {
       clickhouse: {
@@ -86,8 +87,8 @@ export const IN_CLUSTER_SERVICES = {
     section: "databases",
     title: "Meilisearch",
     defaultRelease: "search",
-    /** meilisearch 0.25.0 (Chart.yaml of meilisearch-kubernetes; keys from an older values.yaml). */
-    charts: { meilisearch: "0.25.0" },
+    /** meilisearch 0.34.0: the newest meilisearch-* tag in the meilisearch-kubernetes snapshot (2026-07-02, appVersion v1.48.3, above the CVE-2026-57823/57824 floor v1.48.2), values.yaml at the tag. */
+    charts: { meilisearch: "0.34.0" },
     bitnamiCharts: [],
     sizes: {
       meilisearch: {

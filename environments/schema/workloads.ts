@@ -8,6 +8,7 @@ import { NAME_RULES } from "../../modules/common/naming";
 import { MAX_TIMEOUT_SECONDS } from "../../modules/helm/kubernetes-values";
 import { DEFAULT_MEILISEARCH_IMAGE } from "../../modules/helm/meilisearch-image";
 import { VALKEY_IMAGE } from "../../modules/helm/valkey-image";
+import { CLICKHOUSE_IMAGES } from "../../modules/helm/clickhouse-images";
 import { RABBITMQ_CLUSTER_IMAGE } from "../../modules/helm/rabbitmq-cluster-image";
 import { named, obj, type TierDefaults } from "./common";
 import { annotationProblem } from "../../modules/helm/load-balancer";
@@ -115,7 +116,10 @@ const SERVICE_CHART: {
 } = {
   postgresql: (w) => (w.databases?.postgresql?.ha ? "postgresqlHa" : "postgresql"),
   redis: (w) => (w.databases?.redis?.engine === "bitnami" ? "redis" : "valkey"),
-  clickhouse: () => "clickhouse",
+  clickhouse: (w) =>
+    w.databases?.clickhouse?.engine === "bitnami" || w.databases?.clickhouse?.keepBitnami
+      ? "clickhouse"
+      : "clickhouseOperator",
   meilisearch: () => "meilisearch",
   rabbitmq: (w) =>
     w.buses?.rabbitmq?.engine === "bitnami" || w.buses?.rabbitmq?.keepBitnami
@@ -237,8 +241,29 @@ export const RedisConfig = obj({
   replicas: z.number().int().min(1).max(9).optional(),
 });
 
+/**
+ * What runs a `databases.clickhouse` service: the Altinity clickhouse-operator (a
+ * ClickHouseInstallation and a ClickHouseKeeperInstallation, ClickHouse 26.3 LTS), or the
+ * deprecated bitnami/clickhouse release (ClickHouse 25.7.5, end of life, from the frozen
+ * bitnamilegacy images), kept only so an environment can stay until it migrates
+ * (docs/data-services.md).
+ */
+export const ClickhouseEngine = z.enum(["altinity", "bitnami"], {
+  error: (i) =>
+    `clickhouse engine ${JSON.stringify(i.input)} is not one of "altinity" (maintained; the default) or "bitnami" (deprecated)`,
+});
+export type ClickhouseEngine = z.infer<typeof ClickhouseEngine>;
+
 export const ClickhouseConfig = obj({
   ...releaseFields,
+  /** "altinity", or "bitnami" (deprecated: ClickHouse 25.7.5, end of life; docs/data-services.md). @default "altinity" */
+  engine: ClickhouseEngine.optional(),
+  /**
+   * With engine "altinity": keep the deprecated Bitnami release running beside the new
+   * installation (same release, same state address) while its data is copied over
+   * (docs/data-services.md#migration-from-bitnami-clickhouse); apps use the new one. @default false
+   */
+  keepBitnami: z.boolean().optional(),
   /** Shards (one StatefulSet each). @default 1 */
   shards: z.number().int().min(1).max(10).optional(),
   /** ClickHouse servers per shard. @default - 2 with high availability (unless keeperReplicas is 0), else 1 */
@@ -247,7 +272,7 @@ export const ClickhouseConfig = obj({
   keeperReplicas: z.number().int().min(0).max(5).optional(),
   /** Keeper resources. @default - the workload size's */
   keeperResources: Resources.optional(),
-  /** User the applications log in as (the chart's admin user). @default "default" */
+  /** User the applications log in as (bitnami: the chart's admin user). @default - "app" (altinity), "default" (bitnami) */
   username: named({
     ...NAME_RULES.dnsLabel,
     what: "ClickHouse user",
@@ -264,7 +289,7 @@ export const MeilisearchConfig = obj({
   clouds: Clouds.optional(),
   /**
    * Image; the chart has no registry value, so `repository` includes the registry.
-   * @default - docker.io/getmeili/meilisearch at the pinned chart's appVersion (v1.35.0)
+   * @default - docker.io/getmeili/meilisearch at the pinned chart's appVersion (v1.48.3)
    */
   image: obj({
     repository: z.string().regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)+$/, {
@@ -272,7 +297,7 @@ export const MeilisearchConfig = obj({
         `meilisearch image repository ${JSON.stringify(i.input)} must include its registry, like docker.io/getmeili/meilisearch`,
     }),
     tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
-      error: "meilisearch image tag must be a Docker tag like v1.35.0",
+      error: "meilisearch image tag must be a Docker tag like v1.48.3",
     }),
   }).optional(),
   /** @default - the workload size's */
@@ -687,6 +712,29 @@ export function checkWorkloads(
     );
   }
   const ch = w.databases?.clickhouse;
+  if (ch?.keepBitnami && ch.engine === "bitnami") {
+    issue(
+      ["databases", "clickhouse", "keepBitnami"],
+      `keepBitnami keeps the Bitnami release beside the Altinity installation during a migration; with engine "bitnami" it means nothing: remove it, or remove engine`,
+    );
+  }
+  if (
+    ch &&
+    ch.engine !== "bitnami" &&
+    !ch.keepBitnami &&
+    (ch.images?.registry !== undefined || ch.images?.namespace !== undefined)
+  ) {
+    issue(
+      ["databases", "clickhouse", "images"],
+      `images applies to the Bitnami engine only; the Altinity engine's ClickHouse and Keeper images are pinned by Strata (${CLICKHOUSE_IMAGES.server}, ${CLICKHOUSE_IMAGES.keeper}): remove images, or set engine: "bitnami" (deprecated)`,
+    );
+  }
+  if (ch && ch.engine !== "bitnami" && ch.username === "default") {
+    issue(
+      ["databases", "clickhouse", "username"],
+      `the Altinity operator keeps the user "default" for its own hosts (no password, reachable only from the installation's pods); choose another username such as "app", or remove it`,
+    );
+  }
   if (ch?.keeperReplicas !== undefined && ch.keeperReplicas % 2 === 0 && ch.keeperReplicas > 0) {
     issue(
       ["databases", "clickhouse", "keeperReplicas"],
@@ -828,13 +876,19 @@ export function resolveWorkloads(
   const clickhouse = (c: z.output<typeof ClickhouseConfig>) => {
     // Without Keeper (keeperReplicas: 0) only one server per shard can work.
     const replicas = c.replicas ?? (ha && c.keeperReplicas !== 0 ? 2 : 1);
+    const engine = c.engine ?? ("altinity" as const);
     return {
       ...release(c, "clickhouse", DEFAULT_RELEASE_NAMES.clickhouse),
+      engine,
+      // The Altinity engine's images are Strata's pins: the Bitnami image location does not apply.
+      ...(engine !== "bitnami" &&
+        !c.keepBitnami && { images: { registry: undefined, namespace: undefined } }),
+      keepBitnami: engine !== "bitnami" && (c.keepBitnami ?? false),
       shards: c.shards ?? 1,
       replicas,
       keeperReplicas: c.keeperReplicas ?? (replicas > 1 ? 3 : 0),
       keeperResources: c.keeperResources ?? sizing.clickhouseKeeper.resources,
-      username: c.username ?? "default",
+      username: c.username ?? (engine === "bitnami" ? "default" : "app"),
     };
   };
   const timeouts = w?.timeoutSeconds;

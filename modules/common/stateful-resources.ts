@@ -43,6 +43,8 @@ export const DATA_CHARTS: readonly string[] = [
   "kafka",
   "kafka-cluster",
   "clickhouse",
+  // Strata's chart of the Altinity operator's ClickHouseInstallation and ClickHouseKeeperInstallation.
+  "clickhouse-cluster",
   "meilisearch",
   "mongodb",
   "mysql",
@@ -57,6 +59,7 @@ export const DATA_CHARTS: readonly string[] = [
 const DATA_CHART_ASSETS: Readonly<Record<string, string>> = {
   RabbitmqClusterChart: "rabbitmq-cluster",
   KafkaClusterChart: "kafka-cluster",
+  ClickhouseClusterChart: "clickhouse-cluster",
 };
 
 /**

@@ -9,10 +9,11 @@ export interface MeilisearchImage {
 }
 
 /**
- * The chart's appVersion at its 0.25.0 tag (Chart.yaml: v1.35.0; facts/charts.json); the chart has
- * no `image.registry`, so the repository carries it.
+ * The chart's appVersion at its 0.34.0 tag (Chart.yaml: v1.48.3; facts/charts.json), above the
+ * floor v1.48.2 of CVE-2026-57823/57824 (facts/image-policy.json); the chart has no
+ * `image.registry`, so the repository carries it.
  */
 export const DEFAULT_MEILISEARCH_IMAGE: MeilisearchImage = {
   repository: "docker.io/getmeili/meilisearch",
-  tag: "v1.35.0",
+  tag: "v1.48.3",
 };

@@ -14,9 +14,9 @@ export interface MeilisearchProps {
   /** Release name (DNS label, ≤ 53). */
   readonly name: string;
   readonly namespace: string;
-  /** meilisearch/meilisearch chart version. @default "0.25.0" */
+  /** meilisearch/meilisearch chart version. @default "0.34.0" */
   readonly version?: string;
-  /** @default - docker.io/getmeili/meilisearch at the pinned chart's appVersion (v1.35.0) */
+  /** @default - docker.io/getmeili/meilisearch at the pinned chart's appVersion (v1.48.3) */
   readonly image?: MeilisearchImage;
   /** Storage class of the volume. */
   readonly storageClass: string;
@@ -35,11 +35,12 @@ export interface MeilisearchProps {
 /** The chart's repository (not Bitnami). */
 export const MEILISEARCH_REPOSITORY = "https://meilisearch.github.io/meilisearch-kubernetes";
 /**
- * meilisearch-kubernetes chart 0.25.0 (tag meilisearch-0.25.0, appVersion v1.35.0); its
- * values.yaml keys at that tag: __tests__/fixtures/chart-values/meilisearch-0.25.0.json.
+ * meilisearch-kubernetes chart 0.34.0 (tag meilisearch-0.34.0, 2026-07-02, appVersion v1.48.3); its
+ * values.yaml keys at that tag: __tests__/fixtures/chart-values/meilisearch-0.34.0.json. From
+ * 0.25.0 only Chart.yaml, the image tag and the helm test's wget arguments changed.
  */
 export { DEFAULT_MEILISEARCH_IMAGE, type MeilisearchImage };
-export const DEFAULT_MEILISEARCH_VERSION = "0.25.0";
+export const DEFAULT_MEILISEARCH_VERSION = "0.34.0";
 const DEFAULT_RESOURCES: ResourceRequirements = {
   requests: { cpu: "100m", memory: "256Mi" },
   limits: { memory: "512Mi" },
@@ -116,7 +117,7 @@ export class Meilisearch extends Construct {
         readOnlyRootFilesystem: true,
       },
       // The root filesystem is read-only; Meilisearch writes temporary files under /tmp, which
-      // the chart already mounts as an emptyDir named "tmp" (statefulset.yaml at 0.25.0:
+      // the chart already mounts as an emptyDir named "tmp" (statefulset.yaml at 0.34.0:
       // facts/charts.json). A second "tmp" volume would make the StatefulSet invalid.
     };
     this.release = new HelmChartRelease(this, "Chart", {

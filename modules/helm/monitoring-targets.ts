@@ -17,6 +17,7 @@ export type MonitoredKind =
   | "redis"
   | "valkey"
   | "clickhouse"
+  | "altinity-clickhouse"
   | "rabbitmq"
   | "rabbitmq-cluster"
   | "kafka"
@@ -265,6 +266,22 @@ export const KINDS: Readonly<Record<MonitoredKind, KindSpec>> = {
     path: "/metrics",
     source: `${RABBITMQ_OPERATOR}/internal/resource/service.go#L58-L65`,
     rules: rabbitmqRules,
+  },
+  "altinity-clickhouse": {
+    // charts/clickhouse-cluster: the servers' pods carry these labels (podTemplates metadata) and
+    // name ClickHouse's own Prometheus endpoint "metrics" (settings prometheus/*, port 9363). The
+    // operator's metrics-exporter (port 8888 of the operator pod) serves in the operator's
+    // namespace, shared by the environments on the cluster, so each environment scrapes its own.
+    monitor: "PodMonitor",
+    matchLabels: (release) => ({
+      "app.kubernetes.io/name": "clickhouse",
+      "app.kubernetes.io/instance": release,
+      "app.kubernetes.io/component": "server",
+    }),
+    port: "metrics",
+    path: "/metrics",
+    source: "charts/clickhouse-cluster/templates/clickhouse.yaml (podTemplates clickhouse)",
+    rules: (sel) => [scrapeDown("ClickhouseDown", "ClickHouse", sel)],
   },
   rabbitmq: {
     monitor: "ServiceMonitor",

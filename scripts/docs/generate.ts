@@ -442,6 +442,7 @@ const CHARTS: Readonly<Record<ChartKey, { name: string; layer: string }>> = {
   redis: { name: "redis", layer: "databases" },
   valkey: { name: "valkey", layer: "databases" },
   clickhouse: { name: "clickhouse", layer: "databases" },
+  clickhouseOperator: { name: "altinity-clickhouse-operator", layer: "platform" },
   meilisearch: { name: "meilisearch", layer: "databases" },
   rabbitmq: { name: "rabbitmq", layer: "buses" },
   rabbitmqOperator: { name: "rabbitmq-cluster-operator", layer: "platform" },

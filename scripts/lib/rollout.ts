@@ -141,6 +141,24 @@ const CHART_WORKLOADS: Readonly<Record<string, (release: string, v: Values) => W
       ...(v.keeper?.enabled ? [sts(`${f}-keeper`.slice(0, 63).replace(/-+$/, ""))] : []),
     ];
   },
+  // charts/clickhouse-cluster (Altinity clickhouse-operator release-0.25.6): a StatefulSet per host,
+  // `chi-<chi>-<cluster>-<shard>-<replica>` and `chk-<chk>-<cluster>-<shard>-<replica>`
+  // (pkg/model/chi/namer/patterns.go L48, pkg/model/chk/namer/patterns.go L46, host name
+  // `<shard index>-<replica index>`: pkg/model/common/namer/name.go L25-L40; name parts of up to
+  // 60/15 characters are kept whole: pkg/model/common/namer/short/const.go L19-L22). Keeper first:
+  // the servers need it. The clusters are Strata's: "keeper" and "main".
+  "clickhouse-cluster": (r, v) => {
+    const name = String(v.name || r);
+    const keeper = Number(v.keeper?.replicas ?? 0);
+    const shards = Number(v.clickhouse?.shards ?? 1);
+    const replicas = Number(v.clickhouse?.replicas ?? 1);
+    return [
+      ...Array.from({ length: keeper }, (_, i) => sts(`chk-${name}-keeper-0-${i}`)),
+      ...Array.from({ length: shards }, (_, s) =>
+        Array.from({ length: replicas }, (_, i) => sts(`chi-${name}-main-${s}-${i}`)),
+      ).flat(),
+    ];
+  },
   // meilisearch 0.25.0: one StatefulSet named like Bitnami's fullname (the release, or
   // `<release>-meilisearch` unless the release name contains it: templates/_helpers.tpl).
   meilisearch: (r) => [sts(bitnamiFullname(r, "meilisearch"))],

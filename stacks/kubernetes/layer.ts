@@ -42,6 +42,7 @@ const CHART_ASSET_IDS = {
   monitoring: "MonitoringChart",
   "rabbitmq-cluster": "RabbitmqClusterChart",
   "kafka-cluster": "KafkaClusterChart",
+  "clickhouse-cluster": "ClickhouseClusterChart",
 } as const;
 export type ProjectChart = keyof typeof CHART_ASSET_IDS;
 

@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { ArgoCd } from "../../modules/helm/argo-cd";
 import { CertManager } from "../../modules/helm/cert-manager";
 import { RabbitmqClusterOperator } from "../../modules/helm/rabbitmq-cluster-operator";
+import { ClickhouseOperator } from "../../modules/helm/clickhouse-operator";
 import { Gp3StorageClass } from "../../modules/helm/gp3-storage-class";
 import { EnvoyGateway } from "../../modules/helm/envoy-gateway";
 import { EnvironmentGateway } from "../../modules/helm/environment-gateway";
@@ -20,6 +21,7 @@ import { ManagedDatabaseSecret } from "../../modules/digitalocean/managed-databa
 import { DO_DATABASE_ENGINES, doDatabaseClusterName } from "../digitalocean/data";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
 import { addMonitoringObjects } from "./monitoring";
+import { randomProvider } from "./providers";
 
 /** Name of the Secret holding a managed database user's connection details. */
 export function managedDatabaseSecretName(kind: string, user: string): string {
@@ -35,6 +37,7 @@ export const PLATFORM_NAMESPACES = {
   /** The RabbitMQ Cluster Operator: the namespace of its upstream manifest. */
   rabbitmqOperator: "rabbitmq-system",
   strimzi: "strimzi",
+  clickhouseOperator: "clickhouse-operator",
 } as const;
 
 /** Props of {@link PlatformStack}. */
@@ -50,6 +53,12 @@ export interface PlatformStackProps extends HelmLayerStackProps {
    * installs the operators their services need. @default - the environment alone
    */
   readonly clusterTenants?: readonly Environment[];
+  /**
+   * The namespaces on the cluster whose environments run ClickHouse on the Altinity engine (the
+   * owner's and its guests'): the owner installs the operator, watching them, when there are any.
+   * @default []
+   */
+  readonly clickhouseNamespaces?: readonly string[];
 }
 
 /** True when the environment runs Kafka on the Strimzi operator on `cloud` (also while migrating). */
@@ -82,6 +91,8 @@ export class PlatformStack extends HelmLayerStack {
   readonly kubePrometheusStack?: KubePrometheusStack;
   /** Kubernetes alert rules for the namespace (and, for the owner, the cluster's capacity). */
   readonly alerts?: MonitoringObjects;
+  /** The Altinity clickhouse-operator (owner, some environment on the cluster uses it). */
+  readonly clickhouseOperator?: ClickhouseOperator;
   /** Secrets with the connection details of managed databases (DigitalOcean). */
   readonly managedDatabaseSecrets: ManagedDatabaseSecret[] = [];
 
@@ -108,6 +119,10 @@ export class PlatformStack extends HelmLayerStack {
       this.rabbitmqOperator = c.rabbitmqOperator;
       this.strimzi = c.strimzi;
       this.kubePrometheusStack = c.kubePrometheusStack;
+      this.clickhouseOperator = this.addClickhouseOperator(
+        props.clickhouseNamespaces ?? [],
+        labels,
+      );
     }
     this.edge = this.addEdge();
     this.alerts = this.addAlerts(props.ownsCluster);
@@ -278,6 +293,34 @@ export class PlatformStack extends HelmLayerStack {
       });
     }
     return built;
+  }
+
+  /**
+   * The Altinity clickhouse-operator in its own namespace (Pod Security restricted: Strata sets
+   * every securityContext), watching the namespaces of the environments that use it.
+   */
+  private addClickhouseOperator(
+    namespaces: readonly string[],
+    labels: Record<string, string>,
+  ): ClickhouseOperator | undefined {
+    if (namespaces.length === 0) return undefined;
+    const w = this.env.workloads;
+    // The operator's login to ClickHouse gets a generated password.
+    randomProvider(this);
+    const ns = new WorkloadNamespace(this, "ClickhouseOperatorNamespace", {
+      name: PLATFORM_NAMESPACES.clickhouseOperator,
+      podSecurity: "restricted",
+      labels,
+    });
+    return new ClickhouseOperator(this, "ClickhouseOperator", {
+      namespace: ns.name,
+      version: w.charts.clickhouseOperator,
+      watchNamespaces: namespaces,
+      labels: this.labels,
+      timeoutSeconds: w.timeoutSeconds.platform,
+      maxHistory: w.maxHistory,
+      dependsOn: [ns.namespace],
+    });
   }
 
   /**

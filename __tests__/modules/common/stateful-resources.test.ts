@@ -42,6 +42,13 @@ describe("the stateful resource table", () => {
     ).toBeDefined();
     expect(statefulRule("helm_release", { chart: "kafka" })).toBeDefined();
     expect(statefulRule("helm_release", { chart: "ingress-nginx" })).toBeUndefined();
+    // Strata's own data chart (the Altinity ClickHouse resources), named by its asset.
+    expect(
+      statefulRule("helm_release", { chart: "./assets/ClickhouseClusterChart/1CBD5663" }),
+    ).toBeDefined();
+    expect(
+      statefulRule("helm_release", { chart: "./assets/ServiceChart/1CBD5663" }),
+    ).toBeUndefined();
     expect(statefulRule("helm_release", {})).toBeUndefined();
     // Strata's own charts by asset id: charts/rabbitmq-cluster holds data, charts/service does not.
     expect(
@@ -59,6 +66,7 @@ describe("the stateful resource table", () => {
         "rabbitmq",
         "kafka",
         "clickhouse",
+        "clickhouse-cluster",
         "meilisearch",
       ]),
     );

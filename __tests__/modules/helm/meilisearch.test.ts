@@ -17,11 +17,11 @@ const synth = (p: Partial<MeilisearchProps> = {}) =>
   synthScope((scope) => new Meilisearch(scope, "Meilisearch", { ...props, ...p }));
 
 describe("Meilisearch (meilisearch/meilisearch)", () => {
-  test("pinned 0.25.0 from its own repository; every values key exists in the fixture", () => {
+  test("pinned 0.34.0 from its own repository; every values key exists in the fixture", () => {
     const r = releaseNamed(synth(), "search");
     expect(r).toMatchObject({
       chart: "meilisearch",
-      version: "0.25.0",
+      version: "0.34.0",
       repository: "https://meilisearch.github.io/meilisearch-kubernetes",
     });
     expect(unknownValuePaths("meilisearch", r.version!, r.values)).toEqual([]);
@@ -42,9 +42,9 @@ describe("Meilisearch (meilisearch/meilisearch)", () => {
   test("image: the appVersion of the pin with its registry, or the one given", () => {
     expect(releaseNamed(synth(), "search").values.image).toEqual({
       repository: "docker.io/getmeili/meilisearch",
-      tag: "v1.35.0",
+      tag: "v1.48.3",
     });
-    const image = { repository: "registry.example.com/mirror/meilisearch", tag: "v1.30.0" };
+    const image = { repository: "registry.example.com/mirror/meilisearch", tag: "v1.49.0" };
     expect(releaseNamed(synth({ image }), "search").values.image).toEqual(image);
   });
 

@@ -616,11 +616,15 @@ describe("Helm stacks: ClickHouse and Meilisearch", () => {
     Object.values(stack(app, name).resource![type] ?? {});
 
   test("installed in the databases layer where configured", () => {
-    const charts = (name: string) => releasesOf(stack(app, name)).map((r) => r.chart);
+    // ClickHouse: charts/clickhouse-cluster (the Altinity engine, the default).
+    const charts = (name: string) =>
+      releasesOf(stack(app, name)).map((r) =>
+        r.chart.startsWith("./assets/ClickhouseClusterChart/") ? "clickhouse-cluster" : r.chart,
+      );
     expect(charts("test-aws-databases")).toEqual(
-      expect.arrayContaining(["clickhouse", "meilisearch"]),
+      expect.arrayContaining(["clickhouse-cluster", "meilisearch"]),
     );
-    expect(charts("test-gcp-databases")).not.toContain("clickhouse");
+    expect(charts("test-gcp-databases")).not.toContain("clickhouse-cluster");
     expect(charts("test-gcp-databases")).toContain("meilisearch");
   });
 
@@ -629,16 +633,17 @@ describe("Helm stacks: ClickHouse and Meilisearch", () => {
       (c) => (c.metadata as { name: string }).name === "report-config",
     )!.data as Record<string, string>;
     expect(config).toMatchObject({
-      CLICKHOUSE_HOST: "analytics-clickhouse.test.svc.cluster.local",
+      // The operator's Service clickhouse-<installation> (pkg/model/chi/namer/patterns.go).
+      CLICKHOUSE_HOST: "clickhouse-analytics.test.svc.cluster.local",
       CLICKHOUSE_PORT: "8123",
-      CLICKHOUSE_USER: "default",
+      CLICKHOUSE_USER: "app",
       MEILI_HOST: "http://search-meilisearch.test.svc.cluster.local:7700",
     });
     const secret = resourcesOf("test-aws-apps", "kubernetes_secret_v1").find(
       (c) => (c.metadata as { name: string }).name === "report-credentials",
     )!.data as Record<string, string>;
     expect(secret).toEqual({
-      CLICKHOUSE_PASSWORD: '${data.kubernetes_secret_v1.ClickhouseSecret.data["admin-password"]}',
+      CLICKHOUSE_PASSWORD: '${data.kubernetes_secret_v1.ClickhouseSecret.data["password"]}',
       MEILI_MASTER_KEY: '${data.kubernetes_secret_v1.MeilisearchSecret.data["MEILI_MASTER_KEY"]}',
     });
   });

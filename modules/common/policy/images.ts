@@ -88,6 +88,8 @@ interface DefaultImage {
   readonly repositoryKey: string;
   readonly effective: string;
   readonly inherits?: string;
+  /** A values path that, set to false, turns the workload running this image off. */
+  readonly enabledBy?: string;
 }
 interface ChartFact {
   readonly name: string;
@@ -103,7 +105,9 @@ const CHARTS = (CHART_FACTS as unknown as { charts: readonly ChartFact[] }).char
  * Applications), `none` (the chart has no container: its templates have no `image:`, checked by
  * __tests__/modules/common/policy/images.test.ts).
  */
-export const PROJECT_CHARTS: Readonly<Record<string, "image" | "applications" | "none">> = {
+export const PROJECT_CHARTS: Readonly<
+  Record<string, "image" | "applications" | "none" | readonly string[]>
+> = {
   ServiceChart: "image",
   MigrationChart: "image",
   ArgoCdAppsChart: "applications",
@@ -112,6 +116,8 @@ export const PROJECT_CHARTS: Readonly<Record<string, "image" | "applications" | 
   RabbitmqClusterChart: "image",
   // Kafka's images are the Strimzi operator's (facts/charts.json strimzi-kafka-operator).
   KafkaClusterChart: "none",
+  // Full image references at these values paths (charts/clickhouse-cluster).
+  ClickhouseClusterChart: ["clickhouse.image", "keeper.image"],
 };
 
 /** Keys of an image block Strata knows how to compose; anything else makes the image unresolved. */
@@ -176,6 +182,17 @@ function valuesImage(
     image: { registry: ref.registry, repository: ref.repository, ...(tag ? { tag } : {}) },
     from: "values",
   };
+}
+
+/** An image given whole (`repository:tag`) at one values path. */
+function referenceImage(
+  resource: TfResource,
+  where: string,
+  values: unknown,
+): RunningImage | UnresolvedImage {
+  const ref = str(at(values, where));
+  if (!ref) return { resource, where, reason: `values set no ${where}` };
+  return { resource, where, image: parseImageRef(ref), from: "values" };
 }
 
 /** One default image of a third-party chart, with the release's overrides applied. */
@@ -283,6 +300,7 @@ export function imagesOfRelease(r: TfResource): StackImages {
     const kind = PROJECT_CHARTS[local[1]];
     if (kind === "image") add(valuesImage(r, "image", values));
     else if (kind === "applications") applicationImages(r, values).forEach(add);
+    else if (Array.isArray(kind)) for (const p of kind) add(referenceImage(r, p, values));
     else if (kind === undefined)
       add({ resource: r, where: chart, reason: `local chart ${local[1]} is not one Strata knows` });
     return { images, unresolved };
@@ -301,7 +319,8 @@ export function imagesOfRelease(r: TfResource): StackImages {
     });
     return { images, unresolved };
   }
-  for (const d of fact.defaultImages ?? []) add(chartImage(r, values, d));
+  for (const d of fact.defaultImages ?? [])
+    if (!(d.enabledBy && at(values, d.enabledBy) === false)) add(chartImage(r, values, d));
   return { images, unresolved };
 }
 
@@ -334,7 +353,10 @@ export interface FrozenRegistry {
   readonly citations: readonly string[];
 }
 
-/** A known critical CVE and the versions it affects. */
+/**
+ * A known CVE and the versions it affects: critical, or (severity "unrated", with `whyEnforced`)
+ * one its upstream's security release asks every user of the line to take.
+ */
 export interface KnownCve {
   readonly id: string;
   readonly advisory: string;
@@ -384,7 +406,8 @@ export function pinned(i: ImageRef): boolean {
   if (i.digest?.startsWith("sha256:")) return true;
   const t = i.tag ?? "";
   return (
-    /(^|[^0-9.])v?\d+\.\d+\.\d+([^0-9.]|$)/.test(t) ||
+    // 1.2.3, and ClickHouse's four-part release numbers (26.3.33.24: year.month.patch.build).
+    /(^|[^0-9.])v?\d+\.\d+\.\d+(\.\d+)?([^0-9.]|$)/.test(t) ||
     /-r\d+$/.test(t) ||
     /^[0-9a-f]{7,40}$/.test(t)
   );

@@ -484,12 +484,12 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "IMG-3",
-    title: "No image below the fixed version of a known critical CVE",
+    title: "No image below the fixed version of a known critical CVE or security floor",
     resourceTypes: [],
     tiers: ALL,
     rationale: "a known critical CVE with a published fix is the first thing an attacker tries",
     source:
-      "the advisories cited in facts/image-policy.json (Redis GHSA-4789-qfc9-5f9q, n8n GHSA-v98v-ff95-f3cp and GHSA-6cqr-8cfr-67f8, Valkey 8.1.4/8.0.6)",
+      "the advisories cited in facts/image-policy.json (Redis GHSA-4789-qfc9-5f9q, n8n GHSA-v98v-ff95-f3cp and GHSA-6cqr-8cfr-67f8, Valkey 8.1.4/8.0.6, Meilisearch 1.48.2)",
     fix: "upgrade the image to a fixed version of its release line (facts/image-policy.json lists them); tag it with its version so the gate can read it",
     checkStack: (ctx) => {
       const { images } = imagesOf(ctx.resources);

@@ -187,8 +187,17 @@ describe("Strata's charts", () => {
         .join("\n");
       expect({ chart: dir, runsImages: /^\s*image:/m.test(text) }).toEqual({
         chart: dir,
-        runsImages: PROJECT_CHARTS[id] === "image",
+        runsImages: PROJECT_CHARTS[id] === "image" || Array.isArray(PROJECT_CHARTS[id]),
       });
+      // A chart whose images are whole references at values paths names each one in its templates.
+      const paths = PROJECT_CHARTS[id];
+      if (Array.isArray(paths))
+        for (const p of paths)
+          expect({ chart: dir, path: p, used: text.includes(`.Values.${p}`) }).toEqual({
+            chart: dir,
+            path: p,
+            used: true,
+          });
     }
   });
 });
@@ -218,9 +227,10 @@ describe("judgements", () => {
       "distroless-v1.39.0",
       "12-debian-12-r51",
       "17b1956c",
+      "26.3.33.24",
     ])
       expect({ t, pinned: pinned(ref(`web:${t}`)) }).toEqual({ t, pinned: true });
-    for (const t of ["main", "1.4", "stable", "8", "0.5"])
+    for (const t of ["main", "1.4", "stable", "8", "0.5", "26.3", "1.2.3.4.5"])
       expect({ t, pinned: pinned(ref(`web:${t}`)) }).toEqual({ t, pinned: false });
     expect(pinned(ref("web:main@sha256:abc"))).toBe(true);
   });
@@ -261,6 +271,13 @@ describe("judgements", () => {
     ["n8nio/n8n:2.4.0", ["CVE-2026-25049"]],
     ["n8nio/n8n:2.5.2", []],
     ["n8nio/n8n:0.200.0", ["CVE-2026-25049"]],
+    ["docker.io/getmeili/meilisearch:v1.35.0", ["CVE-2026-57824"]],
+    ["getmeili/meilisearch:v1.47.0", ["CVE-2026-57824"]],
+    ["getmeili/meilisearch:v1.47.1", []],
+    ["getmeili/meilisearch:v1.48.1", ["CVE-2026-57824"]],
+    ["getmeili/meilisearch:v1.48.2", []],
+    ["docker.io/getmeili/meilisearch:v1.48.3", []],
+    ["clickhouse/clickhouse-server:26.3.33.24", []],
     ["ghcr.io/acme/web:1.0.0", []],
   ])("%s", (image, want) => expect(cves(image)).toEqual(want));
 });
