@@ -1,3 +1,4 @@
+import { DataGoogleStorageProjectServiceAccount } from "@cdktf/provider-google/lib/data-google-storage-project-service-account";
 import { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
@@ -5,7 +6,6 @@ import { Construct } from "constructs";
 import {
   checkKmsKeyName,
   KMS_ENCRYPTER_DECRYPTER,
-  serviceAgent,
   type CmekSettings,
   type GcpPrincipal,
 } from "./iam";
@@ -64,6 +64,8 @@ export const BACKUP_WRITER_ROLES = [
 export class BackupBucket extends Construct {
   readonly bucket: StorageBucket;
   readonly keyGrant?: KmsCryptoKeyIamMember;
+  /** Cloud Storage's service agent of the project (with CMEK): the data source creates it if missing. */
+  readonly storageAgent?: DataGoogleStorageProjectServiceAccount;
   private readonly grants: StorageBucketIamMember[] = [];
 
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
@@ -76,11 +78,17 @@ export class BackupBucket extends Construct {
     if (props.encryption) {
       const problem = checkKmsKeyName(props.encryption.kmsKeyName);
       if (problem) throw new Error(`${this.node.path}: ${problem}`);
-      // The bucket cannot be created with a key its service agent may not use.
+      // The bucket cannot be created with a key its service agent may not use. The agent exists
+      // only once asked for, which the data source does (google v6.50.0
+      // website/docs/d/storage_project_service_account.html.markdown): its member, not a name
+      // built from the project number, so the grant never names an agent that is not there yet.
+      this.storageAgent = new DataGoogleStorageProjectServiceAccount(this, "StorageAgent", {
+        project: props.project,
+      });
       this.keyGrant = new KmsCryptoKeyIamMember(this, "KeyGrant", {
         cryptoKeyId: props.encryption.kmsKeyName,
         role: KMS_ENCRYPTER_DECRYPTER,
-        member: serviceAgent(props.encryption.projectNumber, "storage").member,
+        member: this.storageAgent.member,
       });
     }
     this.bucket = new StorageBucket(this, "Bucket", {

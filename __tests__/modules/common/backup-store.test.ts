@@ -1,5 +1,6 @@
 import type { EnvironmentInput } from "../../../environments/schema";
 import { loadEnvironments } from "../../../environments";
+import { ConfigError } from "../../../environments/errors";
 import {
   postgresBackupClouds,
   postgresBackupProblems,
@@ -7,7 +8,7 @@ import {
   retentionDays,
   SPACES_REGIONS,
 } from "../../../modules/common/backup-store";
-import { BITNAMI_IMAGES, BITNAMI_TEST_WAIVERS, testEnv } from "../../support/env";
+import { BITNAMI_IMAGES, BITNAMI_TEST_WAIVERS, envInput, testEnv } from "../../support/env";
 
 /** Clusters on all three clouds; PostgreSQL on all of them with backups on (a dev environment). */
 export const BACKUP_TARGETS = {
@@ -208,6 +209,29 @@ describe("postgresBackupProblems: names checked before anything is written", () 
           /need targets\.gcp: .*add targets\.gcp, or set backup\.enabled: false/,
         ),
       },
+    ]);
+  });
+
+  test("the registry reports them with every other problem, before anything is built", () => {
+    const input = envInput({
+      targets: BACKUP_TARGETS,
+      workloads: {
+        images: BITNAMI_IMAGES,
+        databases: { postgresql: { backup: { enabled: true, bucket: "Not_A_Bucket" } } },
+      },
+      waivers: BITNAMI_TEST_WAIVERS,
+    });
+    let error: unknown;
+    try {
+      loadEnvironments({ builtins: [input] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.path)).toEqual([
+      `${field}.bucket`,
+      `${field}.bucket`,
+      `${field}.bucket`,
     ]);
   });
 });
