@@ -189,12 +189,25 @@ function resolve(env: Environment, cloud: ConfigCloud): Outcome | undefined {
       },
     ],
   });
-  const identity = (name: string, rule: NameRule): Problem[] => {
+  const identity = (
+    name: string,
+    rule: NameRule,
+    where = { path: `${env.name}.name`, fix: "shorten the environment name" },
+  ): Problem[] => {
     const problem = checkName(name, rule);
-    return problem
-      ? [{ path: `${env.name}.name`, message: `${problem}; shorten the environment name` }]
-      : [];
+    return problem ? [{ path: where.path, message: `${problem}; ${where.fix}` }] : [];
   };
+  // An application's identity is `<env>-<app>` (stacks/identity-names.ts): an app named
+  // "pg-backup" would claim the backup identity's name.
+  const taken = (name: string, apps: ReadonlyArray<{ app: string }>): Problem[] =>
+    apps.some((w) => `${env.name}-${w.app}` === name)
+      ? [
+          {
+            path: `${env.name}.targets.${cloud}.workloadIdentities`,
+            message: `the identity of app "pg-backup" is named ${name}, the name of the PostgreSQL backup identity; rename the app`,
+          },
+        ]
+      : [];
   switch (cloud) {
     case "gcp": {
       const gcp = env.targets.gcp;
@@ -204,6 +217,7 @@ function resolve(env: Environment, cloud: ConfigCloud): Outcome | undefined {
       const problems = [
         ...bucketProblems(bucket, GCS_BUCKET, cloud, env),
         ...identity(serviceAccountId, GSA_ID),
+        ...taken(serviceAccountId, gcp.workloadIdentities),
       ];
       if (problems.length) return { problems };
       return {
@@ -233,6 +247,7 @@ function resolve(env: Environment, cloud: ConfigCloud): Outcome | undefined {
       const problems = [
         ...bucketProblems(bucket, S3_BUCKET, cloud, env),
         ...identity(roleName, { ...NAME_RULES.aws, what: "IAM role name" }),
+        ...taken(roleName, aws.workloadIdentities),
       ];
       if (problems.length) return { problems };
       return {
@@ -265,7 +280,14 @@ function resolve(env: Environment, cloud: ConfigCloud): Outcome | undefined {
       const problems = [
         ...bucketProblems(bucket, SPACES_BUCKET, cloud, env),
         ...identity(spacesKeyName, { ...NAME_RULES.digitalocean, what: "Spaces key name" }),
-        ...identity(secretName, { ...NAME_RULES.dnsLabel, what: "Secret name" }),
+        ...identity(
+          secretName,
+          { ...NAME_RULES.dnsLabel, what: "Secret name" },
+          {
+            path: `${env.name}.workloads.databases.postgresql.releaseName`,
+            fix: "shorten releaseName",
+          },
+        ),
       ];
       if (problems.length) return { problems };
       return {

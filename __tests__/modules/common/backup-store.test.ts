@@ -173,6 +173,26 @@ describe("postgresBackupProblems: names checked before anything is written", () 
     expect(msgs("backups-s3alias")).toEqual([expect.stringMatching(/reserved "-s3alias"/)]);
   });
 
+  test("a release name too long for the Secret's name names releaseName", () => {
+    const releaseName = "p".repeat(50);
+    const env = testEnv({
+      targets: BACKUP_TARGETS,
+      workloads: {
+        images: BITNAMI_IMAGES,
+        databases: { postgresql: { releaseName, backup: { enabled: true } } },
+      },
+      waivers: BITNAMI_TEST_WAIVERS,
+    });
+    expect(postgresBackupProblems(env)).toEqual([
+      {
+        path: "test.workloads.databases.postgresql.releaseName",
+        message: expect.stringMatching(
+          /^Secret name "p{50}-backup-credentials" is 69 characters.*; shorten releaseName$/,
+        ),
+      },
+    ]);
+  });
+
   test("a DigitalOcean region without Spaces names backup.enabled", () => {
     const env = backupEnv(
       { enabled: true },
