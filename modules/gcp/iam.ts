@@ -32,8 +32,6 @@ export const SERVICE_AGENT_DOMAINS = {
   bigtable: "gcp-sa-bigtable.iam.gserviceaccount.com",
   /** Pub/Sub: CMEK on topics, dead-lettering. */
   pubsub: "gcp-sa-pubsub.iam.gserviceaccount.com",
-  /** Cloud Storage: CMEK on buckets (`service-<number>@gs-project-accounts…`). */
-  storage: "gs-project-accounts.iam.gserviceaccount.com",
 } as const;
 
 /** A project's numeric id: service agents are named after it, not after the project id. */
