@@ -55,6 +55,9 @@ describe("the real app", () => {
       "staging-do-network": [],
       "prod-do-network": [],
       "prod-do-cluster": ["prod-do-network"],
+      // PostgreSQL backups: each environment's Space in its own data stack.
+      "prod-do-data": ["prod-do-network", "prod-do-cluster"],
+      "staging-do-data": ["staging-do-network", "prod-do-cluster"],
     });
   });
 

@@ -46,7 +46,12 @@ describe("the seeds' Helm layers", () => {
       "prod-do",
       "staging-do",
     ]) {
-      expect(deps(`${prefix}-databases`)).toEqual([`${prefix}-platform`]);
+      // PostgreSQL backups (staging and prod): their bucket and identity come from the data stack.
+      const backups = !prefix.startsWith("dev-");
+      expect(deps(`${prefix}-databases`)).toEqual([
+        `${prefix}-platform`,
+        ...(backups ? [`${prefix}-data`] : []),
+      ]);
       expect(deps(`${prefix}-buses`)).toEqual([`${prefix}-databases`]);
       // Apps wait for the buses layer, and for the cloud-native data and messaging stacks they use.
       expect(deps(`${prefix}-apps`)[0]).toBe(`${prefix}-buses`);
@@ -54,7 +59,12 @@ describe("the seeds' Helm layers", () => {
         expect(dep).toMatch(new RegExp(`^${prefix}-(data|messaging)$`));
       }
     }
-    expect(deps("staging-do-platform")).toEqual(["prod-do-cluster", "prod-do-platform"]);
+    // And staging's own data stack: the Space of its PostgreSQL backups, which its key names.
+    expect(deps("staging-do-platform")).toEqual([
+      "prod-do-cluster",
+      "prod-do-platform",
+      "staging-do-data",
+    ]);
   });
 
   test("staging's Helm stacks run on prod's DOKS cluster, in a namespace of their own", () => {
@@ -156,6 +166,8 @@ describe("managed databases (DigitalOcean)", () => {
     }>;
     expect(secrets.map((s) => `${s.metadata.namespace}/${s.metadata.name}`)).toEqual([
       "prod/managed-postgres-app",
+      // The Spaces key of the in-cluster PostgreSQL's backups (docs/data-services.md#backups).
+      "prod/db-backup-credentials",
     ]);
     const data = secrets[0].data;
     expect(data.password).toMatch(/^\$\{data\.digitalocean_database_user\.[^}]+\.password\}$/);

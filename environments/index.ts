@@ -10,6 +10,7 @@ import { cidrsOverlap, parseCidr } from "../modules/common/cidr";
 import dev from "./dev";
 import { ConfigError, type Problem } from "./errors";
 import prod from "./prod";
+import { postgresBackupProblems } from "../modules/common/backup-store";
 import { judgeChart } from "../modules/common/chart-support";
 import { isoToday, judgeMinor, type SupportCalendar } from "../modules/common/kubernetes-versions";
 import {
@@ -386,6 +387,7 @@ export function checkAcrossEnvironments(all: readonly Environment[]): Problem[] 
 
   problems.push(...checkArgoCdInstalled(all));
   problems.push(...checkRabbitmqOperatorInstalled(all));
+  problems.push(...all.flatMap(postgresBackupProblems));
 
   const namespaces = new Map<string, string>();
   for (const env of all) {

@@ -34,12 +34,13 @@ export function buildApp(
     const { gcp, aws, digitalocean } = env.targets;
     return {
       env,
-      gcp: gcp && buildGcpStacks(app, env, gcp),
+      gcp: gcp && buildGcpStacks(app, env, gcp, all),
       aws: aws && buildAwsStacks(app, env, aws),
       digitalocean: digitalocean && buildDoStacks(app, env, digitalocean, all),
     };
   });
   linkSharedDoClusters(cloud);
+  linkSharedClusterData(cloud);
   // Helm layers after every cloud stack (they depend on clusters by name, possibly another
   // environment's), cluster owners before their guests.
   const ownersFirst = [...selected].sort(
@@ -47,6 +48,25 @@ export function buildApp(
   );
   const helm = new Map(ownersFirst.map((env) => [env.name, buildHelmStacks(app, env, all)]));
   return cloud.map((stacks) => ({ ...stacks, helm: helm.get(stacks.env.name) ?? [] }));
+}
+
+/**
+ * The data stack of a guest on a shared GKE or EKS cluster binds its PostgreSQL backup identity to
+ * that cluster (workload identity pool, OIDC provider), so it waits for the owner's cluster stack
+ * when both are synthesized together.
+ */
+function linkSharedClusterData(
+  built: ReadonlyArray<{ env: Environment; gcp?: GcpStacks; aws?: AwsStacks }>,
+): void {
+  for (const { env, gcp, aws } of built) {
+    const shared = env.workloads.sharedCluster;
+    if (!shared) continue;
+    const owner = built.find((b) => b.env.name === shared.environment);
+    if (shared.cloud === "gcp" && gcp?.data && owner?.gcp?.cluster)
+      gcp.data.addDependency(owner.gcp.cluster);
+    if (shared.cloud === "aws" && aws?.data && owner?.aws?.cluster)
+      aws.data.addDependency(owner.aws.cluster);
+  }
 }
 
 /**

@@ -184,6 +184,11 @@ export const PostgresBackupConfig = obj({
         `backup schedule ${JSON.stringify(i.input)} must be a six-field cron with seconds first, like "0 0 3 * * *"`,
     })
     .optional(),
+  /**
+   * Bucket (GCS, S3) or Space name on every cloud: names are global; set it when Strata's is
+   * taken. @default - Strata's (docs/data-services.md#backups)
+   */
+  bucket: z.string().optional(),
 });
 
 export const PostgresqlConfig = obj({
@@ -956,6 +961,7 @@ export function resolveWorkloads(
           enabled: pg.backup?.enabled ?? ctx.tier !== "dev",
           retention: pg.backup?.retention ?? (ctx.tier === "prod" ? "30d" : "7d"),
           schedule: pg.backup?.schedule ?? "0 0 3 * * *",
+          bucket: pg.backup?.bucket,
         },
       },
       redis: redis && {

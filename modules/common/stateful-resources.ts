@@ -226,6 +226,16 @@ export const STATEFUL_RESOURCES: Readonly<Record<string, StatefulRule>> = {
     forceNew: ["name", "engine", "private_network_uuid", "project_id"],
     source: `${DO_SRC}/database/resource_database_cluster.go`,
   },
+  digitalocean_spaces_bucket: {
+    what: "Spaces bucket",
+    // Only region is ForceNew (v2.71.0 digitalocean/spaces/resource_spaces_bucket.go#L48); the
+    // id is the name, so a new name reads as another bucket: treat it as a replacement too.
+    forceNew: ["name", "region"],
+    consequence:
+      "its objects (backups) are deleted with it, or the destroy fails while it holds any",
+    source:
+      "https://github.com/digitalocean/terraform-provider-digitalocean/blob/v2.71.0/digitalocean/spaces/resource_spaces_bucket.go#L48",
+  },
   helm_release: {
     what: "Helm release of a data chart",
     consequence: "its persistent volume claims and their data are deleted",

@@ -1,7 +1,9 @@
 import type { App } from "cdktf";
 import type { Environment } from "../../environments/schema";
 import type { AwsTargetConfig } from "../../environments/schema/aws";
+import { postgresBackupStore } from "../../modules/common/backup-store";
 import { stackName } from "../../modules/common/naming";
+import { clusterName } from "../kubernetes/cluster-ref";
 import { AwsClusterStack } from "./cluster";
 import { AwsDataStack } from "./data";
 import { AwsMessagingStack } from "./messaging";
@@ -33,15 +35,21 @@ export function buildAwsStacks(app: App, env: Environment, target: AwsTargetConf
     });
   cluster?.addDependency(network);
 
+  // PostgreSQL backups need the data stack too: their bucket and IRSA role live there, and the
+  // role's trust names the cluster's OIDC provider (read by name, so the cluster comes first).
+  const backups = postgresBackupStore(env, "aws") !== undefined;
   const data =
-    target.eventStore &&
-    new AwsDataStack(app, stackName(env.name, "aws", "data"), {
-      env,
-      target,
-      eventStore: target.eventStore,
-    });
+    target.eventStore || backups
+      ? new AwsDataStack(app, stackName(env.name, "aws", "data"), {
+          env,
+          target,
+          eventStore: target.eventStore,
+          clusterName: backups ? eksClusterName(env) : undefined,
+        })
+      : undefined;
   data?.addDependency(network);
-  if (data && cluster && identities.some((w) => w.eventStore)) data.addDependency(cluster);
+  if (data && cluster && (backups || identities.some((w) => w.eventStore)))
+    data.addDependency(cluster);
 
   const messaging =
     target.messaging &&
@@ -55,4 +63,13 @@ export function buildAwsStacks(app: App, env: Environment, target: AwsTargetConf
     messaging.addDependency(cluster);
 
   return { network, cluster, data, messaging };
+}
+
+/**
+ * Name of the EKS cluster `env`'s workloads run on: its own, or the owner's of the cluster it
+ * shares (found in the same account: the data stack reads it and its OIDC provider by name).
+ */
+export function eksClusterName(env: Environment): string {
+  const shared = env.workloads.sharedCluster;
+  return clusterName(shared ? shared.environment : env.name, "aws");
 }

@@ -2,7 +2,9 @@ import { DataDigitaloceanKubernetesCluster } from "@cdktf/provider-digitalocean/
 import { DataDigitaloceanVpc } from "@cdktf/provider-digitalocean/lib/data-digitalocean-vpc";
 import type { Construct } from "constructs";
 import type { DoDatabasesSettings } from "../../environments/schema/digitalocean";
+import { postgresBackupStore } from "../../modules/common/backup-store";
 import { NAME_RULES, resourceName } from "../../modules/common/naming";
+import { BackupSpace } from "../../modules/digitalocean/backup-space";
 import {
   DoManagedDatabase,
   type ManagedDatabaseEngine,
@@ -16,7 +18,8 @@ import { digitaloceanProvider } from "./provider";
 
 /** Props of {@link DoDataStack}. */
 export interface DoDataStackProps extends StrataStackProps {
-  readonly databases: DoDatabasesSettings;
+  /** @default - no managed databases (the stack holds PostgreSQL backups only) */
+  readonly databases?: DoDatabasesSettings;
   /** The DOKS cluster the workloads run on (the environment's own, or the one it shares). */
   readonly cluster: Extract<ClusterRef, { cloud: "digitalocean" }>;
 }
@@ -37,18 +40,37 @@ export function doDatabaseClusterName(env: string, kind: keyof DoDatabasesSettin
  * `<env>-do-data`: DigitalOcean managed databases (PostgreSQL, Valkey for Redis, Kafka) in the
  * VPC and region of the DOKS cluster the workloads run on, behind firewalls that admit only that
  * cluster. The cluster and VPC are found by name: for an environment that shares another's
- * cluster, those of the cluster's owner (private networking does not cross VPCs).
+ * cluster, those of the cluster's owner (private networking does not cross VPCs). With PostgreSQL
+ * backups on DigitalOcean (modules/common/backup-store.ts), their Spaces bucket; the key limited
+ * to it, and its Secret, are made in `<env>-do-platform`, on the cluster.
  */
 export class DoDataStack extends StrataStack {
   readonly postgres?: DoManagedDatabase;
   readonly redis?: DoManagedDatabase;
   readonly kafka?: DoManagedDatabase;
-  readonly alerts: DoMonitorAlerts;
+  readonly alerts?: DoMonitorAlerts;
+  /** The Spaces bucket of PostgreSQL backups. */
+  readonly postgresBackup?: BackupSpace;
 
   constructor(scope: Construct, name: string, props: DoDataStackProps) {
     super(scope, name, props);
     const { env, databases, cluster } = props;
+    const backup = postgresBackupStore(env, "digitalocean");
+    if (!databases && !backup) {
+      throw new Error(
+        `${env.name}: DoDataStack needs managed databases or PostgreSQL backups on DigitalOcean`,
+      );
+    }
     digitaloceanProvider(this);
+    if (backup) {
+      this.postgresBackup = new BackupSpace(this, "PostgresBackup", {
+        name: backup.bucket,
+        region: backup.region,
+        retentionDays: backup.retentionDays,
+        preventDestroy: env.preventDestroy,
+      });
+    }
+    if (!databases) return;
     // By name alone: the data source takes exactly one of id, name and region
     // (facts/providers/digitalocean.json).
     const vpc = new DataDigitaloceanVpc(this, "Vpc", { name: doVpcName(cluster.environment) });
@@ -102,11 +124,12 @@ export class DoDataStack extends StrataStack {
     // DigitalOcean backs managed databases up daily and keeps 7 days; no provider argument
     // changes that, and no alert type reports backups (facts/alert-metrics.json backupAge).
     const { thresholds, severities } = env.alerts;
-    this.alerts = new DoMonitorAlerts(this, "Alerts", {
+    const alerts = new DoMonitorAlerts(this, "Alerts", {
       descriptionPrefix: env.name,
       channels: doChannels(this, env, ["storeCapacity"]),
       evaluationMinutes: thresholds.evaluationMinutes,
     });
+    this.alerts = alerts;
     for (const [key, db] of [
       ["Postgres", this.postgres],
       ["Redis", this.redis],
@@ -114,7 +137,7 @@ export class DoDataStack extends StrataStack {
     ] as const) {
       if (!db) continue;
       managedDatabaseAlerts(
-        this.alerts,
+        alerts,
         key,
         key.toLowerCase(),
         db.cluster.id,

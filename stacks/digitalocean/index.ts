@@ -1,6 +1,7 @@
 import type { App } from "cdktf";
 import type { Environment } from "../../environments/schema";
 import type { DoTargetConfig } from "../../environments/schema/digitalocean";
+import { postgresBackupStore } from "../../modules/common/backup-store";
 import { stackName } from "../../modules/common/naming";
 import { clusterRef } from "../kubernetes/cluster-ref";
 import { DoClusterStack } from "./cluster";
@@ -12,7 +13,7 @@ export interface DoStacks {
   readonly network: DoNetworkStack;
   /** Absent when the environment has no DOKS cluster (none, or it shares another's). */
   readonly cluster?: DoClusterStack;
-  /** Absent without managed databases. */
+  /** Absent without managed databases and PostgreSQL backups on DigitalOcean. */
   readonly data?: DoDataStack;
 }
 
@@ -38,7 +39,11 @@ export function buildDoStacks(
     cluster.addDependency(network);
   }
   let data: DoDataStack | undefined;
-  if (target.databases && Object.values(target.databases).some(Boolean)) {
+  const databases =
+    target.databases && Object.values(target.databases).some(Boolean)
+      ? target.databases
+      : undefined;
+  if (databases || postgresBackupStore(env, "digitalocean")) {
     const shared = env.workloads.sharedCluster;
     const owner = shared ? all.find((e) => e.name === shared.environment) : env;
     if (!owner) {
@@ -51,7 +56,7 @@ export function buildDoStacks(
       throw new Error("unreachable: clusterRef returned another cloud");
     data = new DoDataStack(app, stackName(env.name, "do", "data"), {
       env,
-      databases: target.databases,
+      databases,
       cluster: ref,
     });
     data.addDependency(network);

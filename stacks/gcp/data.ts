@@ -5,7 +5,10 @@ import {
   BigtableEventStore,
   DEFAULT_BIGTABLE_AUTOSCALING,
 } from "../../modules/gcp/bigtable-event-store";
+import { postgresBackupStore, type BackupStore } from "../../modules/common/backup-store";
+import { BackupBucket } from "../../modules/gcp/backup-bucket";
 import { serviceAccountPrincipal } from "../../modules/gcp/iam";
+import { WorkloadIdentity } from "../../modules/gcp/workload-identity";
 import { gcpChannels } from "../alert-channels";
 import { gcpServiceAccountEmail } from "../identity-names";
 import { StrataStack, type StrataStackProps } from "../strata-stack";
@@ -15,24 +18,41 @@ import { googleProvider } from "./provider";
 /** Props of {@link GcpDataStack}. */
 export interface GcpDataStackProps extends StrataStackProps {
   readonly target: GcpTargetConfig;
+  /**
+   * Workload identity pool of the GKE cluster the environment's workloads run on (its own, or the
+   * shared cluster's owner's project): the PostgreSQL backup identity is bound in it.
+   * @default - `<target.project>.svc.id.goog`
+   */
+  readonly workloadPool?: string;
 }
 
 /**
  * `<env>-gcp-data`: the Bigtable event store (CMEK with the key ring's `bigtable` key when
  * customer-managed keys are on) and its grants to the applications' service accounts, which
  * `<env>-gcp-cluster` creates (found by name); daily automated backups of every table (retention
- * by tier), and CPU and storage alerts on every cluster.
+ * by tier), and CPU and storage alerts on every cluster. With PostgreSQL backups on GCP
+ * (modules/common/backup-store.ts), their bucket and the Google service account the database pods
+ * act as through workload identity, allowed on that bucket only.
  */
 export class GcpDataStack extends StrataStack {
-  readonly eventStore: BigtableEventStore;
-  readonly alerts: GcpAlerts;
+  readonly eventStore?: BigtableEventStore;
+  readonly alerts?: GcpAlerts;
+  /** PostgreSQL backups: the bucket and its writer. */
+  readonly postgresBackup?: { readonly bucket: BackupBucket; readonly identity: WorkloadIdentity };
 
   constructor(scope: Construct, name: string, props: GcpDataStackProps) {
     super(scope, name, props);
     const { env, target } = props;
     const config = target.eventStore;
-    if (!config) throw new Error(`${env.name}: GcpDataStack needs targets.gcp.eventStore`);
+    const store = postgresBackupStore(env, "gcp");
+    if (!config && !store) {
+      throw new Error(
+        `${env.name}: GcpDataStack needs targets.gcp.eventStore or PostgreSQL backups on GCP`,
+      );
+    }
     googleProvider(this, target);
+    if (store) this.postgresBackup = this.addPostgresBackup(store, props);
+    if (!config) return;
     this.eventStore = new BigtableEventStore(this, "EventStore", {
       project: target.project,
       region: target.region,
@@ -68,6 +88,34 @@ export class GcpDataStack extends StrataStack {
       storagePercent: thresholds.bigtableStoragePercent,
       severity: severities.storeCapacity,
     });
+  }
+
+  /** The backup bucket and the Google service account the database pods act as. */
+  private addPostgresBackup(store: BackupStore, props: GcpDataStackProps) {
+    const { env, target } = props;
+    if (store.credentials.kind !== "gke-workload-identity") {
+      throw new Error(
+        `${env.name}: GCP backups use workload identity, not ${store.credentials.kind}`,
+      );
+    }
+    const bucket = new BackupBucket(this, "PostgresBackup", {
+      project: target.project,
+      name: store.bucket,
+      location: store.region,
+      retentionDays: store.retentionDays,
+      encryption: gcpCmek(env, target, "pg-backups"),
+      preventDestroy: env.preventDestroy,
+    });
+    const identity = new WorkloadIdentity(this, "PostgresBackupIdentity", {
+      project: target.project,
+      accountId: store.credentials.serviceAccountId,
+      displayName: `PostgreSQL backups of ${env.name} (${store.namespace}/${store.serviceAccount})`,
+      workloadPool: props.workloadPool ?? `${target.project}.svc.id.goog`,
+      namespace: store.namespace,
+      kubernetesServiceAccount: store.serviceAccount,
+    });
+    bucket.grantWriter(identity.principal);
+    return { bucket, identity };
   }
 }
 

@@ -1,5 +1,7 @@
 import type { Construct } from "constructs";
+import type { Environment } from "../../environments/schema";
 import type { GcpTargetConfig } from "../../environments/schema/gcp";
+import { postgresBackupStore } from "../../modules/common/backup-store";
 import { KmsKeyRing } from "../../modules/gcp/kms-key-ring";
 import { GcpVpcNetwork } from "../../modules/gcp/vpc-network";
 import { resourceName } from "../../modules/common/naming";
@@ -7,7 +9,16 @@ import { StrataStack, type StrataStackProps } from "../strata-stack";
 import { googleProvider } from "./provider";
 
 /** Keys later GCP layers encrypt with when customer-managed keys are on. */
-export const GCP_KMS_KEYS = ["gke-secrets", "bigtable", "pubsub"] as const;
+export const GCP_KMS_KEYS = ["gke-secrets", "bigtable", "pubsub", "pg-backups"] as const;
+
+/**
+ * The keys an environment's key ring holds: every key of {@link GCP_KMS_KEYS}, but `pg-backups`
+ * only when the environment keeps PostgreSQL backups on GCP (a key is billed per version).
+ */
+export function gcpKmsKeys(env: Environment): Array<(typeof GCP_KMS_KEYS)[number]> {
+  const backups = postgresBackupStore(env, "gcp") !== undefined;
+  return GCP_KMS_KEYS.filter((k) => k !== "pg-backups" || backups);
+}
 
 /** Props of {@link GcpNetworkStack}. */
 export interface GcpNetworkStackProps extends StrataStackProps {
@@ -33,7 +44,7 @@ export class GcpNetworkStack extends StrataStack {
         project: target.project,
         name: gcpKeyRingName(env.name),
         location: target.region,
-        keys: GCP_KMS_KEYS,
+        keys: gcpKmsKeys(env),
       });
     }
   }

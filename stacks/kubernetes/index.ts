@@ -6,6 +6,7 @@
 import type { App, TerraformStack } from "cdktf";
 import { placements, type Placement } from "../../environments";
 import type { Environment } from "../../environments/schema";
+import { postgresBackupStore } from "../../modules/common/backup-store";
 import { stackName } from "../../modules/common/naming";
 import { AppsStack, placedApps } from "./apps";
 import { BusesStack, hasBuses } from "./buses";
@@ -73,6 +74,9 @@ export function buildHelmStacks(
     if (hasDatabases(w, placement.cloud)) {
       databases = new DatabasesStack(app, named("databases"), props);
       dependOn(databases, last);
+      // PostgreSQL backups go to the bucket (and identity) the environment's data stack creates.
+      if (postgresBackupStore(env, placement.cloud))
+        dependOn(databases, existing(stackName(env.name, code, "data")));
       last = databases;
     }
     if (hasBuses(w, placement.cloud)) {

@@ -17,7 +17,9 @@ import { MONITORING_NAMESPACE } from "../../environments/schema/monitoring";
 import { WorkloadNamespace } from "../../modules/helm/workload-namespace";
 import { StrimziOperator } from "../../modules/helm/strimzi";
 import type { Environment } from "../../environments/schema";
+import { postgresBackupStore } from "../../modules/common/backup-store";
 import { ManagedDatabaseSecret } from "../../modules/digitalocean/managed-database-secret";
+import { SpacesBackupCredentials } from "../../modules/digitalocean/spaces-backup-credentials";
 import { DO_DATABASE_ENGINES, doDatabaseClusterName } from "../digitalocean/data";
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
 import { addMonitoringObjects } from "./monitoring";
@@ -95,6 +97,8 @@ export class PlatformStack extends HelmLayerStack {
   readonly clickhouseOperator?: ClickhouseOperator;
   /** Secrets with the connection details of managed databases (DigitalOcean). */
   readonly managedDatabaseSecrets: ManagedDatabaseSecret[] = [];
+  /** The Spaces key and Secret of PostgreSQL backups (DigitalOcean; modules/common/backup-store.ts). */
+  readonly postgresBackupCredentials?: SpacesBackupCredentials;
 
   constructor(scope: Construct, name: string, props: PlatformStackProps) {
     super(scope, name, props);
@@ -106,6 +110,7 @@ export class PlatformStack extends HelmLayerStack {
       labels,
     });
     if (this.cloud === "digitalocean") this.addManagedDatabaseSecrets(labels);
+    this.postgresBackupCredentials = this.addPostgresBackupCredentials(labels);
     if (props.ownsCluster) {
       const tenants = props.clusterTenants ?? [this.env];
       const c = this.addClusterComponents(labels, {
@@ -412,6 +417,30 @@ export class PlatformStack extends HelmLayerStack {
     for (const db of dbs.postgres?.databases ?? []) secret("postgres", db.user, db.name);
     if (dbs.redis) secret("redis");
     for (const user of dbs.kafka?.users ?? []) secret("kafka", user.name);
+  }
+
+  /**
+   * Beside the managed databases' Secrets: the Spaces key of PostgreSQL backups, limited to their
+   * bucket (`<env>-do-data`, applied before this stack), and the Secret the database pods read it
+   * from. Made here because the data stack has no cluster to write a Secret to, and DigitalOcean
+   * hands out a key's secret only when it is created (modules/digitalocean/spaces-backup-credentials.ts).
+   */
+  private addPostgresBackupCredentials(
+    labels: Record<string, string>,
+  ): SpacesBackupCredentials | undefined {
+    const store = postgresBackupStore(this.env, this.cloud);
+    if (store?.credentials.kind !== "secret") return undefined;
+    const c = store.credentials;
+    return new SpacesBackupCredentials(this, "PostgresBackupCredentials", {
+      keyName: c.spacesKeyName,
+      bucket: store.bucket,
+      secretName: c.secretName,
+      namespace: store.namespace,
+      accessKeyIdKey: c.accessKeyIdKey,
+      secretAccessKeyKey: c.secretAccessKeyKey,
+      labels,
+      dependsOn: [this.workloadNamespace.namespace],
+    });
   }
 }
 

@@ -21,6 +21,9 @@ describe("the stateful resource table", () => {
     "aws_kms_key",
     "digitalocean_kubernetes_cluster",
     "digitalocean_database_cluster",
+    "digitalocean_spaces_bucket",
+    "google_storage_bucket",
+    "aws_s3_bucket",
     "helm_release",
     "kubernetes_persistent_volume_claim",
   ])("%s is stateful, with force-new paths and a source", (type) => {
