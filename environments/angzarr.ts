@@ -80,16 +80,12 @@ export const AWS_EVENT_STORE_IDENTITIES = [
  * the migration that moves it (issue 16). The seeds waive exactly these, by construct.
  */
 const IMAGE_DEBT = {
-  Postgresql:
-    "PostgreSQL runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until PostgreSQL moves to the CloudNativePG operator (issue 16; docs/policy.md#image-debt)",
   Rabbitmq:
     "RabbitMQ runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until RabbitMQ moves to the RabbitMQ cluster operator (issue 16; docs/policy.md#image-debt)",
   Kafka:
     "Kafka runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until Kafka moves to the Strimzi operator (issue 16; docs/policy.md#image-debt)",
   Clickhouse:
     "ClickHouse runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until ClickHouse moves to an operator (issue 16; docs/policy.md#image-debt)",
-  PostgresqlHa:
-    "PostgreSQL (postgresql-ha) runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until PostgreSQL moves to the CloudNativePG operator (issue 16; docs/policy.md#image-debt)",
 } as const;
 
 /** IMG-1 waivers for the services named, until the operators replace them (docs/policy.md#image-debt). */
@@ -102,3 +98,17 @@ export function imageDebt(services: ReadonlyArray<keyof typeof IMAGE_DEBT>) {
     expires: "2027-02-26",
   }));
 }
+
+/**
+ * IMG-2 in prod: the CloudNativePG PostgreSQL image is pinned to PostgreSQL 18.4 (the CVE floor
+ * and operator 1.30.0's default) by its tag 18.4-system-trixie, which CloudNativePG rebuilds in
+ * place; its digest could not be read (no registry access when it was pinned).
+ */
+export const POSTGRES_IMAGE_DIGEST_WAIVER = {
+  rule: "IMG-2",
+  resource: "*/PostgresCluster/Chart/Release/cluster.imageName",
+  reason:
+    "ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie (PostgreSQL 18.4, the CVE floor) is pinned by tag: its digest was not readable offline; pin the digest in modules/helm/postgres-cluster.ts CNPG_POSTGRES_IMAGE (docs/data-services.md#postgresql)",
+  owner: "platform",
+  expires: "2027-01-31",
+};

@@ -118,5 +118,5 @@ export default defineEnvironment({
   },
   // Image debt (policy IMG-1, docs/policy.md#image-debt): the services still on Bitnami's frozen
   // images, each until the migration that moves it. A test fails when one waives nothing.
-  waivers: imageDebt(["Postgresql", "Rabbitmq", "Kafka", "Clickhouse"]),
+  waivers: imageDebt(["Rabbitmq", "Kafka", "Clickhouse"]),
 });

@@ -61,6 +61,8 @@ const CHART_NAMES: Record<ChartKey, string> = {
   rabbitmq: "rabbitmq",
   kafka: "kafka",
   kubePrometheusStack: "kube-prometheus-stack",
+  cloudnativePg: "cloudnative-pg",
+  barmanCloudPlugin: "plugin-barman-cloud",
 };
 
 /** Modules named otherwise than the chart they install. */

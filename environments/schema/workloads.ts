@@ -89,6 +89,8 @@ export const CHART_KEYS = [
   "rabbitmq",
   "kafka",
   "kubePrometheusStack",
+  "cloudnativePg",
+  "barmanCloudPlugin",
 ] as const;
 export type ChartKey = (typeof CHART_KEYS)[number];
 
@@ -117,6 +119,10 @@ export const CHART_VERSIONS: Readonly<Record<ChartKey, string>> = {
   rabbitmq: "16.0.14",
   kafka: "32.4.3",
   kubePrometheusStack: "88.5.3",
+  // The newest cloudnative-pg and plugin-barman-cloud chart tags in the cloudnative-pg/charts
+  // snapshot (2026-06-29: operator 1.30.0; 2026-06-10: plugin v0.13.0); facts/charts.json.
+  cloudnativePg: "0.29.0",
+  barmanCloudPlugin: "0.7.0",
 };
 
 /** The charts that are Bitnami's (images under docker.io/bitnami until August 2025). */
@@ -262,15 +268,50 @@ export const PostgresBackupConfig = obj({
     .optional(),
 });
 
+/**
+ * What runs a `databases.postgresql` service: CloudNativePG (the operator in the platform layer,
+ * a `Cluster` in the databases layer; maintained images, backups), or the deprecated Bitnami
+ * releases (bitnami/postgresql or postgresql-ha, PostgreSQL 17.6 from the frozen bitnamilegacy
+ * images, below the CVE floor 17.10), kept only so an environment can stay until it migrates
+ * (docs/data-services.md).
+ */
+export const PostgresEngine = z.enum(["cloudnativepg", "bitnami"], {
+  error: (i) =>
+    `postgresql engine ${JSON.stringify(i.input)} is not one of "cloudnativepg" (maintained; the default) or "bitnami" (deprecated)`,
+});
+export type PostgresEngine = z.infer<typeof PostgresEngine>;
+
+/** An RFC 3339 time with a zone, as CloudNativePG's recoveryTarget.targetTime takes it. */
+const RECOVERY_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Bootstraps a new CloudNativePG cluster from another release's backups (the same environment's
+ * object store) instead of an empty database (docs/data-services.md#restore).
+ */
+export const PostgresRestoreConfig = obj({
+  /** Release name of the cluster whose backups to restore (its barman serverName). */
+  from: named({ ...NAME_RULES.dnsLabel, what: "release name to restore from" }),
+  /** Point in time to recover to (RFC 3339 with a zone, like 2026-11-30T04:00:00Z). @default - the end of the archived WAL */
+  targetTime: z
+    .string()
+    .regex(RECOVERY_TIME_RE, {
+      error: (i) =>
+        `restore targetTime ${JSON.stringify(i.input)} must be an RFC 3339 time with a zone, like "2026-11-30T04:00:00Z"`,
+    })
+    .optional(),
+});
+
 export const PostgresqlConfig = obj({
   ...releaseFields,
-  /** Primary + replicas + pgpool (bitnami/postgresql-ha) instead of one server (bitnami/postgresql). @default - the tier's highAvailability */
+  /** "cloudnativepg", or "bitnami" (deprecated: PostgreSQL 17.6 below the CVE floor; docs/data-services.md). @default "cloudnativepg" */
+  engine: PostgresEngine.optional(),
+  /** High availability: 3+ CloudNativePG instances with quorum synchronous replication (bitnami: primary + replicas + pgpool) instead of one server. @default - the tier's highAvailability */
   ha: z.boolean().optional(),
-  /** PostgreSQL nodes with `ha` (repmgr needs 2; 3+ odd keeps a quorum). @default - the tier's replicas, at least 3 */
+  /** PostgreSQL instances with `ha` (3+ keeps a synchronous standby through a failover). @default - the tier's replicas, at least 3 */
   replicas: z.number().int().min(1).max(9).optional(),
-  /** Pgpool replicas with `ha`. @default - 2 with high availability, else 1 */
+  /** Pgpool replicas with `ha` (bitnami engine only). @default - 2 with high availability, else 1 */
   pgpoolReplicas: z.number().int().min(1).max(9).optional(),
-  /** Pgpool resources with `ha`. @default - the workload size's */
+  /** Pgpool resources with `ha` (bitnami engine only). @default - the workload size's */
   pgpoolResources: Resources.optional(),
   /** Database created for the applications. @default "app" */
   database: named({
@@ -293,7 +334,55 @@ export const PostgresqlConfig = obj({
    * environment's data layer (docs/data-services.md#backups). @default - on in staging and prod
    */
   backup: PostgresBackupConfig.optional(),
+  /** Bootstrap from another release's backups at a point in time (cloudnativepg engine). @default - an empty database */
+  restore: PostgresRestoreConfig.optional(),
 });
+
+/** Fields that apply to one PostgreSQL engine only, and the restore source. */
+function checkPostgresEngine(
+  pg: z.output<typeof PostgresqlConfig>,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  const at = (key: string) => ["databases", "postgresql", key];
+  if (pg.engine === "bitnami") {
+    if (pg.restore) {
+      issue(
+        at("restore"),
+        'restore bootstraps a CloudNativePG cluster from its backups; the bitnami engine has none: remove restore, or set engine: "cloudnativepg"',
+      );
+    }
+    return;
+  }
+  for (const key of ["pgpoolReplicas", "pgpoolResources"] as const) {
+    if (pg[key] !== undefined) {
+      issue(
+        at(key),
+        `${key} applies to the bitnami engine only (CloudNativePG has no pgpool; apps connect to the <release>-rw Service): remove ${key}, or set engine: "bitnami" (deprecated)`,
+      );
+    }
+  }
+  if (pg.images?.registry !== undefined || pg.images?.namespace !== undefined) {
+    issue(
+      at("images"),
+      'images applies to the bitnami engine only; the CloudNativePG operand image is pinned by Strata (docs/data-services.md): remove images, or set engine: "bitnami" (deprecated)',
+    );
+  }
+  const restore = pg.restore;
+  if (!restore) return;
+  const name = pg.releaseName ?? DEFAULT_RELEASE_NAMES.postgresql;
+  if (restore.from === name) {
+    issue(
+      ["databases", "postgresql", "restore", "from"],
+      `restore.from is this release (${name}): a restored cluster must not archive over the backups it recovers from; restore into a new releaseName (docs/data-services.md#restore), keeping from: "${name}"`,
+    );
+  }
+  if (pg.backup?.enabled === false) {
+    issue(
+      ["databases", "postgresql", "restore"],
+      "restore reads the environment's PostgreSQL backup store, which backup.enabled: false turns off; remove backup.enabled: false, or remove restore",
+    );
+  }
+}
 
 /**
  * What runs a `databases.redis` service: Valkey (CloudPirates' valkey chart, maintained images),
@@ -452,6 +541,12 @@ export const PlatformConfig = obj({
   podSecurity: z.enum(["privileged", "baseline", "restricted"]).optional(),
   /** In-cluster metrics and alerts. @default - the tier's (on in staging and prod) */
   monitoring: MonitoringConfig.optional(),
+  /**
+   * The CloudNativePG operator and its barman-cloud backup plugin (namespace cnpg-system), which
+   * run `databases.postgresql` with the cloudnativepg engine for every environment on the cluster.
+   * @default - on when this environment's PostgreSQL uses the cloudnativepg engine
+   */
+  cloudnativePg: obj({ enabled: z.boolean().optional() }).optional(),
 });
 
 export const DatabasesConfig = obj({
@@ -980,7 +1075,11 @@ export function checkWorkloads(
   const releases: Array<
     [PropertyKey[], { clouds?: ConfigCloud[]; images?: ImageSource } | undefined, ChartKey]
   > = [
-    [["databases", "postgresql"], w.databases?.postgresql, "postgresql"],
+    [
+      ["databases", "postgresql"],
+      w.databases?.postgresql,
+      w.databases?.postgresql?.engine === "bitnami" ? "postgresql" : "cloudnativePg",
+    ],
     [
       ["databases", "redis"],
       w.databases?.redis,
@@ -1023,6 +1122,7 @@ export function checkWorkloads(
       `PostgreSQL HA (bitnami/postgresql-ha) needs at least ${HA_MINIMUM.postgresqlHa} nodes, got ${pg.replicas}; set replicas to 3 (or ha: false for a single server)`,
     );
   }
+  if (pg) checkPostgresEngine(pg, issue);
   const redis = w.databases?.redis;
   if (
     redis &&
@@ -1552,10 +1652,21 @@ export function resolveWorkloads(
       },
       podSecurity: w?.platform?.podSecurity ?? ("restricted" as const),
       monitoring,
+      cloudnativePg: {
+        enabled:
+          w?.platform?.cloudnativePg?.enabled ??
+          (pg !== undefined && (pg.engine ?? "cloudnativepg") === "cloudnativepg"),
+      },
     },
     databases: {
       postgresql: pg && {
         ...release(pg, "postgresql", DEFAULT_RELEASE_NAMES.postgresql),
+        engine: pg.engine ?? ("cloudnativepg" as const),
+        // CloudNativePG's image is Strata's pin: the Bitnami image location does not apply.
+        ...(pg.engine !== "bitnami" && {
+          images: { registry: undefined, namespace: undefined },
+        }),
+        restore: pg.restore,
         ha: pg.ha ?? ha,
         replicas: pg.replicas ?? ((pg.ha ?? ha) ? Math.max(tier.replicas, 3) : 1),
         pgpoolReplicas: pg.pgpoolReplicas ?? (ha ? 2 : 1),

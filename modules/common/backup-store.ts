@@ -46,7 +46,7 @@ export function postgresBackupStore(env: Environment, cloud: ConfigCloud): Backu
   const namespace = env.workloads.namespace;
   // The CloudNativePG cluster is named after the release; its pods run as a service account of that name.
   const serviceAccount = pg.releaseName;
-  const path = `${env.name}/${pg.releaseName}`;
+  const path = postgresBackupPath(env.name, pg.releaseName);
   switch (cloud) {
     case "gcp": {
       const bucket = `${env.targets.gcp!.project}-${env.name}-pg-backups`;
@@ -90,4 +90,12 @@ export function postgresBackupStore(env: Environment, cloud: ConfigCloud): Backu
       };
     }
   }
+}
+
+/**
+ * The folder of one release's backups in the environment's store: a restore reads another
+ * release's folder of the same bucket (its barman serverName is that release's cluster name).
+ */
+export function postgresBackupPath(envName: string, releaseName: string): string {
+  return `${envName}/${releaseName}`;
 }

@@ -38,6 +38,8 @@ export const DATA_CHARTS: readonly string[] = [
   "redis",
   "redis-cluster",
   "valkey",
+  // charts/postgres-cluster (a CloudNativePG Cluster: deleting it deletes its volumes), by asset id.
+  "PostgresClusterChart",
   "rabbitmq",
   "kafka",
   "clickhouse",
@@ -51,6 +53,9 @@ export const DATA_CHARTS: readonly string[] = [
 /** The chart's base name: `oci://registry-1.docker.io/bitnamicharts/postgresql` → `postgresql`. */
 function chartName(resource: Readonly<Record<string, unknown>>): string {
   const chart = typeof resource.chart === "string" ? resource.chart : "";
+  // A chart of this repository is a path ./assets/<asset id>/<hash>: named by its asset id.
+  const local = /(?:^|\/)assets\/([A-Za-z]+)\//.exec(chart);
+  if (local) return local[1];
   return chart.split("/").pop() ?? "";
 }
 

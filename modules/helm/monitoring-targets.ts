@@ -12,7 +12,15 @@ import type { AlertThresholds, Severity } from "./alerting";
 
 /** The kinds of service Strata scrapes. */
 export type MonitoredKind =
-  "postgresql" | "postgresql-ha" | "redis" | "valkey" | "clickhouse" | "rabbitmq" | "kafka" | "app";
+  | "postgresql"
+  | "postgresql-ha"
+  | "cloudnativepg"
+  | "redis"
+  | "valkey"
+  | "clickhouse"
+  | "rabbitmq"
+  | "kafka"
+  | "app";
 
 /** Target label every scrape of a Strata service carries: the release it belongs to. */
 export const SERVICE_LABEL = "strata_service";
@@ -71,6 +79,7 @@ export interface Topology {
 
 const BITNAMI = "https://github.com/bitnami/charts/blob";
 const CLOUDPIRATES = "https://github.com/CloudPirates-io/helm-charts/blob";
+const CNPG = "https://github.com/cloudnative-pg/cloudnative-pg/blob/4b5e244a7d031f67e025c83c1555e7726ecbbfa1";
 const bitnamiLabels = (chart: string, component?: string) => (release: string) => ({
   "app.kubernetes.io/instance": release,
   "app.kubernetes.io/name": chart,
@@ -174,6 +183,46 @@ export const KINDS: Readonly<Record<MonitoredKind, KindSpec>> = {
         summary: "PostgreSQL has no primary",
         description: `Every reachable node of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} is in recovery: no node accepts writes.`,
       },
+    ],
+  },
+  cloudnativepg: {
+    // Every instance pod serves its metrics on the container port "metrics" (9187) and carries
+    // the label cnpg.io/cluster=<cluster>; the cluster is named after the release.
+    monitor: "PodMonitor",
+    matchLabels: (release) => ({ "cnpg.io/cluster": release }),
+    port: "metrics",
+    path: "/metrics",
+    source: `${CNPG}/pkg/specs/pods.go#L266-L272`,
+    rules: (sel, t, topology) => [
+      down("PostgresqlDown", "PostgreSQL", `cnpg_collector_up{${sel}} == 0`),
+      {
+        alert: "PostgresqlWalArchiveFailing",
+        expr: `max by (namespace, ${SERVICE_LABEL}, pod) (increase(cnpg_pg_stat_archiver_failed_count{${sel}}[15m])) > 0`,
+        for: "15m",
+        severity: "critical",
+        summary: "PostgreSQL fails to archive WAL",
+        description: `The primary {{ $labels.pod }} of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} keeps failing to archive WAL to the backup store: point-in-time recovery is at risk and pg_wal grows.`,
+      },
+      ...(topology.replicated
+        ? [
+            {
+              alert: "PostgresqlReplicationLag",
+              expr: `max by (namespace, ${SERVICE_LABEL}, pod) (cnpg_pg_replication_lag{${sel}}) > ${t.replicationLagSeconds}`,
+              for: "5m",
+              severity: "warning" as const,
+              summary: "PostgreSQL standby is behind its primary",
+              description: `Standby {{ $labels.pod }} of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} replays WAL {{ $value | humanizeDuration }} behind the primary (threshold ${t.replicationLagSeconds} s).`,
+            },
+            {
+              alert: "PostgresqlNoPrimary",
+              expr: `count by (namespace, ${SERVICE_LABEL}) (cnpg_pg_replication_in_recovery{${sel}}) unless count by (namespace, ${SERVICE_LABEL}) (cnpg_pg_replication_in_recovery{${sel}} == 0)`,
+              for: "2m",
+              severity: "critical" as const,
+              summary: "PostgreSQL has no primary",
+              description: `Every reachable instance of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} is in recovery: no instance accepts writes.`,
+            },
+          ]
+        : []),
     ],
   },
   redis: {

@@ -444,6 +444,8 @@ const CHARTS: Readonly<Record<ChartKey, { name: string; layer: string }>> = {
   rabbitmq: { name: "rabbitmq", layer: "buses" },
   kafka: { name: "kafka", layer: "buses" },
   kubePrometheusStack: { name: "kube-prometheus-stack", layer: "platform" },
+  cloudnativePg: { name: "cloudnative-pg", layer: "platform" },
+  barmanCloudPlugin: { name: "plugin-barman-cloud", layer: "platform" },
 };
 
 interface ChartFactsEntry {

@@ -3,6 +3,13 @@ import { Clickhouse } from "../../modules/helm/clickhouse";
 import { Meilisearch } from "../../modules/helm/meilisearch";
 import { Postgresql } from "../../modules/helm/postgresql";
 import { PostgresqlHa } from "../../modules/helm/postgresql-ha";
+import { PostgresCluster } from "../../modules/helm/postgres-cluster";
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
+import {
+  postgresBackupPath,
+  postgresBackupStore,
+  type BackupStore,
+} from "../../modules/common/backup-store";
 import { Redis } from "../../modules/helm/redis";
 import { Valkey } from "../../modules/helm/valkey";
 import type { MonitoringObjects } from "../../modules/helm/monitoring-objects";
@@ -14,7 +21,8 @@ import { addMonitoringObjects, databaseServices } from "./monitoring";
  * generated credentials in a Secret. Upgrading one changes only this stack.
  */
 export class DatabasesStack extends HelmLayerStack {
-  readonly postgresql?: Postgresql | PostgresqlHa;
+  /** `databases.postgresql`: a CloudNativePG cluster, or the deprecated Bitnami releases (engine "bitnami"). */
+  readonly postgresql?: PostgresCluster | Postgresql | PostgresqlHa;
   /** `databases.redis`: Valkey, or the deprecated bitnami/redis (engine "bitnami"). */
   readonly redis?: Redis | Valkey;
   readonly clickhouse?: Clickhouse;
@@ -26,7 +34,10 @@ export class DatabasesStack extends HelmLayerStack {
     super(scope, name, { ...props, generatesSecrets: true });
     const { databases, charts } = this.env.workloads;
     const pg = databases.postgresql;
-    if (pg?.clouds.includes(this.cloud)) {
+    if (pg?.clouds.includes(this.cloud) && pg.engine !== "bitnami") {
+      this.postgresql = this.addPostgresCluster(pg);
+    } else if (pg?.clouds.includes(this.cloud)) {
+      // Deprecated (PostgreSQL 17.6 below the CVE floor): the same construct ids as before.
       const common = {
         ...this.releaseSettings("stateful"),
         name: pg.releaseName,
@@ -104,6 +115,62 @@ export class DatabasesStack extends HelmLayerStack {
       services: databaseServices(this.env, this.cloud),
     });
   }
+
+  /** The CloudNativePG cluster of `databases.postgresql`, with its backups and restore source. */
+  private addPostgresCluster(
+    pg: NonNullable<DatabasesStack["env"]["workloads"]["databases"]["postgresql"]>,
+  ): PostgresCluster {
+    const store = postgresBackupStore(this.env, this.cloud);
+    const restore = pg.restore;
+    return new PostgresCluster(this, "PostgresCluster", {
+      ...this.releaseSettings("stateful"),
+      name: pg.releaseName,
+      chart: this.localChart("postgres-cluster"),
+      ha: pg.ha,
+      instances: pg.ha ? pg.replicas : 1,
+      storageClass: this.storageClass,
+      storage: pg.storage,
+      resources: pg.resources,
+      database: pg.database,
+      username: pg.username,
+      backup: store && {
+        store,
+        retention: pg.backup.retention,
+        schedule: pg.backup.schedule,
+      },
+      restore:
+        restore && store
+          ? { ...restore, store: restoreSource(this.env.name, store, restore.from) }
+          : undefined,
+      serviceAccountAnnotations: store ? this.backupIdentity(store) : {},
+    });
+  }
+
+  /** The ServiceAccount annotation that gives the cluster's pods the backup identity. */
+  private backupIdentity(store: BackupStore): Record<string, string> {
+    const c = store.credentials;
+    if (c.kind === "gke-workload-identity") {
+      const project = this.env.targets.gcp!.project;
+      return { "iam.gke.io/gcp-service-account": `${c.serviceAccountId}@${project}.iam.gserviceaccount.com` };
+    }
+    if (c.kind === "aws-irsa") {
+      const account = this.env.targets.aws?.accountId;
+      const arn = account
+        ? `arn:aws:iam::${account}:role/${c.roleName}`
+        : new DataAwsIamRole(this, "PostgresBackupRole", { name: c.roleName }).arn;
+      return { "eks.amazonaws.com/role-arn": arn };
+    }
+    return {};
+  }
+}
+
+/** The store of `from`'s backups: the same bucket and credentials, `from`'s folder. */
+function restoreSource(envName: string, store: BackupStore, from: string): BackupStore {
+  const scheme = store.destinationPath.slice(0, store.destinationPath.indexOf("://"));
+  return {
+    ...store,
+    destinationPath: `${scheme}://${store.bucket}/${postgresBackupPath(envName, from)}`,
+  };
 }
 
 /** A resolved image source of a Bitnami release (the schema guarantees both parts). */

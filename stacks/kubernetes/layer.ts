@@ -40,6 +40,7 @@ const CHART_ASSET_IDS = {
   gateway: "GatewayChart",
   "argocd-apps": "ArgoCdAppsChart",
   monitoring: "MonitoringChart",
+  "postgres-cluster": "PostgresClusterChart",
 } as const;
 export type ProjectChart = keyof typeof CHART_ASSET_IDS;
 

@@ -23,7 +23,12 @@ export function databaseServices(env: Environment, cloud: ConfigCloud): Monitore
     ...(on(pg, cloud)
       ? [
           {
-            kind: pg!.ha ? ("postgresql-ha" as const) : ("postgresql" as const),
+            kind:
+              pg!.engine !== "bitnami"
+                ? ("cloudnativepg" as const)
+                : pg!.ha
+                  ? ("postgresql-ha" as const)
+                  : ("postgresql" as const),
             release: pg!.releaseName,
             topology: { replicated: pg!.ha },
           },

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { ArgoCd } from "../../modules/helm/argo-cd";
 import { CertManager } from "../../modules/helm/cert-manager";
+import { CloudNativePg, CLOUDNATIVE_PG_NAMESPACE } from "../../modules/helm/cloudnative-pg";
 import { Gp3StorageClass } from "../../modules/helm/gp3-storage-class";
 import { EnvoyGateway } from "../../modules/helm/envoy-gateway";
 import { EnvironmentGateway } from "../../modules/helm/environment-gateway";
@@ -29,6 +30,7 @@ export const PLATFORM_NAMESPACES = {
   envoyGateway: "envoy-gateway-system",
   argocd: "argocd",
   monitoring: MONITORING_NAMESPACE,
+  cloudnativePg: CLOUDNATIVE_PG_NAMESPACE,
 } as const;
 
 /** Props of {@link PlatformStack}. */
@@ -56,6 +58,8 @@ export class PlatformStack extends HelmLayerStack {
   /** The environment's Gateway and issuer, when its apps declare hosts on this cluster. */
   readonly edge?: EnvironmentGateway;
   readonly argocd?: ArgoCd;
+  /** The CloudNativePG operator and its barman-cloud plugin (owner, platform.cloudnativePg on). */
+  readonly cloudnativePg?: CloudNativePg;
   readonly storageClassResource?: Gp3StorageClass;
   /** The metrics stack (owner, monitoring on). */
   readonly kubePrometheusStack?: KubePrometheusStack;
@@ -81,6 +85,7 @@ export class PlatformStack extends HelmLayerStack {
       this.gatewayClass = c.gatewayClass;
       this.certManager = c.certManager;
       this.argocd = c.argocd;
+      this.cloudnativePg = c.cloudnativePg;
       this.kubePrometheusStack = c.kubePrometheusStack;
     }
     this.edge = this.addEdge();
@@ -95,6 +100,7 @@ export class PlatformStack extends HelmLayerStack {
     certManager?: CertManager;
     argocd?: ArgoCd;
     kubePrometheusStack?: KubePrometheusStack;
+    cloudnativePg?: CloudNativePg;
   } {
     const built: ReturnType<PlatformStack["addClusterComponents"]> = {};
     const { platform, maxHistory, charts } = this.env.workloads;
@@ -158,6 +164,28 @@ export class PlatformStack extends HelmLayerStack {
         dependsOn: [
           ns.namespace,
           ...(built.envoyGateway ? [built.envoyGateway.release.release] : []),
+        ],
+      });
+    }
+    if (platform.cloudnativePg.enabled) {
+      // Operator, plugin and every instance pod they start are restricted-clean
+      // (facts/charts.json; CloudNativePG docs/src/security.md). The plugin's certificates come
+      // from cert-manager (the schema requires it).
+      const ns = new WorkloadNamespace(this, "CloudNativePgNamespace", {
+        name: PLATFORM_NAMESPACES.cloudnativePg,
+        podSecurity: "restricted",
+        labels,
+      });
+      built.cloudnativePg = new CloudNativePg(this, "CloudNativePg", {
+        timeoutSeconds,
+        maxHistory,
+        labels: this.labels,
+        namespace: ns.name,
+        version: charts.cloudnativePg,
+        pluginVersion: charts.barmanCloudPlugin,
+        dependsOn: [
+          ns.namespace,
+          ...(built.certManager ? [built.certManager.release.release] : []),
         ],
       });
     }

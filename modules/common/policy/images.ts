@@ -103,12 +103,16 @@ const CHARTS = (CHART_FACTS as unknown as { charts: readonly ChartFact[] }).char
  * Applications), `none` (the chart has no container: its templates have no `image:`, checked by
  * __tests__/modules/common/policy/images.test.ts).
  */
-export const PROJECT_CHARTS: Readonly<Record<string, "image" | "applications" | "none">> = {
+export const PROJECT_CHARTS: Readonly<
+  Record<string, "image" | "applications" | "imageName" | "none">
+> = {
   ServiceChart: "image",
   MigrationChart: "image",
   ArgoCdAppsChart: "applications",
   GatewayChart: "none",
   MonitoringChart: "none",
+  // charts/postgres-cluster: the CloudNativePG Cluster's `imageName`, a full reference.
+  PostgresClusterChart: "imageName",
 };
 
 /** Keys of an image block Strata knows how to compose; anything else makes the image unresolved. */
@@ -280,6 +284,14 @@ export function imagesOfRelease(r: TfResource): StackImages {
     const kind = PROJECT_CHARTS[local[1]];
     if (kind === "image") add(valuesImage(r, "image", values));
     else if (kind === "applications") applicationImages(r, values).forEach(add);
+    else if (kind === "imageName") {
+      const ref = get(values, "cluster.imageName");
+      add(
+        typeof ref === "string" && ref !== ""
+          ? { resource: r, where: "cluster.imageName", image: parseImageRef(ref), from: "values" }
+          : { resource: r, where: "cluster.imageName", reason: "cluster.imageName is not set" },
+      );
+    }
     else if (kind === undefined)
       add({ resource: r, where: chart, reason: `local chart ${local[1]} is not one Strata knows` });
     return { images, unresolved };
