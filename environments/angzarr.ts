@@ -99,16 +99,3 @@ export function imageDebt(services: ReadonlyArray<keyof typeof IMAGE_DEBT>) {
   }));
 }
 
-/**
- * IMG-2 in prod: the CloudNativePG PostgreSQL image is pinned to PostgreSQL 18.4 (the CVE floor
- * and operator 1.30.0's default) by its tag 18.4-system-trixie, which CloudNativePG rebuilds in
- * place; its digest could not be read (no registry access when it was pinned).
- */
-export const POSTGRES_IMAGE_DIGEST_WAIVER = {
-  rule: "IMG-2",
-  resource: "*/PostgresCluster/Chart/Release/cluster.imageName",
-  reason:
-    "ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie (PostgreSQL 18.4, the CVE floor) is pinned by tag: its digest was not readable offline; pin the digest in modules/helm/postgres-cluster.ts CNPG_POSTGRES_IMAGE (docs/data-services.md#postgresql)",
-  owner: "platform",
-  expires: "2027-01-31",
-};

@@ -7,7 +7,6 @@ import {
   GCP_WORKLOAD_IDENTITIES,
   deployValues,
   imageDebt,
-  POSTGRES_IMAGE_DIGEST_WAIVER,
 } from "./angzarr";
 import { defineEnvironment } from "./schema";
 
@@ -233,5 +232,5 @@ export default defineEnvironment({
   },
   // Image debt (policy IMG-1, docs/policy.md#image-debt): the services still on Bitnami's frozen
   // images, each until the migration that moves it. A test fails when one waives nothing.
-  waivers: [...imageDebt(["Rabbitmq", "Clickhouse"]), POSTGRES_IMAGE_DIGEST_WAIVER],
+  waivers: imageDebt(["Rabbitmq", "Clickhouse"]),
 });

@@ -162,7 +162,7 @@ describeWithHelm("charts/monitoring with helm", () => {
         .filter((d) => d.kind === "PodMonitor")
         .map((d) => d.metadata.name)
         .sort(),
-    ).toEqual(["r-app-app", "r-clickhouse-clickhouse"]);
+    ).toEqual(["r-app-app", "r-clickhouse-clickhouse", "r-cloudnativepg-cloudnativepg"]);
   });
 
   test("the schema refuses a malformed rule", () => {

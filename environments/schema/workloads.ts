@@ -1669,8 +1669,11 @@ export function resolveWorkloads(
         restore: pg.restore,
         ha: pg.ha ?? ha,
         replicas: pg.replicas ?? ((pg.ha ?? ha) ? Math.max(tier.replicas, 3) : 1),
-        pgpoolReplicas: pg.pgpoolReplicas ?? (ha ? 2 : 1),
-        pgpoolResources: pg.pgpoolResources ?? sizing.pgpool.resources,
+        // Pgpool is the bitnami engine's only (CloudNativePG has none).
+        ...(pg.engine === "bitnami" && {
+          pgpoolReplicas: pg.pgpoolReplicas ?? (ha ? 2 : 1),
+          pgpoolResources: pg.pgpoolResources ?? sizing.pgpool.resources,
+        }),
         database: pg.database ?? "app",
         username: pg.username ?? "app",
         migration: migration(pg.migration, pg.releaseName ?? DEFAULT_RELEASE_NAMES.postgresql),

@@ -79,7 +79,8 @@ export interface Topology {
 
 const BITNAMI = "https://github.com/bitnami/charts/blob";
 const CLOUDPIRATES = "https://github.com/CloudPirates-io/helm-charts/blob";
-const CNPG = "https://github.com/cloudnative-pg/cloudnative-pg/blob/4b5e244a7d031f67e025c83c1555e7726ecbbfa1";
+const CNPG =
+  "https://github.com/cloudnative-pg/cloudnative-pg/blob/4b5e244a7d031f67e025c83c1555e7726ecbbfa1";
 const bitnamiLabels = (chart: string, component?: string) => (release: string) => ({
   "app.kubernetes.io/instance": release,
   "app.kubernetes.io/name": chart,
@@ -192,7 +193,9 @@ export const KINDS: Readonly<Record<MonitoredKind, KindSpec>> = {
     matchLabels: (release) => ({ "cnpg.io/cluster": release }),
     port: "metrics",
     path: "/metrics",
-    source: `${CNPG}/pkg/specs/pods.go#L266-L272`,
+    // The instance pods are built in Go, not a template: pkg/specs/pods.go#L266-L272.
+    source:
+      "https://github.com/cloudnative-pg/charts/blob/e5fd7c192b39d7d03d7183c73784cc27f1f0bc79/charts/cluster/templates/podmonitor-cluster.yaml#L18-L24",
     rules: (sel, t, topology) => [
       down("PostgresqlDown", "PostgreSQL", `cnpg_collector_up{${sel}} == 0`),
       {

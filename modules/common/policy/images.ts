@@ -392,6 +392,10 @@ export function mutableTag(i: ImageRef): string | undefined {
 export function pinned(i: ImageRef): boolean {
   if (i.digest?.startsWith("sha256:")) return true;
   const t = i.tag ?? "";
+  // PostgreSQL's releases are major.minor (18.4 is one exact release); CloudNativePG's operand
+  // images are tagged <major.minor>-<flavour>-<os> (cloudnative-pg v1.30.0 pkg/versions/versions.go#L28-L29).
+  if (i.registry === "ghcr.io" && i.repository === "cloudnative-pg/postgresql")
+    return /^\d+\.\d+-[a-z]+-[a-z]+$/.test(t);
   return (
     /(^|[^0-9.])v?\d+\.\d+\.\d+([^0-9.]|$)/.test(t) ||
     /-r\d+$/.test(t) ||
