@@ -29,7 +29,7 @@ import {
 /** One workload to wait for. */
 export interface RolloutTarget {
   /** `secret`: a Secret that must exist (a repository's credentials Argo CD reads). */
-  readonly kind: "deployment" | "statefulset" | "application" | "secret";
+  readonly kind: "deployment" | "statefulset" | "application" | "secret" | "cluster";
   readonly name: string;
   /**
    * For an Argo CD Application: the status waited for, `.status.sync.status` = Synced (the
@@ -100,6 +100,13 @@ const CHART_WORKLOADS: Readonly<Record<string, (release: string, v: Values) => W
       ...((v.applications ?? []) as Array<{ name: string }>).flatMap((a) => application(a.name)),
     ];
   },
+  // The CloudNativePG operator and its plugin: one Deployment each, named after the release
+  // (their fullname helpers use a release name that contains the chart's, _helpers.tpl#L24-L35).
+  "cloudnative-pg": (r) => [deploy(r)],
+  "plugin-barman-cloud": (r) => [deploy(r)],
+  // charts/postgres-cluster: the operator runs the pods; the Cluster reports condition Ready
+  // (cloudnative-pg v1.30.0 api/v1/cluster_types.go#L1178).
+  "postgres-cluster": (r) => [{ kind: "cluster", name: r }],
   postgresql: (r, v) => {
     const f = bitnamiFullname(r, "postgresql");
     return v.architecture === "replication" ? [sts(`${f}-primary`), sts(`${f}-read`)] : [sts(f)];
@@ -212,6 +219,17 @@ export function rolloutArgs(t: RolloutTarget, context?: string): string[] {
       "-n",
       t.namespace,
       `--for=${APPLICATION_CONDITIONS[t.check ?? "health"]}`,
+      `--timeout=${t.timeoutSeconds}s`,
+    ];
+  }
+  if (t.kind === "cluster") {
+    return [
+      ...(context ? ["--context", context] : []),
+      "wait",
+      `cluster.postgresql.cnpg.io/${t.name}`,
+      "-n",
+      t.namespace,
+      "--for=condition=Ready",
       `--timeout=${t.timeoutSeconds}s`,
     ];
   }
@@ -378,7 +396,7 @@ export function runRollout(r: RolloutRun): number {
         );
       } else if (kind === "timeout") {
         error(
-          `${stack}: ${workload} is not ready after ${t.timeoutSeconds}s; see kubectl -n ${t.namespace} describe ${t.kind}/${t.name} and its pods' events`,
+          `${stack}: ${workload} is not ready after ${t.timeoutSeconds}s; see kubectl -n ${t.namespace} describe ${t.kind === "cluster" ? "cluster.postgresql.cnpg.io" : t.kind}/${t.name} and its pods' events`,
         );
       } else {
         error(
