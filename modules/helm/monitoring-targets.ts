@@ -79,8 +79,6 @@ export interface Topology {
 
 const BITNAMI = "https://github.com/bitnami/charts/blob";
 const CLOUDPIRATES = "https://github.com/CloudPirates-io/helm-charts/blob";
-const CNPG =
-  "https://github.com/cloudnative-pg/cloudnative-pg/blob/4b5e244a7d031f67e025c83c1555e7726ecbbfa1";
 const bitnamiLabels = (chart: string, component?: string) => (release: string) => ({
   "app.kubernetes.io/instance": release,
   "app.kubernetes.io/name": chart,

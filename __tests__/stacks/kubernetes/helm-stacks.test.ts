@@ -316,6 +316,7 @@ describe("Helm stacks: platform", () => {
     expect(levels).toEqual({
       test: "restricted",
       "cert-manager": "restricted",
+      "cnpg-system": "restricted",
       "envoy-gateway-system": "restricted",
     });
     expect(ns.find((n) => n.name === "test")!.labels).toMatchObject({
@@ -350,9 +351,13 @@ describe("Helm stacks: platform", () => {
   test("EKS gets the gp3 StorageClass; GKE and DOKS use their built-in classes", () => {
     expect(stack(app, "test-aws-platform").resource!.kubernetes_storage_class_v1).toBeDefined();
     expect(stack(app, "test-gcp-platform").resource!.kubernetes_storage_class_v1).toBeUndefined();
+    // The PostgreSQL cluster's volumes (charts/postgres-cluster: cluster.storage.storageClass).
     const storageClass = (name: string) =>
-      (releasesOf(stack(app, name))[0].values.global as { defaultStorageClass: string })
-        .defaultStorageClass;
+      (
+        releasesOf(stack(app, name)).find((r) => r.name === "db")!.values.cluster as {
+          storage: { storageClass: string };
+        }
+      ).storage.storageClass;
     expect(storageClass("test-gcp-databases")).toBe("standard-rwo");
     expect(storageClass("test-aws-databases")).toBe("gp3");
     expect(storageClass("test-do-databases")).toBe("do-block-storage");
@@ -405,7 +410,14 @@ describe("Helm stacks: a shared cluster", () => {
       releasesOf(stack(app, "host-do-platform"))
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["cert-manager", "envoy-gateway", "gateway-class"]);
+    ).toEqual([
+      "cert-manager",
+      // The host's own PostgreSQL uses the cloudnativepg engine: it installs the operator.
+      "cloudnative-pg",
+      "envoy-gateway",
+      "gateway-class",
+      "plugin-barman-cloud",
+    ]);
   });
 
   test("the guest's database lives in its own namespace", () => {
@@ -416,12 +428,26 @@ describe("Helm stacks: a shared cluster", () => {
 
 describe("Helm stacks: independent lifecycles", () => {
   test("upgrading a database chart changes the databases stack only", () => {
-    const before = synth([full()]);
-    const input = full();
+    // The Bitnami engine, whose chart version is a pin of its own.
+    const full0 = full();
+    const input = {
+      ...full0,
+      workloads: {
+        ...full0.workloads,
+        databases: {
+          ...full0.workloads!.databases,
+          postgresql: { ...full0.workloads!.databases!.postgresql, engine: "bitnami" as const },
+        },
+      },
+    };
+    const before = synth([input]);
     const after = synth([
       {
         ...input,
-        workloads: { ...input.workloads, charts: { postgresql: "16.7.26" } },
+        workloads: {
+          ...input.workloads,
+          charts: { postgresql: "16.7.26" },
+        },
         // 16.7.26 has no facts (no default images): IMG-2 reports its images as unresolved.
         waivers: [
           {
