@@ -142,8 +142,10 @@ describe("the seeds", () => {
     const lines = report.waived.map((x) => `${x.waiver.rule} ${x.violation.path}`);
     // Images Argo CD delivers are judged too: nothing of prod-do-apps is waived since n8n 2.41.3.
     expect(lines.filter((l) => l.includes("prod-do-apps/"))).toEqual([]);
-    expect(lines).toContain("IMG-1 dev-gcp-databases/Postgresql/Chart/Release/image");
+    expect(lines).toContain("IMG-1 dev-aws-buses/Rabbitmq/Chart/Release/image");
     expect(lines.some((l) => l.includes("/Valkey/"))).toBe(false);
+    // PostgreSQL moved to CloudNativePG: nothing of it is waived.
+    expect(lines.some((l) => /\/Postgres(ql|qlHa|Cluster)\//.test(l))).toBe(false);
   });
 });
 

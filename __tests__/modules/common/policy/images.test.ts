@@ -281,7 +281,16 @@ describe("the seeds", () => {
       Object.values(e.workloads.apps).map((a) => `${a.image.repository}:${a.image.tag}`),
     );
     expect(apps.length).toBeGreaterThan(0);
-    expect([...names].some((n) => n.startsWith("docker.io/bitnamilegacy/postgresql:"))).toBe(true);
+    expect([...names].some((n) => n.startsWith("docker.io/bitnamilegacy/rabbitmq:"))).toBe(true);
+    // PostgreSQL runs CloudNativePG's operand image at the CVE floor, its operator and plugin.
+    for (const image of [
+      "ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie",
+      "ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0",
+      "ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.13.0",
+      "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.13.0",
+    ])
+      expect({ image, run: names.has(image) }).toEqual({ image, run: true });
+    expect([...names].some((n) => n.includes("bitnamilegacy/postgresql"))).toBe(false);
     for (const image of apps)
       expect({ image, run: names.has(image) }).toEqual({ image, run: true });
   });
