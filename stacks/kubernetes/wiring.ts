@@ -16,6 +16,7 @@ import { kafkaConnection } from "../../modules/helm/kafka";
 import { meilisearchConnection } from "../../modules/helm/meilisearch";
 import { postgresqlConnection, type PostgresConnection } from "../../modules/helm/postgresql";
 import { postgresqlHaConnection } from "../../modules/helm/postgresql-ha";
+import { cnpgConnection } from "../../modules/helm/postgres-cluster";
 import { rabbitmqConnection } from "../../modules/helm/rabbitmq";
 import { redisConnection } from "../../modules/helm/redis";
 import { valkeyConnection } from "../../modules/helm/valkey";
@@ -92,7 +93,10 @@ export function cloudEventNames(env: Environment, app: string) {
 /** Topic/exchange name on the in-cluster buses. */
 export const IN_CLUSTER_TOPIC = "events";
 
-/** Where the environment's PostgreSQL is reached (HA: through Pgpool). */
+/**
+ * Where the environment's PostgreSQL is reached: CloudNativePG's primary Service `<release>-rw`
+ * (the owner's password in `<release>-credentials`); Bitnami HA through Pgpool.
+ */
 export function postgresConnectionOf(env: Environment): PostgresConnection | undefined {
   const pg = env.workloads.databases.postgresql;
   if (!pg) return undefined;
@@ -102,6 +106,7 @@ export function postgresConnectionOf(env: Environment): PostgresConnection | und
     database: pg.database,
     username: pg.username,
   };
+  if (pg.engine !== "bitnami") return cnpgConnection(p);
   return pg.ha ? postgresqlHaConnection(p) : postgresqlConnection(p);
 }
 
