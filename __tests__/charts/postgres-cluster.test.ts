@@ -267,6 +267,41 @@ describeWithHelm("charts/postgres-cluster with helm: restore", () => {
     expect(() => valuesOf({ instances: 2 })).toThrow(/at least 3 instances/);
   });
 
+  test("import from the Bitnami release: initdb.import over an externalClusters entry, valid against the CRDs", () => {
+    const objects = render(
+      valuesOf({
+        restore: undefined,
+        import: {
+          from: "db",
+          host: "db-postgresql.prod.svc.cluster.local",
+          secretName: "db-postgresql-credentials",
+          passwordKey: "postgres-password",
+        },
+      }),
+      "db2",
+    );
+    for (const o of objects) expect(crdProblems(o)).toEqual([]);
+    const cluster = one(objects, "Cluster");
+    expect(cluster.spec.bootstrap.initdb).toEqual({
+      database: "app",
+      owner: "app",
+      secret: { name: "db2-credentials" },
+      import: { type: "microservice", databases: ["app"], source: { externalCluster: "db" } },
+    });
+    expect(cluster.spec.externalClusters).toEqual([
+      {
+        name: "db",
+        connectionParameters: {
+          host: "db-postgresql.prod.svc.cluster.local",
+          user: "postgres",
+          dbname: "postgres",
+          sslmode: "disable",
+        },
+        password: { name: "db-postgresql-credentials", key: "postgres-password" },
+      },
+    ]);
+  });
+
   test("the chart refuses values without the pinned image", () => {
     expect(() =>
       render({ ...valuesOf(), cluster: { ...(valuesOf().cluster as object), imageName: "" } }),

@@ -126,6 +126,48 @@ describe("databases.postgresql.restore", () => {
   });
 });
 
+describe("databases.postgresql.import", () => {
+  test("a new release importing from today's Bitnami release, which is kept with its images", () => {
+    const w = resolve({
+      images: BITNAMI_IMAGES,
+      databases: { postgresql: { releaseName: "pg", import: { from: "db" } } },
+    });
+    expect(w.databases.postgresql).toMatchObject({
+      engine: "cloudnativepg",
+      releaseName: "pg",
+      import: { from: "db", images: { registry: BITNAMI_IMAGES.bitnami.registry } },
+    });
+  });
+
+  test("refused: importing into the same release name, without the Bitnami images, on Bitnami", () => {
+    const at = (w: WorkloadsInput) => problems(input(w));
+    expect(
+      at({ images: BITNAMI_IMAGES, databases: { postgresql: { import: { from: "db" } } } }),
+    ).toEqual([
+      expect.stringMatching(
+        /workloads\.databases\.postgresql\.import\.from: import\.from is this release \(db\).*set releaseName to a new name/,
+      ),
+    ]);
+    expect(
+      at({ databases: { postgresql: { releaseName: "pg", import: { from: "db" } } } }),
+    ).toEqual([
+      expect.stringMatching(
+        /workloads\.databases\.postgresql\.import: import keeps the Bitnami release running .* set workloads\.images\.bitnami/,
+      ),
+    ]);
+    expect(
+      at({
+        images: BITNAMI_IMAGES,
+        databases: { postgresql: { engine: "bitnami", import: { from: "old" } } },
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /workloads\.databases\.postgresql\.import: import moves a Bitnami release/,
+      ),
+    ]);
+  });
+});
+
 describe("checks that need the cluster's owner", () => {
   const env = (
     name: string,

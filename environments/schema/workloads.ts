@@ -336,6 +336,16 @@ export const PostgresqlConfig = obj({
   backup: PostgresBackupConfig.optional(),
   /** Bootstrap from another release's backups at a point in time (cloudnativepg engine). @default - an empty database */
   restore: PostgresRestoreConfig.optional(),
+  /**
+   * Migrate from the Bitnami release `from` (cloudnativepg engine, a new releaseName): Strata keeps
+   * that release as it is, and the new cluster imports its database with pg_dump/pg_restore
+   * (CloudNativePG `bootstrap.initdb.import`, docs/data-services.md#bitnami--cloudnativepg).
+   * Remove it once the apps run on the new cluster. @default - none
+   */
+  import: obj({
+    /** Release name of the Bitnami PostgreSQL to import from (today's `releaseName`). */
+    from: named({ ...NAME_RULES.dnsLabel, what: "release name to import from" }),
+  }).optional(),
 });
 
 /** Fields that apply to one PostgreSQL engine only, and the restore source. */
@@ -345,6 +355,12 @@ function checkPostgresEngine(
 ): void {
   const at = (key: string) => ["databases", "postgresql", key];
   if (pg.engine === "bitnami") {
+    if (pg.import) {
+      issue(
+        at("import"),
+        'import moves a Bitnami release into a CloudNativePG cluster; set engine: "cloudnativepg" (the default) with it, or remove import',
+      );
+    }
     if (pg.restore) {
       issue(
         at("restore"),
@@ -366,6 +382,21 @@ function checkPostgresEngine(
       at("images"),
       'images applies to the bitnami engine only; the CloudNativePG operand image is pinned by Strata (docs/data-services.md): remove images, or set engine: "bitnami" (deprecated)',
     );
+  }
+  if (pg.import) {
+    const name = pg.releaseName ?? DEFAULT_RELEASE_NAMES.postgresql;
+    if (pg.import.from === name) {
+      issue(
+        ["databases", "postgresql", "import", "from"],
+        `import.from is this release (${name}): the new cluster needs a release name of its own while the Bitnami release "${name}" still runs; set releaseName to a new name (e.g. "pg")`,
+      );
+    }
+    if (pg.restore) {
+      issue(
+        ["databases", "postgresql", "import"],
+        "import and restore both bootstrap the cluster; keep one",
+      );
+    }
   }
   const restore = pg.restore;
   if (!restore) return;
@@ -1123,6 +1154,12 @@ export function checkWorkloads(
     );
   }
   if (pg) checkPostgresEngine(pg, issue);
+  if (pg?.import && !(w.images?.bitnami?.registry && w.images.bitnami.namespace)) {
+    issue(
+      ["databases", "postgresql", "import"],
+      "import keeps the Bitnami release running until the move is done, and it needs its image location: set workloads.images.bitnami to { registry, namespace } (as it was before the move)",
+    );
+  }
   const redis = w.databases?.redis;
   if (
     redis &&
@@ -1667,6 +1704,11 @@ export function resolveWorkloads(
           images: { registry: undefined, namespace: undefined },
         }),
         restore: pg.restore,
+        // The Bitnami release kept while the new cluster imports from it (its image location).
+        import: pg.import && {
+          from: pg.import.from,
+          images: { registry: bitnami?.registry, namespace: bitnami?.namespace },
+        },
         ha: pg.ha ?? ha,
         replicas: pg.replicas ?? ((pg.ha ?? ha) ? Math.max(tier.replicas, 3) : 1),
         // Pgpool is the bitnami engine's only (CloudNativePG has none).

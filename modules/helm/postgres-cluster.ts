@@ -54,6 +54,17 @@ export interface PostgresClusterProps {
     /** The store holding `from`'s backups (the same bucket, `from`'s folder). */
     readonly store: BackupStore;
   };
+  /**
+   * Import the app database from a running PostgreSQL (the Bitnami release being replaced):
+   * `bootstrap.initdb.import` (microservice: one database, pg_dump/pg_restore) from an
+   * externalClusters entry, as its superuser `postgres` with the password in `secretName`.
+   */
+  readonly import?: {
+    readonly from: string;
+    readonly host: string;
+    readonly secretName: string;
+    readonly passwordKey: string;
+  };
   /** Annotations of the cluster's ServiceAccount (the backup identity). @default {} */
   readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
   readonly labels?: KubernetesLabels;
@@ -88,6 +99,9 @@ export class PostgresCluster extends Construct {
     }
     if (!props.ha && props.instances !== 1) {
       throw new Error(`${path}: without high availability a cluster has 1 instance, got ${props.instances}`);
+    }
+    if (props.restore && props.import) {
+      throw new Error(`${path}: restore and import both bootstrap the cluster; give one`);
     }
     if (props.restore && props.restore.from === props.name) {
       throw new Error(`${path}: restore.from is the cluster itself (${props.name})`);
@@ -135,6 +149,14 @@ export class PostgresCluster extends Construct {
             from: props.restore.from,
             ...(props.restore.targetTime ? { targetTime: props.restore.targetTime } : {}),
             store: storeValues(props.restore.store),
+          }
+        : null,
+      import: props.import
+        ? {
+            from: props.import.from,
+            host: props.import.host,
+            secretName: props.import.secretName,
+            passwordKey: props.import.passwordKey,
           }
         : null,
     };
@@ -224,5 +246,11 @@ export interface PostgresClusterValues {
     readonly from: string;
     readonly targetTime?: string;
     readonly store: StoreValues;
+  } | null;
+  readonly import: {
+    readonly from: string;
+    readonly host: string;
+    readonly secretName: string;
+    readonly passwordKey: string;
   } | null;
 }

@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import { Clickhouse } from "../../modules/helm/clickhouse";
 import { Meilisearch } from "../../modules/helm/meilisearch";
-import { Postgresql } from "../../modules/helm/postgresql";
+import { Postgresql, POSTGRESQL_SECRET_KEYS } from "../../modules/helm/postgresql";
 import { PostgresqlHa } from "../../modules/helm/postgresql-ha";
 import { PostgresCluster } from "../../modules/helm/postgres-cluster";
 import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
@@ -23,6 +23,8 @@ import { addMonitoringObjects, databaseServices } from "./monitoring";
 export class DatabasesStack extends HelmLayerStack {
   /** `databases.postgresql`: a CloudNativePG cluster, or the deprecated Bitnami releases (engine "bitnami"). */
   readonly postgresql?: PostgresCluster | Postgresql | PostgresqlHa;
+  /** The Bitnami release a CloudNativePG cluster imports from (`databases.postgresql.import`). */
+  readonly importSource?: Postgresql | PostgresqlHa;
   /** `databases.redis`: Valkey, or the deprecated bitnami/redis (engine "bitnami"). */
   readonly redis?: Redis | Valkey;
   readonly clickhouse?: Clickhouse;
@@ -35,6 +37,8 @@ export class DatabasesStack extends HelmLayerStack {
     const { databases, charts } = this.env.workloads;
     const pg = databases.postgresql;
     if (pg?.clouds.includes(this.cloud) && pg.engine !== "bitnami") {
+      // While it imports from a Bitnami release, that release stays exactly as it was.
+      this.importSource = pg.import && this.addBitnamiPostgres(pg, pg.import);
       this.postgresql = this.addPostgresCluster(pg);
     } else if (pg?.clouds.includes(this.cloud)) {
       // Deprecated (PostgreSQL 17.6 below the CVE floor): the same construct ids as before.
@@ -116,6 +120,35 @@ export class DatabasesStack extends HelmLayerStack {
     });
   }
 
+  /**
+   * The Bitnami release `from` as the bitnami engine synthesized it (same construct ids, values),
+   * kept while the new cluster imports from it.
+   */
+  private addBitnamiPostgres(
+    pg: NonNullable<DatabasesStack["env"]["workloads"]["databases"]["postgresql"]>,
+    from: NonNullable<typeof pg.import>,
+  ): Postgresql | PostgresqlHa {
+    const { charts } = this.env.workloads;
+    const common = {
+      ...this.releaseSettings("stateful"),
+      name: from.from,
+      images: bitnamiImages(from.images),
+      storageClass: this.storageClass,
+      storage: pg.storage,
+      resources: pg.resources,
+      metrics: pg.metrics,
+      database: pg.database,
+      username: pg.username,
+    };
+    return pg.ha
+      ? new PostgresqlHa(this, "PostgresqlHa", {
+          ...common,
+          version: charts.postgresqlHa,
+          replicas: pg.replicas,
+        })
+      : new Postgresql(this, "Postgresql", { ...common, version: charts.postgresql });
+  }
+
   /** The CloudNativePG cluster of `databases.postgresql`, with its backups and restore source. */
   private addPostgresCluster(
     pg: NonNullable<DatabasesStack["env"]["workloads"]["databases"]["postgresql"]>,
@@ -143,6 +176,13 @@ export class DatabasesStack extends HelmLayerStack {
           ? { ...restore, store: restoreSource(this.env.name, store, restore.from) }
           : undefined,
       serviceAccountAnnotations: store ? this.backupIdentity(store) : {},
+      import: this.importSource && {
+        from: pg.import!.from,
+        host: this.importSource.connection.host,
+        secretName: this.importSource.connection.secretName,
+        passwordKey: POSTGRESQL_SECRET_KEYS.admin,
+      },
+      dependsOn: this.importSource ? [this.importSource.release.release] : undefined,
     });
   }
 
