@@ -552,7 +552,7 @@ describe("Helm stacks: apps wiring", () => {
   test("in-cluster store and bus: hosts in the ConfigMap, passwords in the Secret", () => {
     expect(configOf("test-do-apps", "core")).toMatchObject({
       EVENT_STORE: "postgres",
-      DB_HOST: "db-postgresql.test.svc.cluster.local",
+      DB_HOST: "db-rw.test.svc.cluster.local",
       DB_PORT: "5432",
       DB_NAME: "app",
       DB_USER: "app",
@@ -587,7 +587,7 @@ describe("Helm stacks: apps wiring", () => {
 
   test("one connection string is assembled inside the Secret, never in the ConfigMap", () => {
     expect(secretOf("test-gcp-apps", "cron")!.DATABASE_URL).toBe(
-      'postgresql://app:${data.kubernetes_secret_v1.PostgresqlSecret.data["password"]}@db-postgresql.test.svc.cluster.local:5432/app',
+      'postgresql://app:${data.kubernetes_secret_v1.PostgresqlSecret.data["password"]}@db-rw.test.svc.cluster.local:5432/app',
     );
     expect(configOf("test-gcp-apps", "cron")).not.toHaveProperty("DATABASE_URL");
   });
@@ -595,7 +595,7 @@ describe("Helm stacks: apps wiring", () => {
   test("Secrets are read from the databases and buses layers by name in the namespace", () => {
     expect(stack(app, "test-do-apps").data!.kubernetes_secret_v1).toEqual({
       PostgresqlSecret: expect.objectContaining({
-        metadata: { name: "db-postgresql-credentials", namespace: "test" },
+        metadata: { name: "db-credentials", namespace: "test" },
       }),
       RabbitmqSecret: expect.objectContaining({
         metadata: { name: "mq-rabbitmq-credentials", namespace: "test" },
