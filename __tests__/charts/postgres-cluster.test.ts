@@ -14,6 +14,7 @@ import {
   PostgresCluster,
   type PostgresClusterProps,
 } from "../../modules/helm/postgres-cluster";
+import { STATEFUL_RESOURCES } from "../../modules/common/stateful-resources";
 import { realApp, type SynthesizedApp } from "../support/app";
 import { releaseNamed, releasesOf, type SynthesizedRelease } from "../support/chart-values";
 import { crdProblems } from "../support/crd-schema";
@@ -100,6 +101,15 @@ describeWithHelm("charts/postgres-cluster with helm: the seeds", () => {
       expect(cluster.spec.enableSuperuserAccess).toBe(false);
       expect(JSON.stringify(objects)).not.toMatch(/password:/i);
     }
+  });
+
+  test("the release is a data chart: review flags its replacement (deleting the Cluster deletes its volumes)", () => {
+    const rule = STATEFUL_RESOURCES.helm_release;
+    for (const [, r] of seedReleases()) expect(rule.appliesTo!(r.raw)).toBe(true);
+    const service = releasesOf(app.stacks.get("prod-gcp-apps")!).find((r) =>
+      r.chart.startsWith("./assets/ServiceChart/"),
+    )!;
+    expect(rule.appliesTo!(service.raw)).toBe(false);
   });
 
   test("dev: one instance, no synchronous replication, no backups", () => {
