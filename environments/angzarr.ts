@@ -98,4 +98,3 @@ export function imageDebt(services: ReadonlyArray<keyof typeof IMAGE_DEBT>) {
     expires: "2027-02-26",
   }));
 }
-

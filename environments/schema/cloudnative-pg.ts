@@ -47,7 +47,7 @@ export function checkCloudNativePg(
       problems.push({
         path: `${env.name}.workloads.platform.cloudnativePg`,
         message:
-          "CloudNativePG's barman-cloud backup plugin gets its certificates from cert-manager, which platform.certManager.enabled: false turns off; enable cert-manager, or set platform.cloudnativePg: { enabled: false } (and databases.postgresql.engine: \"bitnami\", deprecated)",
+          'CloudNativePG\'s barman-cloud backup plugin gets its certificates from cert-manager, which platform.certManager.enabled: false turns off; enable cert-manager, or set platform.cloudnativePg: { enabled: false } (and databases.postgresql.engine: "bitnami", deprecated)',
       });
     }
     const pg = w.databases.postgresql;

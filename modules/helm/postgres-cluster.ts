@@ -98,7 +98,9 @@ export class PostgresCluster extends Construct {
       );
     }
     if (!props.ha && props.instances !== 1) {
-      throw new Error(`${path}: without high availability a cluster has 1 instance, got ${props.instances}`);
+      throw new Error(
+        `${path}: without high availability a cluster has 1 instance, got ${props.instances}`,
+      );
     }
     if (props.restore && props.import) {
       throw new Error(`${path}: restore and import both bootstrap the cluster; give one`);
@@ -240,8 +242,7 @@ export interface PostgresClusterValues {
     readonly serviceAccountAnnotations: Record<string, string>;
   };
   readonly backup:
-    | (StoreValues & { readonly retentionPolicy: string; readonly schedule: string })
-    | null;
+    (StoreValues & { readonly retentionPolicy: string; readonly schedule: string }) | null;
   readonly restore: {
     readonly from: string;
     readonly targetTime?: string;

@@ -191,7 +191,9 @@ export class DatabasesStack extends HelmLayerStack {
     const c = store.credentials;
     if (c.kind === "gke-workload-identity") {
       const project = this.env.targets.gcp!.project;
-      return { "iam.gke.io/gcp-service-account": `${c.serviceAccountId}@${project}.iam.gserviceaccount.com` };
+      return {
+        "iam.gke.io/gcp-service-account": `${c.serviceAccountId}@${project}.iam.gserviceaccount.com`,
+      };
     }
     if (c.kind === "aws-irsa") {
       const account = this.env.targets.aws?.accountId;

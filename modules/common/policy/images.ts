@@ -291,8 +291,7 @@ export function imagesOfRelease(r: TfResource): StackImages {
           ? { resource: r, where: "cluster.imageName", image: parseImageRef(ref), from: "values" }
           : { resource: r, where: "cluster.imageName", reason: "cluster.imageName is not set" },
       );
-    }
-    else if (kind === undefined)
+    } else if (kind === undefined)
       add({ resource: r, where: chart, reason: `local chart ${local[1]} is not one Strata knows` });
     return { images, unresolved };
   }
