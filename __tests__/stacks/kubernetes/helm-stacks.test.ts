@@ -1,3 +1,4 @@
+import { parse } from "yaml";
 import fs from "node:fs";
 import type { EnvironmentInput } from "../../../environments/schema";
 import { synthesizeRealApp, type SynthesizedApp } from "../../support/app";
@@ -423,6 +424,53 @@ describe("Helm stacks: a shared cluster", () => {
   test("the guest's database lives in its own namespace", () => {
     const [pg] = releasesOf(stack(app, "guest-do-databases"));
     expect(pg.raw.namespace).toBe("guest");
+  });
+});
+
+describe("Helm stacks: PostgreSQL's move from Bitnami to CloudNativePG", () => {
+  test("import keeps the Bitnami release at its construct id and the new cluster imports from it", () => {
+    const input = full();
+    const app = synth([
+      {
+        ...input,
+        workloads: {
+          ...input.workloads,
+          databases: {
+            ...input.workloads!.databases,
+            postgresql: { releaseName: "pg", import: { from: "db" } },
+          },
+        },
+      },
+    ]);
+    const bitnami = synth([
+      {
+        ...input,
+        workloads: {
+          ...input.workloads,
+          databases: { ...input.workloads!.databases, postgresql: { engine: "bitnami" } },
+        },
+      },
+    ]);
+    const releases = stack(app, "test-do-databases").resource!.helm_release as Record<
+      string,
+      { name: string; values: string[]; depends_on?: string[] }
+    >;
+    const old = stack(bitnami, "test-do-databases").resource!.helm_release as typeof releases;
+    const oldId = Object.keys(old).find((id) => old[id].name === "db")!;
+    expect(oldId).toMatch(/^Postgresql_Chart_Release_/);
+    // The same address and the same values: the plan leaves the Bitnami release alone.
+    expect(releases[oldId]).toEqual(old[oldId]);
+    const pgId = Object.keys(releases).find((id) => releases[id].name === "pg")!;
+    expect(pgId).toMatch(/^PostgresCluster_Chart_Release_/);
+    expect(releases[pgId].depends_on).toContain(`helm_release.${oldId}`);
+    expect(parse(releases[pgId].values[0]).import).toEqual({
+      from: "db",
+      host: "db-postgresql.test.svc.cluster.local",
+      secretName: "db-postgresql-credentials",
+      passwordKey: "postgres-password",
+    });
+    // The apps already use the new cluster.
+    expect(app.files.get("test-do-apps")).toMatch(/pg-rw\.test\.svc\.cluster\.local/);
   });
 });
 
