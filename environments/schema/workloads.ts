@@ -581,6 +581,7 @@ export const PlatformConfig = obj({
 });
 
 export const DatabasesConfig = obj({
+  /** PostgreSQL: a CloudNativePG cluster (the default), or the deprecated Bitnami releases (engine "bitnami"). @default - none */
   postgresql: PostgresqlConfig.optional(),
   redis: RedisConfig.optional(),
   /** Analytics database (bitnami/clickhouse). @default - none */

@@ -137,7 +137,6 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   "targets.aws.messaging.consumers":
     "One SQS queue `<env>-<name>` (+ `-dlq`) per consumer, subscribed to `topic`.",
   "workloads.sharedCluster.environment": "The environment that owns the cluster.",
-  "workloads.databases.postgresql": "bitnami/postgresql, or bitnami/postgresql-ha with `ha`.",
   "workloads.databases.redis":
     "Valkey (CloudPirates valkey chart), or the deprecated bitnami/redis (engine).",
   "workloads.buses.rabbitmq": "bitnami/rabbitmq.",
