@@ -108,7 +108,15 @@ describe("the seeds' Helm layers", () => {
     const byName = (stack: string) =>
       Object.fromEntries(releasesOf(app.stacks.get(stack)!).map((r) => [r.name, r]));
     const db = byName("prod-gcp-databases");
-    expect(db.db.chart).toBe("postgresql-ha");
+    // CloudNativePG: 3 instances, quorum synchronous replication, spread across zones.
+    expect(db.db.chart).toMatch(/assets\/PostgresClusterChart\//);
+    expect(db.db.values).toMatchObject({
+      cluster: {
+        instances: 3,
+        synchronous: { method: "any", number: 1, dataDurability: "required" },
+        spreadAcrossZones: true,
+      },
+    });
     expect(db.cache.chart).toBe("valkey");
     expect(db.cache.values).toMatchObject({
       architecture: "replication",

@@ -74,25 +74,3 @@ export const ANGZARR_REPOSITORIES = [
 export const AWS_EVENT_STORE_IDENTITIES = [
   { app: "angzarr", eventStore: "read-write" },
 ] as const satisfies AwsTargetInput["workloadIdentities"];
-
-/**
- * Why each in-cluster service still runs Bitnami's frozen images (docker.io/bitnamilegacy), and
- * the migration that moves it (issue 16). The seeds waive exactly these, by construct.
- */
-const IMAGE_DEBT = {
-  Postgresql:
-    "PostgreSQL runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until PostgreSQL moves to the CloudNativePG operator (issue 16; docs/policy.md#image-debt)",
-  PostgresqlHa:
-    "PostgreSQL (postgresql-ha) runs Bitnami's frozen images (docker.io/bitnamilegacy, no security fixes since August 2025) until PostgreSQL moves to the CloudNativePG operator (issue 16; docs/policy.md#image-debt)",
-} as const;
-
-/** IMG-1 waivers for the services named, until the operators replace them (docs/policy.md#image-debt). */
-export function imageDebt(services: ReadonlyArray<keyof typeof IMAGE_DEBT>) {
-  return services.map((s) => ({
-    rule: "IMG-1",
-    resource: `*/${s}/Chart/Release/*`,
-    reason: IMAGE_DEBT[s],
-    owner: "platform",
-    expires: "2027-02-26",
-  }));
-}

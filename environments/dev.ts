@@ -2,7 +2,6 @@ import {
   AWS_EVENT_STORE_IDENTITIES,
   GCP_PUBSUB,
   GCP_WORKLOAD_IDENTITIES,
-  imageDebt,
 } from "./angzarr";
 import { defineEnvironment } from "./schema";
 
@@ -116,7 +115,4 @@ export default defineEnvironment({
       },
     },
   },
-  // Image debt (policy IMG-1, docs/policy.md#image-debt): the services still on Bitnami's frozen
-  // images, each until the migration that moves it. A test fails when one waives nothing.
-  waivers: imageDebt(["Postgresql"]),
 });

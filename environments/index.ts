@@ -3,6 +3,7 @@
  * (STRATA_ENV_FILE), selection (STRATA_ENVS) and the checks that span environments. Every problem
  * is collected and thrown together as a ConfigError, before any stack is built.
  */
+import { checkCloudNativePg } from "./schema/cloudnative-pg";
 import fs from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -388,6 +389,7 @@ export function checkAcrossEnvironments(all: readonly Environment[]): Problem[] 
   problems.push(...checkArgoCdInstalled(all));
   problems.push(...checkRabbitmqOperatorInstalled(all));
   problems.push(...all.flatMap(postgresBackupProblems));
+  problems.push(...checkCloudNativePg(all));
 
   const namespaces = new Map<string, string>();
   for (const env of all) {

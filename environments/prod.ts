@@ -6,7 +6,6 @@ import {
   GCP_PUBSUB,
   GCP_WORKLOAD_IDENTITIES,
   deployValues,
-  imageDebt,
 } from "./angzarr";
 import { defineEnvironment } from "./schema";
 
@@ -230,7 +229,4 @@ export default defineEnvironment({
       },
     },
   },
-  // Image debt (policy IMG-1, docs/policy.md#image-debt): the services still on Bitnami's frozen
-  // images, each until the migration that moves it. A test fails when one waives nothing.
-  waivers: imageDebt(["PostgresqlHa"]),
 });

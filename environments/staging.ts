@@ -1,4 +1,4 @@
-import { ANGZARR_GIT, ANGZARR_REPOSITORIES, deployValues, imageDebt } from "./angzarr";
+import { ANGZARR_GIT, ANGZARR_REPOSITORIES, deployValues } from "./angzarr";
 import { defineEnvironment } from "./schema";
 
 /** Staging: production's shape at smaller sizes; state in GCS, encrypted. */
@@ -78,7 +78,4 @@ export default defineEnvironment({
       },
     },
   },
-  // Image debt (policy IMG-1, docs/policy.md#image-debt): the services still on Bitnami's frozen
-  // images, each until the migration that moves it. A test fails when one waives nothing.
-  waivers: imageDebt(["Postgresql"]),
 });

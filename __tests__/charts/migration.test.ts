@@ -139,7 +139,7 @@ describeWithHelm("charts/migration with helm", () => {
         name: "DB_PASSWORD",
         valueFrom: {
           secretKeyRef: {
-            name: expect.stringMatching(/^db-postgresql(-ha)?-credentials$/),
+            name: "db-credentials",
             key: "password",
           },
         },

@@ -166,6 +166,7 @@ describeWithHelm("charts/monitoring with helm", () => {
       "r-altinity-clickhouse-altinity-clickhouse",
       "r-app-app",
       "r-clickhouse-clickhouse",
+      "r-cloudnativepg-cloudnativepg",
       "r-strimzi-strimzi",
     ]);
   });

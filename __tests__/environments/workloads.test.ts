@@ -66,7 +66,9 @@ describe("workloads defaults", () => {
       replicas: 1,
       releaseName: "db",
       clouds: ["gcp", "digitalocean"],
-      images: { registry: "docker.io", namespace: "bitnamilegacy" },
+      engine: "cloudnativepg",
+      // CloudNativePG's image is Strata's pin; the Bitnami location does not apply.
+      images: { registry: undefined, namespace: undefined },
       storage: "8Gi",
       resources: { requests: { cpu: "100m", memory: "256Mi" } },
     });
@@ -91,7 +93,7 @@ describe("workloads defaults", () => {
     expect(w.databases.postgresql).toMatchObject({
       ha: true,
       replicas: 3,
-      pgpoolReplicas: 2,
+      engine: "cloudnativepg",
       storage: "100Gi",
     });
     expect(w.databases.redis).toMatchObject({ sentinel: true, replicas: 3 });
@@ -215,7 +217,9 @@ describe("workloads bad input", () => {
   });
 
   test("a Bitnami chart without an explicit image location", () => {
-    expect(problems(input({ databases: { postgresql: {} } }, NO_NATIVE))).toEqual([
+    expect(
+      problems(input({ databases: { postgresql: { engine: "bitnami" } } }, NO_NATIVE)),
+    ).toEqual([
       expect.stringMatching(
         /databases\.postgresql\.images: no image location for a Bitnami chart: Bitnami moved its versioned images to docker\.io\/bitnamilegacy .*set workloads\.images\.bitnami/,
       ),
@@ -225,7 +229,10 @@ describe("workloads bad input", () => {
         input(
           {
             databases: {
-              postgresql: { images: { registry: "docker.io", namespace: "bitnamilegacy" } },
+              postgresql: {
+                engine: "bitnami",
+                images: { registry: "docker.io", namespace: "bitnamilegacy" },
+              },
             },
           },
           NO_NATIVE,

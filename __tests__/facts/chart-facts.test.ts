@@ -64,6 +64,8 @@ const CHART_NAMES: Record<ChartKey, string> = {
   kafka: "kafka",
   strimzi: "strimzi-kafka-operator",
   kubePrometheusStack: "kube-prometheus-stack",
+  cloudnativePg: "cloudnative-pg",
+  barmanCloudPlugin: "plugin-barman-cloud",
 };
 
 /** Modules named otherwise than the chart they install. */

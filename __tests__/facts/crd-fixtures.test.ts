@@ -20,6 +20,19 @@ describe("the CRD fixtures are the pinned versions", () => {
     ],
     ["cert-manager.io", "ClusterIssuer", "cert-manager/cert-manager", CHART_VERSIONS.certManager],
     ["gateway.envoyproxy.io", "EnvoyProxy", "envoyproxy/gateway", CHART_VERSIONS.envoyGateway],
+    // CloudNativePG's CRDs from its charts at the pinned chart tags (operator 1.30.0, plugin v0.13.0).
+    ...["Cluster", "ScheduledBackup", "Backup"].map((kind) => [
+      "postgresql.cnpg.io",
+      kind,
+      "cloudnative-pg/charts",
+      `cloudnative-pg-v${CHART_VERSIONS.cloudnativePg}`,
+    ]),
+    [
+      "barmancloud.cnpg.io",
+      "ObjectStore",
+      "cloudnative-pg/charts",
+      `plugin-barman-cloud-v${CHART_VERSIONS.barmanCloudPlugin}`,
+    ],
   ])("%s %s from %s at %s", (group, kind, repository, tag) => {
     const f = crdFixtures().find((x) => x.group === group && x.kind === kind);
     expect(f?.source).toMatchObject({ repository, tag });

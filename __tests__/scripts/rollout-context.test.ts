@@ -158,13 +158,12 @@ describe("a kube context of its own, per cloud", () => {
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/chi-analytics-main-0-0 -n prod --timeout=9600s`,
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/chi-analytics-main-0-1 -n prod --timeout=9600s`,
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/search-meilisearch -n prod --timeout=9600s`,
-      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s`,
-      `kubectl --kubeconfig ${kc} --context ${ctx} rollout status deployment/db-postgresql-ha-pgpool -n prod --timeout=9600s`,
+      `kubectl --kubeconfig ${kc} --context ${ctx} wait cluster.postgresql.cnpg.io/db -n prod --for=condition=Ready --timeout=9600s`,
       `kubectl --kubeconfig ${kc} --context ${ctx} rollout status statefulset/cache-valkey -n prod --timeout=9600s`,
     ]);
     // Every command ran with KUBECONFIG = the temporary file, never the ambient one.
     expect(new Set(log.map((c) => c.kubeconfig))).toEqual(new Set([kc]));
-    expect(r.out).toMatch(/prod-gcp-databases: 9 workloads ready/);
+    expect(r.out).toMatch(/prod-gcp-databases: 8 workloads ready/);
     expect(fs.existsSync(path.dirname(kc))).toBe(false);
   });
 
@@ -348,21 +347,20 @@ describe("failures: unreachable or refused (exit 3) versus not ready (exit 1)", 
 
   test("a real timeout is still 'not ready after N s', exit 1", () => {
     const { runner, log } = recorder("prod-doks", (args) =>
-      args.some((a) => a.includes("pgpool"))
+      args.some((a) => a.includes("cluster.postgresql.cnpg.io"))
         ? {
             status: 1,
-            stderr:
-              'Waiting for deployment "db-postgresql-ha-pgpool" rollout to finish: 0 of 2 updated replicas are available...\nerror: timed out waiting for the condition',
+            stderr: "error: timed out waiting for the condition on clusters/db",
           }
         : {},
     );
     const r = rollout("prod-do-databases", runner);
     expect(r.code).toBe(ROLLOUT_EXIT.notReady);
     expect(r.err).toMatch(
-      /prod-do-databases: deployment\/db-postgresql-ha-pgpool \(release db\) in prod is not ready after 9600s/,
+      /prod-do-databases: cluster\/db \(release db\) in prod is not ready after 9600s; see kubectl -n prod describe cluster\.postgresql\.cnpg\.io\/db/,
     );
     expect(r.err).not.toMatch(/cannot be reached|credentials/);
-    expect(log.filter((c) => c.args.includes("rollout"))).toHaveLength(8);
+    expect(log.filter((c) => c.args.includes("rollout"))).toHaveLength(6);
     expect(log.filter((c) => c.args.includes("rollout")).every((c) => c.stream)).toBe(true);
   });
 

@@ -54,15 +54,14 @@ describe("rollout targets of the seeds", () => {
       "kubectl rollout status statefulset/chi-analytics-main-0-0 -n prod --timeout=9600s",
       "kubectl rollout status statefulset/chi-analytics-main-0-1 -n prod --timeout=9600s",
       "kubectl rollout status statefulset/search-meilisearch -n prod --timeout=9600s",
-      "kubectl rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s",
-      "kubectl rollout status deployment/db-postgresql-ha-pgpool -n prod --timeout=9600s",
+      "kubectl wait cluster.postgresql.cnpg.io/db -n prod --for=condition=Ready --timeout=9600s",
       "kubectl rollout status statefulset/cache-valkey -n prod --timeout=9600s",
     ]);
   });
 
   test("staging's single-node databases and dev's Kafka on Strimzi, with their tiers' timeouts", () => {
     expect(commands("staging-do-databases")).toEqual([
-      "kubectl rollout status statefulset/db-postgresql -n staging --timeout=1800s",
+      "kubectl wait cluster.postgresql.cnpg.io/db -n staging --for=condition=Ready --timeout=1800s",
       "kubectl rollout status statefulset/cache-valkey -n staging --timeout=1800s",
     ]);
     expect(commands("dev-aws-buses")).toEqual([
@@ -158,24 +157,23 @@ describe("npm run rollout", () => {
       `${k} rollout status statefulset/chi-analytics-main-0-0 -n prod --timeout=9600s`,
       `${k} rollout status statefulset/chi-analytics-main-0-1 -n prod --timeout=9600s`,
       `${k} rollout status statefulset/search-meilisearch -n prod --timeout=9600s`,
-      `${k} rollout status statefulset/db-postgresql-ha-postgresql -n prod --timeout=9600s`,
-      `${k} rollout status deployment/db-postgresql-ha-pgpool -n prod --timeout=9600s`,
+      `${k} wait cluster.postgresql.cnpg.io/db -n prod --for=condition=Ready --timeout=9600s`,
       `${k} rollout status statefulset/cache-valkey -n prod --timeout=9600s`,
     ]);
-    expect(r.stdout).toMatch(/prod-do-databases: 9 workloads ready/);
+    expect(r.stdout).toMatch(/prod-do-databases: 8 workloads ready/);
     expect(fs.existsSync(path.dirname(kc))).toBe(false); // the temporary kubeconfig is removed
   });
 
   test("--run stops at the first workload that is not ready, exit 1", () => {
     const bin = fakeClis(work, {
-      failing: "pgpool",
-      stderr: "error: timed out waiting for the condition on deployments/db-postgresql-ha-pgpool",
+      failing: "cluster.postgresql.cnpg.io/db",
+      stderr: "error: timed out waiting for the condition on clusters/db",
     });
     const r = spawnRollout(["prod-do-databases", realApp().outdir, "--run"], bin);
     expect(r.status).toBe(1);
-    expect(calls(bin).filter((c) => / rollout status /.test(c))).toHaveLength(8);
+    expect(calls(bin).filter((c) => / rollout status /.test(c))).toHaveLength(6);
     expect(r.stderr).toMatch(
-      /prod-do-databases: deployment\/db-postgresql-ha-pgpool \(release db\) in prod is not ready after 9600s/,
+      /prod-do-databases: cluster\/db \(release db\) in prod is not ready after 9600s; see kubectl -n prod describe cluster\.postgresql\.cnpg\.io\/db/,
     );
     expect(r.stderr).not.toMatch(/cannot be reached/);
   });

@@ -149,10 +149,14 @@ describe("GCP: a GCS bucket and a workload identity allowed on it only", () => {
       role: "roles/iam.workloadIdentityUser",
       member: `serviceAccount:strata-test.svc.id.goog[${store.namespace}/${store.serviceAccount}]`,
     });
-    // Nothing else anywhere grants the account anything (no project roles, no other bucket).
-    expect(mentions(app, email)).toEqual(
-      grants.map(() => expect.stringMatching(/^test-gcp-data\/google_storage_bucket_iam_member\./)),
-    );
+    // Nothing else anywhere grants the account anything (no project roles, no other bucket); the
+    // databases layer only names it, on the CloudNativePG cluster's service account.
+    expect(mentions(app, email)).toEqual([
+      ...grants.map(() =>
+        expect.stringMatching(/^test-gcp-data\/google_storage_bucket_iam_member\./),
+      ),
+      expect.stringMatching(/^test-gcp-databases\/helm_release\.PostgresCluster_/),
+    ]);
   });
 
   test("the data stack waits for the cluster (the pool), the databases stack for the data stack", () => {

@@ -32,7 +32,13 @@ export const IN_CLUSTER_SERVICES = {
     title: "PostgreSQL",
     defaultRelease: "db",
     /** postgresql 16.7.27 (keys from 17.1.0 minus later additions), postgresql-ha 16.3.2 (16.3.4): the nearest values.yaml reachable. */
-    charts: { postgresql: "16.7.27", postgresqlHa: "16.3.2" },
+    /** cloudnativePg 0.29.0 and barmanCloudPlugin 0.7.0: the newest cloudnative-pg and plugin-barman-cloud chart tags in the cloudnative-pg/charts snapshot (2026-06-29: operator 1.30.0; 2026-06-10: plugin v0.13.0); facts/charts.json. */
+    charts: {
+      postgresql: "16.7.27",
+      postgresqlHa: "16.3.2",
+      cloudnativePg: "0.29.0",
+      barmanCloudPlugin: "0.7.0",
+    },
     bitnamiCharts: ["postgresql", "postgresqlHa"],
     sizes: {
       postgresql: {

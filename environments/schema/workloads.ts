@@ -114,7 +114,11 @@ export const CHART_KEYS = Object.keys(CHART_VERSIONS) as ChartKey[];
 const SERVICE_CHART: {
   readonly [S in InClusterService]: (w: z.output<typeof Workloads>) => ChartKey;
 } = {
-  postgresql: (w) => (w.databases?.postgresql?.ha ? "postgresqlHa" : "postgresql"),
+  postgresql: (w) => {
+    const pg = w.databases?.postgresql;
+    if (pg?.engine !== "bitnami") return "cloudnativePg";
+    return pg.ha ? "postgresqlHa" : "postgresql";
+  },
   redis: (w) => (w.databases?.redis?.engine === "bitnami" ? "redis" : "valkey"),
   clickhouse: (w) =>
     w.databases?.clickhouse?.engine === "bitnami" || w.databases?.clickhouse?.keepBitnami
@@ -191,15 +195,50 @@ export const PostgresBackupConfig = obj({
   bucket: z.string().optional(),
 });
 
+/**
+ * What runs a `databases.postgresql` service: CloudNativePG (the operator in the platform layer,
+ * a `Cluster` in the databases layer; maintained images, backups), or the deprecated Bitnami
+ * releases (bitnami/postgresql or postgresql-ha, PostgreSQL 17.6 from the frozen bitnamilegacy
+ * images, below the CVE floor 17.10), kept only so an environment can stay until it migrates
+ * (docs/data-services.md).
+ */
+export const PostgresEngine = z.enum(["cloudnativepg", "bitnami"], {
+  error: (i) =>
+    `postgresql engine ${JSON.stringify(i.input)} is not one of "cloudnativepg" (maintained; the default) or "bitnami" (deprecated)`,
+});
+export type PostgresEngine = z.infer<typeof PostgresEngine>;
+
+/** An RFC 3339 time with a zone, as CloudNativePG's recoveryTarget.targetTime takes it. */
+const RECOVERY_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Bootstraps a new CloudNativePG cluster from another release's backups (the same environment's
+ * object store) instead of an empty database (docs/data-services.md#restore).
+ */
+export const PostgresRestoreConfig = obj({
+  /** Release name of the cluster whose backups to restore (its barman serverName). */
+  from: named({ ...NAME_RULES.dnsLabel, what: "release name to restore from" }),
+  /** Point in time to recover to (RFC 3339 with a zone, like 2026-11-30T04:00:00Z). @default - the end of the archived WAL */
+  targetTime: z
+    .string()
+    .regex(RECOVERY_TIME_RE, {
+      error: (i) =>
+        `restore targetTime ${JSON.stringify(i.input)} must be an RFC 3339 time with a zone, like "2026-11-30T04:00:00Z"`,
+    })
+    .optional(),
+});
+
 export const PostgresqlConfig = obj({
   ...releaseFields,
-  /** Primary + replicas + pgpool (bitnami/postgresql-ha) instead of one server (bitnami/postgresql). @default - the tier's highAvailability */
+  /** "cloudnativepg", or "bitnami" (deprecated: PostgreSQL 17.6 below the CVE floor; docs/data-services.md). @default "cloudnativepg" */
+  engine: PostgresEngine.optional(),
+  /** High availability: 3+ CloudNativePG instances with quorum synchronous replication (bitnami: primary + replicas + pgpool) instead of one server. @default - the tier's highAvailability */
   ha: z.boolean().optional(),
-  /** PostgreSQL nodes with `ha` (repmgr needs 2; 3+ odd keeps a quorum). @default - the tier's replicas, at least 3 */
+  /** PostgreSQL instances with `ha` (3+ keeps a synchronous standby through a failover). @default - the tier's replicas, at least 3 */
   replicas: z.number().int().min(1).max(9).optional(),
-  /** Pgpool replicas with `ha`. @default - 2 with high availability, else 1 */
+  /** Pgpool replicas with `ha` (bitnami engine only). @default - 2 with high availability, else 1 */
   pgpoolReplicas: z.number().int().min(1).max(9).optional(),
-  /** Pgpool resources with `ha`. @default - the workload size's */
+  /** Pgpool resources with `ha` (bitnami engine only). @default - the workload size's */
   pgpoolResources: Resources.optional(),
   /** Database created for the applications. @default "app" */
   database: named({
@@ -222,7 +261,86 @@ export const PostgresqlConfig = obj({
    * environment's data layer (docs/data-services.md#backups). @default - on in staging and prod
    */
   backup: PostgresBackupConfig.optional(),
+  /** Bootstrap from another release's backups at a point in time (cloudnativepg engine). @default - an empty database */
+  restore: PostgresRestoreConfig.optional(),
+  /**
+   * Migrate from the Bitnami release `from` (cloudnativepg engine, a new releaseName): Strata keeps
+   * that release as it is, and the new cluster imports its database with pg_dump/pg_restore
+   * (CloudNativePG `bootstrap.initdb.import`, docs/data-services.md#bitnami--cloudnativepg).
+   * Remove it once the apps run on the new cluster. @default - none
+   */
+  import: obj({
+    /** Release name of the Bitnami PostgreSQL to import from (today's `releaseName`). */
+    from: named({ ...NAME_RULES.dnsLabel, what: "release name to import from" }),
+  }).optional(),
 });
+
+/** Fields that apply to one PostgreSQL engine only, and the restore source. */
+function checkPostgresEngine(
+  pg: z.output<typeof PostgresqlConfig>,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  const at = (key: string) => ["databases", "postgresql", key];
+  if (pg.engine === "bitnami") {
+    if (pg.import) {
+      issue(
+        at("import"),
+        'import moves a Bitnami release into a CloudNativePG cluster; set engine: "cloudnativepg" (the default) with it, or remove import',
+      );
+    }
+    if (pg.restore) {
+      issue(
+        at("restore"),
+        'restore bootstraps a CloudNativePG cluster from its backups; the bitnami engine has none: remove restore, or set engine: "cloudnativepg"',
+      );
+    }
+    return;
+  }
+  for (const key of ["pgpoolReplicas", "pgpoolResources"] as const) {
+    if (pg[key] !== undefined) {
+      issue(
+        at(key),
+        `${key} applies to the bitnami engine only (CloudNativePG has no pgpool; apps connect to the <release>-rw Service): remove ${key}, or set engine: "bitnami" (deprecated)`,
+      );
+    }
+  }
+  if (pg.images?.registry !== undefined || pg.images?.namespace !== undefined) {
+    issue(
+      at("images"),
+      'images applies to the bitnami engine only; the CloudNativePG operand image is pinned by Strata (docs/data-services.md): remove images, or set engine: "bitnami" (deprecated)',
+    );
+  }
+  if (pg.import) {
+    const name = pg.releaseName ?? DEFAULT_RELEASE_NAMES.postgresql;
+    if (pg.import.from === name) {
+      issue(
+        ["databases", "postgresql", "import", "from"],
+        `import.from is this release (${name}): the new cluster needs a release name of its own while the Bitnami release "${name}" still runs; set releaseName to a new name (e.g. "pg")`,
+      );
+    }
+    if (pg.restore) {
+      issue(
+        ["databases", "postgresql", "import"],
+        "import and restore both bootstrap the cluster; keep one",
+      );
+    }
+  }
+  const restore = pg.restore;
+  if (!restore) return;
+  const name = pg.releaseName ?? DEFAULT_RELEASE_NAMES.postgresql;
+  if (restore.from === name) {
+    issue(
+      ["databases", "postgresql", "restore", "from"],
+      `restore.from is this release (${name}): a restored cluster must not archive over the backups it recovers from; restore into a new releaseName (docs/data-services.md#restore), keeping from: "${name}"`,
+    );
+  }
+  if (pg.backup?.enabled === false) {
+    issue(
+      ["databases", "postgresql", "restore"],
+      "restore reads the environment's PostgreSQL backup store, which backup.enabled: false turns off; remove backup.enabled: false, or remove restore",
+    );
+  }
+}
 
 /**
  * What runs a `databases.redis` service: Valkey (CloudPirates' valkey chart, maintained images),
@@ -453,9 +571,16 @@ export const PlatformConfig = obj({
   podSecurity: z.enum(["privileged", "baseline", "restricted"]).optional(),
   /** In-cluster metrics and alerts. @default - the tier's (on in staging and prod) */
   monitoring: MonitoringConfig.optional(),
+  /**
+   * The CloudNativePG operator and its barman-cloud backup plugin (namespace cnpg-system), which
+   * run `databases.postgresql` with the cloudnativepg engine for every environment on the cluster.
+   * @default - on when this environment's PostgreSQL uses the cloudnativepg engine
+   */
+  cloudnativePg: obj({ enabled: z.boolean().optional() }).optional(),
 });
 
 export const DatabasesConfig = obj({
+  /** PostgreSQL: a CloudNativePG cluster (the default), or the deprecated Bitnami releases (engine "bitnami"). @default - none */
   postgresql: PostgresqlConfig.optional(),
   redis: RedisConfig.optional(),
   /** Analytics database (bitnami/clickhouse). @default - none */
@@ -695,6 +820,13 @@ export function checkWorkloads(
     );
   }
   checkKafka(w.buses?.kafka, w.charts?.strimzi, issue);
+  if (pg) checkPostgresEngine(pg, issue);
+  if (pg?.import && !(w.images?.bitnami?.registry && w.images.bitnami.namespace)) {
+    issue(
+      ["databases", "postgresql", "import"],
+      "import keeps the Bitnami release running until the move is done, and it needs its image location: set workloads.images.bitnami to { registry, namespace } (as it was before the move)",
+    );
+  }
   const redis = w.databases?.redis;
   if (
     redis &&
@@ -942,14 +1074,33 @@ export function resolveWorkloads(
       },
       podSecurity: w?.platform?.podSecurity ?? ("restricted" as const),
       monitoring,
+      cloudnativePg: {
+        enabled:
+          w?.platform?.cloudnativePg?.enabled ??
+          (pg !== undefined && (pg.engine ?? "cloudnativepg") === "cloudnativepg"),
+      },
     },
     databases: {
       postgresql: pg && {
         ...release(pg, "postgresql", DEFAULT_RELEASE_NAMES.postgresql),
+        engine: pg.engine ?? ("cloudnativepg" as const),
+        // CloudNativePG's image is Strata's pin: the Bitnami image location does not apply.
+        ...(pg.engine !== "bitnami" && {
+          images: { registry: undefined, namespace: undefined },
+        }),
+        restore: pg.restore,
+        // The Bitnami release kept while the new cluster imports from it (its image location).
+        import: pg.import && {
+          from: pg.import.from,
+          images: { registry: bitnami?.registry, namespace: bitnami?.namespace },
+        },
         ha: pg.ha ?? ha,
         replicas: pg.replicas ?? ((pg.ha ?? ha) ? Math.max(tier.replicas, 3) : 1),
-        pgpoolReplicas: pg.pgpoolReplicas ?? (ha ? 2 : 1),
-        pgpoolResources: pg.pgpoolResources ?? sizing.pgpool.resources,
+        // Pgpool is the bitnami engine's only (CloudNativePG has none).
+        ...(pg.engine === "bitnami" && {
+          pgpoolReplicas: pg.pgpoolReplicas ?? (ha ? 2 : 1),
+          pgpoolResources: pg.pgpoolResources ?? sizing.pgpool.resources,
+        }),
         database: pg.database ?? "app",
         username: pg.username ?? "app",
         migration: resolveMigration(

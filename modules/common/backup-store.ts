@@ -171,7 +171,7 @@ function resolve(env: Environment, cloud: ConfigCloud): Outcome | undefined {
   const namespace = env.workloads.namespace;
   // The CloudNativePG cluster is named after the release; its pods run as a service account of that name.
   const serviceAccount = pg.releaseName;
-  const path = `${env.name}/${pg.releaseName}`;
+  const path = postgresBackupPath(env.name, pg.releaseName);
   const retention = pg.backup.retention;
   const base = {
     cloud,
@@ -331,4 +331,12 @@ export function postgresBackupClouds(env: Environment): ConfigCloud[] {
 /** Why `env`'s backup stores cannot be made: names against their clouds' rules, missing targets. */
 export function postgresBackupProblems(env: Environment): Problem[] {
   return (["gcp", "aws", "digitalocean"] as const).flatMap((c) => resolve(env, c)?.problems ?? []);
+}
+
+/**
+ * The folder of one release's backups in the environment's store: a restore reads another
+ * release's folder of the same bucket (its barman serverName is that release's cluster name).
+ */
+export function postgresBackupPath(envName: string, releaseName: string): string {
+  return `${envName}/${releaseName}`;
 }

@@ -38,6 +38,8 @@ export const DATA_CHARTS: readonly string[] = [
   "redis",
   "redis-cluster",
   "valkey",
+  // charts/postgres-cluster (a CloudNativePG Cluster: deleting it deletes its volumes).
+  "postgres-cluster",
   "rabbitmq",
   "rabbitmq-cluster",
   "kafka",
@@ -57,6 +59,7 @@ export const DATA_CHARTS: readonly string[] = [
  * by asset id: a path `./assets/<id>/<hash>` names no chart.
  */
 const DATA_CHART_ASSETS: Readonly<Record<string, string>> = {
+  PostgresClusterChart: "postgres-cluster",
   RabbitmqClusterChart: "rabbitmq-cluster",
   KafkaClusterChart: "kafka-cluster",
   ClickhouseClusterChart: "clickhouse-cluster",

@@ -14,6 +14,7 @@ import type { AlertThresholds, Severity } from "./alerting";
 export type MonitoredKind =
   | "postgresql"
   | "postgresql-ha"
+  | "cloudnativepg"
   | "redis"
   | "valkey"
   | "clickhouse"
@@ -222,6 +223,48 @@ export const KINDS: Readonly<Record<MonitoredKind, KindSpec>> = {
         summary: "PostgreSQL has no primary",
         description: `Every reachable node of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} is in recovery: no node accepts writes.`,
       },
+    ],
+  },
+  cloudnativepg: {
+    // Every instance pod serves its metrics on the container port "metrics" (9187) and carries
+    // the label cnpg.io/cluster=<cluster>; the cluster is named after the release.
+    monitor: "PodMonitor",
+    matchLabels: (release) => ({ "cnpg.io/cluster": release }),
+    port: "metrics",
+    path: "/metrics",
+    // The instance pods are built in Go, not a template: pkg/specs/pods.go#L266-L272.
+    source:
+      "https://github.com/cloudnative-pg/charts/blob/e5fd7c192b39d7d03d7183c73784cc27f1f0bc79/charts/cluster/templates/podmonitor-cluster.yaml#L18-L24",
+    rules: (sel, t, topology) => [
+      down("PostgresqlDown", "PostgreSQL", `cnpg_collector_up{${sel}} == 0`),
+      {
+        alert: "PostgresqlWalArchiveFailing",
+        expr: `max by (namespace, ${SERVICE_LABEL}, pod) (increase(cnpg_pg_stat_archiver_failed_count{${sel}}[15m])) > 0`,
+        for: "15m",
+        severity: "critical",
+        summary: "PostgreSQL fails to archive WAL",
+        description: `The primary {{ $labels.pod }} of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} keeps failing to archive WAL to the backup store: point-in-time recovery is at risk and pg_wal grows.`,
+      },
+      ...(topology.replicated
+        ? [
+            {
+              alert: "PostgresqlReplicationLag",
+              expr: `max by (namespace, ${SERVICE_LABEL}, pod) (cnpg_pg_replication_lag{${sel}}) > ${t.replicationLagSeconds}`,
+              for: "5m",
+              severity: "warning" as const,
+              summary: "PostgreSQL standby is behind its primary",
+              description: `Standby {{ $labels.pod }} of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} replays WAL {{ $value | humanizeDuration }} behind the primary (threshold ${t.replicationLagSeconds} s).`,
+            },
+            {
+              alert: "PostgresqlNoPrimary",
+              expr: `count by (namespace, ${SERVICE_LABEL}) (cnpg_pg_replication_in_recovery{${sel}}) unless count by (namespace, ${SERVICE_LABEL}) (cnpg_pg_replication_in_recovery{${sel}} == 0)`,
+              for: "2m",
+              severity: "critical" as const,
+              summary: "PostgreSQL has no primary",
+              description: `Every reachable instance of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} is in recovery: no instance accepts writes.`,
+            },
+          ]
+        : []),
     ],
   },
   redis: {

@@ -137,7 +137,6 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   "targets.aws.messaging.consumers":
     "One SQS queue `<env>-<name>` (+ `-dlq`) per consumer, subscribed to `topic`.",
   "workloads.sharedCluster.environment": "The environment that owns the cluster.",
-  "workloads.databases.postgresql": "bitnami/postgresql, or bitnami/postgresql-ha with `ha`.",
   "workloads.databases.redis":
     "Valkey (CloudPirates valkey chart), or the deprecated bitnami/redis (engine).",
   "workloads.buses.rabbitmq":
@@ -393,17 +392,19 @@ function imagePolicyFacts(): string {
 
 /** The seeds' image waivers: the image debt, each with its migration and expiry. */
 function imageDebt(envs: ReadonlyArray<{ name: string; waivers: readonly Waiver[] }>): string {
+  const rows = envs.flatMap((e) =>
+    e.waivers
+      .filter((w) => w.rule.startsWith("IMG-"))
+      .map(
+        (w) =>
+          `| ${e.name} | ${w.rule} | ${code(w.resource)} | ${w.expires} | ${w.owner} | ${cell(w.reason)} |`,
+      ),
+  );
+  if (rows.length === 0) return "None: no seed waives an image rule.";
   return [
     "| environment | rule | images (construct path) | expires | owner | reason |",
     "| --- | --- | --- | --- | --- | --- |",
-    ...envs.flatMap((e) =>
-      e.waivers
-        .filter((w) => w.rule.startsWith("IMG-"))
-        .map(
-          (w) =>
-            `| ${e.name} | ${w.rule} | ${code(w.resource)} | ${w.expires} | ${w.owner} | ${cell(w.reason)} |`,
-        ),
-    ),
+    ...rows,
   ].join("\n");
 }
 
@@ -449,6 +450,8 @@ const CHARTS: Readonly<Record<ChartKey, { name: string; layer: string }>> = {
   kafka: { name: "kafka", layer: "buses" },
   strimzi: { name: "strimzi-kafka-operator", layer: "platform" },
   kubePrometheusStack: { name: "kube-prometheus-stack", layer: "platform" },
+  cloudnativePg: { name: "cloudnative-pg", layer: "platform" },
+  barmanCloudPlugin: { name: "plugin-barman-cloud", layer: "platform" },
 };
 
 interface ChartFactsEntry {

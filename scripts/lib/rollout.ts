@@ -106,6 +106,13 @@ const CHART_WORKLOADS: Readonly<Record<string, (release: string, v: Values) => W
       ...((v.applications ?? []) as Array<{ name: string }>).flatMap((a) => application(a.name)),
     ];
   },
+  // The CloudNativePG operator and its plugin: one Deployment each, named after the release
+  // (their fullname helpers use a release name that contains the chart's, _helpers.tpl#L24-L35).
+  "cloudnative-pg": (r) => [deploy(r)],
+  "plugin-barman-cloud": (r) => [deploy(r)],
+  // charts/postgres-cluster: the operator runs the pods; the Cluster reports condition Ready
+  // (cloudnative-pg v1.30.0 api/v1/cluster_types.go#L1178).
+  "postgres-cluster": (r) => [ready("cluster.postgresql.cnpg.io", r)],
   postgresql: (r, v) => {
     const f = bitnamiFullname(r, "postgresql");
     return v.architecture === "replication" ? [sts(`${f}-primary`), sts(`${f}-read`)] : [sts(f)];
@@ -405,7 +412,7 @@ export function runRollout(r: RolloutRun): number {
           ? `Secret ${t.name} (${t.purpose ?? "read by Argo CD"}) in ${t.namespace}`
           : t.kind === "application"
             ? `Argo CD Application ${t.name} (${t.check === "sync" ? "sync status Synced" : "health Healthy"}) in ${t.namespace}`
-            : `${t.kind}/${t.name} (release ${t.release}) in ${t.namespace}`;
+            : `${t.kind === "ready" ? t.resource!.split(".")[0] : t.kind}/${t.name} (release ${t.release}) in ${t.namespace}`;
       if (kind === "connection" || kind === "credentials") {
         return unreachable(
           `while waiting for ${workload} (exit ${result.status ?? result.signal})`,
@@ -423,7 +430,7 @@ export function runRollout(r: RolloutRun): number {
         );
       } else if (kind === "timeout") {
         error(
-          `${stack}: ${workload} is not ready after ${t.timeoutSeconds}s; see kubectl -n ${t.namespace} describe ${t.kind}/${t.name} and its pods' events`,
+          `${stack}: ${workload} is not ready after ${t.timeoutSeconds}s; see kubectl -n ${t.namespace} describe ${t.kind === "ready" ? t.resource : t.kind}/${t.name} and its pods' events`,
         );
       } else {
         error(

@@ -43,6 +43,7 @@ const CHART_ASSET_IDS = {
   "rabbitmq-cluster": "RabbitmqClusterChart",
   "kafka-cluster": "KafkaClusterChart",
   "clickhouse-cluster": "ClickhouseClusterChart",
+  "postgres-cluster": "PostgresClusterChart",
 } as const;
 export type ProjectChart = keyof typeof CHART_ASSET_IDS;
 

@@ -3,6 +3,7 @@ import { ArgoCd } from "../../modules/helm/argo-cd";
 import { CertManager } from "../../modules/helm/cert-manager";
 import { RabbitmqClusterOperator } from "../../modules/helm/rabbitmq-cluster-operator";
 import { ClickhouseOperator } from "../../modules/helm/clickhouse-operator";
+import { CloudNativePg, CLOUDNATIVE_PG_NAMESPACE } from "../../modules/helm/cloudnative-pg";
 import { Gp3StorageClass } from "../../modules/helm/gp3-storage-class";
 import { EnvoyGateway } from "../../modules/helm/envoy-gateway";
 import { EnvironmentGateway } from "../../modules/helm/environment-gateway";
@@ -40,6 +41,7 @@ export const PLATFORM_NAMESPACES = {
   rabbitmqOperator: "rabbitmq-system",
   strimzi: "strimzi",
   clickhouseOperator: "clickhouse-operator",
+  cloudnativePg: CLOUDNATIVE_PG_NAMESPACE,
 } as const;
 
 /** Props of {@link PlatformStack}. */
@@ -88,6 +90,8 @@ export class PlatformStack extends HelmLayerStack {
   readonly rabbitmqOperator?: RabbitmqClusterOperator;
   /** The Strimzi cluster operator (owner; an environment on the cluster runs Kafka on it). */
   readonly strimzi?: StrimziOperator;
+  /** The CloudNativePG operator and its barman-cloud plugin (owner, platform.cloudnativePg on). */
+  readonly cloudnativePg?: CloudNativePg;
   readonly storageClassResource?: Gp3StorageClass;
   /** The metrics stack (owner, monitoring on). */
   readonly kubePrometheusStack?: KubePrometheusStack;
@@ -123,6 +127,7 @@ export class PlatformStack extends HelmLayerStack {
       this.argocd = c.argocd;
       this.rabbitmqOperator = c.rabbitmqOperator;
       this.strimzi = c.strimzi;
+      this.cloudnativePg = c.cloudnativePg;
       this.kubePrometheusStack = c.kubePrometheusStack;
       this.clickhouseOperator = this.addClickhouseOperator(
         props.clickhouseNamespaces ?? [],
@@ -146,6 +151,7 @@ export class PlatformStack extends HelmLayerStack {
     rabbitmqOperator?: RabbitmqClusterOperator;
     strimzi?: StrimziOperator;
     kubePrometheusStack?: KubePrometheusStack;
+    cloudnativePg?: CloudNativePg;
   } {
     const built: ReturnType<PlatformStack["addClusterComponents"]> = {};
     const { platform, maxHistory, charts } = this.env.workloads;
@@ -209,6 +215,28 @@ export class PlatformStack extends HelmLayerStack {
         dependsOn: [
           ns.namespace,
           ...(built.envoyGateway ? [built.envoyGateway.release.release] : []),
+        ],
+      });
+    }
+    if (platform.cloudnativePg.enabled) {
+      // Operator, plugin and every instance pod they start are restricted-clean
+      // (facts/charts.json; CloudNativePG docs/src/security.md). The plugin's certificates come
+      // from cert-manager (the schema requires it).
+      const ns = new WorkloadNamespace(this, "CloudNativePgNamespace", {
+        name: PLATFORM_NAMESPACES.cloudnativePg,
+        podSecurity: "restricted",
+        labels,
+      });
+      built.cloudnativePg = new CloudNativePg(this, "CloudNativePg", {
+        timeoutSeconds,
+        maxHistory,
+        labels: this.labels,
+        namespace: ns.name,
+        version: charts.cloudnativePg,
+        pluginVersion: charts.barmanCloudPlugin,
+        dependsOn: [
+          ns.namespace,
+          ...(built.certManager ? [built.certManager.release.release] : []),
         ],
       });
     }

@@ -5,6 +5,7 @@
  * Prometheus Operator validates and mutates PrometheusRules.
  */
 import type { Environment } from "../../environments/schema";
+import { CLOUDNATIVE_PG_WEBHOOK_PORT } from "../../modules/helm/cloudnative-pg";
 import { CERT_MANAGER_WEBHOOK_PORT } from "../../modules/helm/cert-manager";
 import { ENVOY_GATEWAY_WEBHOOK_PORT } from "../../modules/helm/envoy-gateway";
 import { PROMETHEUS_OPERATOR_WEBHOOK_PORT } from "../../modules/helm/kube-prometheus-stack";
@@ -15,5 +16,6 @@ export function platformWebhookPorts(platform: Environment["workloads"]["platfor
     ...(platform.certManager.enabled ? [CERT_MANAGER_WEBHOOK_PORT] : []),
     ...(platform.envoyGateway.enabled ? [ENVOY_GATEWAY_WEBHOOK_PORT] : []),
     ...(platform.monitoring.enabled ? [PROMETHEUS_OPERATOR_WEBHOOK_PORT] : []),
+    ...(platform.cloudnativePg.enabled ? [CLOUDNATIVE_PG_WEBHOOK_PORT] : []),
   ];
 }

@@ -1,3 +1,4 @@
+import { parse } from "yaml";
 import fs from "node:fs";
 import type { EnvironmentInput } from "../../../environments/schema";
 import { synthesizeRealApp, type SynthesizedApp } from "../../support/app";
@@ -316,6 +317,7 @@ describe("Helm stacks: platform", () => {
     expect(levels).toEqual({
       test: "restricted",
       "cert-manager": "restricted",
+      "cnpg-system": "restricted",
       "envoy-gateway-system": "restricted",
       "rabbitmq-system": "restricted",
     });
@@ -351,9 +353,13 @@ describe("Helm stacks: platform", () => {
   test("EKS gets the gp3 StorageClass; GKE and DOKS use their built-in classes", () => {
     expect(stack(app, "test-aws-platform").resource!.kubernetes_storage_class_v1).toBeDefined();
     expect(stack(app, "test-gcp-platform").resource!.kubernetes_storage_class_v1).toBeUndefined();
+    // The PostgreSQL cluster's volumes (charts/postgres-cluster: cluster.storage.storageClass).
     const storageClass = (name: string) =>
-      (releasesOf(stack(app, name))[0].values.global as { defaultStorageClass: string })
-        .defaultStorageClass;
+      (
+        releasesOf(stack(app, name)).find((r) => r.name === "db")!.values.cluster as {
+          storage: { storageClass: string };
+        }
+      ).storage.storageClass;
     expect(storageClass("test-gcp-databases")).toBe("standard-rwo");
     expect(storageClass("test-aws-databases")).toBe("gp3");
     expect(storageClass("test-do-databases")).toBe("do-block-storage");
@@ -406,7 +412,15 @@ describe("Helm stacks: a shared cluster", () => {
       releasesOf(stack(app, "host-do-platform"))
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["cert-manager", "envoy-gateway", "gateway-class", "rabbitmq-cluster-operator"]);
+    ).toEqual([
+      "cert-manager",
+      // The host's own PostgreSQL uses the cloudnativepg engine: it installs the operator.
+      "cloudnative-pg",
+      "envoy-gateway",
+      "gateway-class",
+      "plugin-barman-cloud",
+      "rabbitmq-cluster-operator",
+    ]);
   });
 
   test("the guest's database lives in its own namespace", () => {
@@ -415,14 +429,75 @@ describe("Helm stacks: a shared cluster", () => {
   });
 });
 
+describe("Helm stacks: PostgreSQL's move from Bitnami to CloudNativePG", () => {
+  test("import keeps the Bitnami release at its construct id and the new cluster imports from it", () => {
+    const input = full();
+    const app = synth([
+      {
+        ...input,
+        workloads: {
+          ...input.workloads,
+          databases: {
+            ...input.workloads!.databases,
+            postgresql: { releaseName: "pg", import: { from: "db" } },
+          },
+        },
+      },
+    ]);
+    const bitnami = synth([
+      {
+        ...input,
+        workloads: {
+          ...input.workloads,
+          databases: { ...input.workloads!.databases, postgresql: { engine: "bitnami" } },
+        },
+      },
+    ]);
+    const releases = stack(app, "test-do-databases").resource!.helm_release as Record<
+      string,
+      { name: string; values: string[]; depends_on?: string[] }
+    >;
+    const old = stack(bitnami, "test-do-databases").resource!.helm_release as typeof releases;
+    const oldId = Object.keys(old).find((id) => old[id].name === "db")!;
+    expect(oldId).toMatch(/^Postgresql_Chart_Release_/);
+    // The same address and the same values: the plan leaves the Bitnami release alone.
+    expect(releases[oldId]).toEqual(old[oldId]);
+    const pgId = Object.keys(releases).find((id) => releases[id].name === "pg")!;
+    expect(pgId).toMatch(/^PostgresCluster_Chart_Release_/);
+    expect(releases[pgId].depends_on).toContain(`helm_release.${oldId}`);
+    expect(parse(releases[pgId].values[0]).import).toEqual({
+      from: "db",
+      host: "db-postgresql.test.svc.cluster.local",
+      secretName: "db-postgresql-credentials",
+      passwordKey: "postgres-password",
+    });
+    // The apps already use the new cluster.
+    expect(app.files.get("test-do-apps")).toMatch(/pg-rw\.test\.svc\.cluster\.local/);
+  });
+});
+
 describe("Helm stacks: independent lifecycles", () => {
   test("upgrading a database chart changes the databases stack only", () => {
-    const before = synth([full()]);
-    const input = full();
+    // The Bitnami engine, whose chart version is a pin of its own.
+    const full0 = full();
+    const input = {
+      ...full0,
+      workloads: {
+        ...full0.workloads,
+        databases: {
+          ...full0.workloads!.databases,
+          postgresql: { ...full0.workloads!.databases!.postgresql, engine: "bitnami" as const },
+        },
+      },
+    };
+    const before = synth([input]);
     const after = synth([
       {
         ...input,
-        workloads: { ...input.workloads, charts: { postgresql: "16.7.26" } },
+        workloads: {
+          ...input.workloads,
+          charts: { postgresql: "16.7.26" },
+        },
         // 16.7.26 has no facts (no default images): IMG-2 reports its images as unresolved.
         waivers: [
           {
@@ -527,7 +602,7 @@ describe("Helm stacks: apps wiring", () => {
   test("in-cluster store and bus: hosts in the ConfigMap, passwords in the Secret", () => {
     expect(configOf("test-do-apps", "core")).toMatchObject({
       EVENT_STORE: "postgres",
-      DB_HOST: "db-postgresql.test.svc.cluster.local",
+      DB_HOST: "db-rw.test.svc.cluster.local",
       DB_PORT: "5432",
       DB_NAME: "app",
       DB_USER: "app",
@@ -564,7 +639,7 @@ describe("Helm stacks: apps wiring", () => {
 
   test("one connection string is assembled inside the Secret, never in the ConfigMap", () => {
     expect(secretOf("test-gcp-apps", "cron")!.DATABASE_URL).toBe(
-      'postgresql://app:${data.kubernetes_secret_v1.PostgresqlSecret.data["password"]}@db-postgresql.test.svc.cluster.local:5432/app',
+      'postgresql://app:${data.kubernetes_secret_v1.PostgresqlSecret.data["password"]}@db-rw.test.svc.cluster.local:5432/app',
     );
     expect(configOf("test-gcp-apps", "cron")).not.toHaveProperty("DATABASE_URL");
   });
@@ -572,7 +647,7 @@ describe("Helm stacks: apps wiring", () => {
   test("Secrets are read from the databases and buses layers by name in the namespace", () => {
     expect(stack(app, "test-do-apps").data!.kubernetes_secret_v1).toEqual({
       PostgresqlSecret: expect.objectContaining({
-        metadata: { name: "db-postgresql-credentials", namespace: "test" },
+        metadata: { name: "db-credentials", namespace: "test" },
       }),
       RabbitmqSecret: expect.objectContaining({
         metadata: { name: "mq-default-user", namespace: "test" },

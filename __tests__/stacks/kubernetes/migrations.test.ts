@@ -85,13 +85,13 @@ describe("migrations in the apps stack", () => {
     const tf = synth(env({ orders: { image: ATLAS } }));
     const values = String((releases(tf)["orders-migrate"].values as string[])[0]);
     expect(values).toMatch(
-      /- name: DB_PASSWORD\n\s+secretKeyRef:\n\s+name: db-postgresql-credentials\n\s+key: password/,
+      /- name: DB_PASSWORD\n\s+secretKeyRef:\n\s+name: db-credentials\n\s+key: password/,
     );
     const copied = Object.values(tf.data?.kubernetes_secret_v1 ?? {}).map(
       (d) => (d.metadata as { name: string }).name,
     );
-    expect(copied).toContain("db-postgresql-credentials");
-    expect(values).toMatch(/DB_HOST\n\s+value: db-postgresql\.test\.svc\.cluster\.local/);
+    expect(copied).toContain("db-credentials");
+    expect(values).toMatch(/DB_HOST\n\s+value: db-rw\.test\.svc\.cluster\.local/);
   });
 
   test("migrations sharing a database run in the declared order, the database's own first", () => {

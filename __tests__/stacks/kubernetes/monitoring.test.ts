@@ -131,16 +131,25 @@ describe("an owner with monitoring on (prod tier)", () => {
 
   test("a monitor and rules per service whose exporter is on (Redis's is off here)", () => {
     const db = monitoringValues(stack(app, "shop-do-databases"), "strata-databases-monitoring")!;
-    expect(db.serviceMonitors.map((m) => m.name)).toEqual(["db-postgresql-ha"]);
+    // CloudNativePG: a PodMonitor on the instance pods (they serve their own metrics).
+    expect(db.serviceMonitors.map((m) => m.name)).toEqual([]);
+    expect(db.podMonitors.map((m) => m.name)).toEqual(["db-cloudnativepg"]);
     expect(db.ruleGroups.map((g) => g.name)).toEqual(["shop.db"]);
-    expect(db.ruleGroups[0].rules.map((r) => r.alert)).toContain("PostgresqlReplicationLag");
+    expect(db.ruleGroups[0].rules.map((r) => r.alert)).toEqual(
+      expect.arrayContaining([
+        "PostgresqlDown",
+        "PostgresqlWalArchiveFailing",
+        "PostgresqlReplicationLag",
+        "PostgresqlNoPrimary",
+      ]),
+    );
     const buses = monitoringValues(stack(app, "shop-do-buses"), "strata-buses-monitoring")!;
     expect(buses.serviceMonitors.map((m) => m.name)).toEqual(["mq-rabbitmq-cluster"]);
     // Kafka on Strimzi (the default engine): a PodMonitor of its nodes.
     expect(buses.podMonitors.map((m) => m.name)).toEqual(["events-strimzi"]);
     // The exporters the monitors scrape are on in the charts.
     const pg = release(stack(app, "shop-do-databases"), "db")!;
-    expect((pg.values.metrics as { enabled: boolean }).enabled).toBe(true);
+    expect(pg.chart).toMatch(/assets\/PostgresClusterChart\//);
   });
 
   test("an app with metrics gets a PodMonitor, and its NetworkPolicy admits namespace monitoring", () => {
@@ -211,6 +220,6 @@ describe("monitoring off", () => {
       expect.arrayContaining(["kube-prometheus-stack", "strata-alerts"]),
     );
     const pg = monitoringValues(stack(on, "test-do-databases"), "strata-databases-monitoring")!;
-    expect(pg.serviceMonitors.map((m) => m.name)).toEqual(["db-postgresql"]);
+    expect(pg.podMonitors.map((m) => m.name)).toEqual(["db-cloudnativepg"]);
   });
 });

@@ -118,6 +118,8 @@ export const PROJECT_CHARTS: Readonly<
   KafkaClusterChart: "none",
   // Full image references at these values paths (charts/clickhouse-cluster).
   ClickhouseClusterChart: ["clickhouse.image", "keeper.image"],
+  // charts/postgres-cluster: the CloudNativePG Cluster's `imageName`, a full reference.
+  PostgresClusterChart: ["cluster.imageName"],
 };
 
 /** Keys of an image block Strata knows how to compose; anything else makes the image unresolved. */
@@ -405,6 +407,10 @@ export function mutableTag(i: ImageRef): string | undefined {
 export function pinned(i: ImageRef): boolean {
   if (i.digest?.startsWith("sha256:")) return true;
   const t = i.tag ?? "";
+  // PostgreSQL's releases are major.minor (18.4 is one exact release); CloudNativePG's operand
+  // images are tagged <major.minor>-<flavour>-<os> (cloudnative-pg v1.30.0 pkg/versions/versions.go#L28-L29).
+  if (i.registry === "ghcr.io" && i.repository === "cloudnative-pg/postgresql")
+    return /^\d+\.\d+-[a-z]+-[a-z]+$/.test(t);
   return (
     // 1.2.3, and ClickHouse's four-part release numbers (26.3.33.24: year.month.patch.build).
     /(^|[^0-9.])v?\d+\.\d+\.\d+(\.\d+)?([^0-9.]|$)/.test(t) ||

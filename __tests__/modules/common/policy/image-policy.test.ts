@@ -1,7 +1,7 @@
 /**
  * The image policy end to end: an environment that asks for a frozen image, a mutable tag, an
  * unpinned prod image or a version with a known critical CVE fails synthesis with the rule's id and
- * fix; the seeds pass only through their explicit image waivers, each of which waives something.
+ * fix, for every service's deprecated Bitnami engine too; the seeds pass with no waiver at all.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -100,50 +100,37 @@ describe("an environment that asks for a violating image fails synthesis", () =>
 });
 
 describe("the seeds", () => {
-  const IMG = ["IMG-1", "IMG-2", "IMG-3"];
-
-  test("pass only through their image waivers: without them every violation is an image one, and each is waived by name", () => {
+  test("pass the image rules with no waiver: every data service is on a maintained upstream", () => {
     const app = realApp();
-    const stripped = app.registry.all.map((e) => ({
-      ...e,
-      waivers: e.waivers.filter((w) => !IMG.includes(w.rule)),
-    }));
-    const bare = policyReport(app.stacks, stripped, "2026-11-30");
-    expect(bare.violations.length).toBeGreaterThan(0);
-    // Only frozen images are left (Redis is Valkey 9.1.1, n8n 2.41.3: no known critical CVE).
-    expect([...new Set(bare.violations.map((v) => v.rule.id))].sort()).toEqual(["IMG-1"]);
-    const waived = policyReport(app.stacks, app.registry.all, "2026-11-30");
-    expect(waived.violations).toEqual([]);
-    expect(waived.waived.length).toBe(bare.violations.length);
-  });
-
-  test("every image waiver waives something, names its migration and expires within 90 days of 2026-11-30", () => {
-    const app = realApp();
-    const report = policyReport(app.stacks, app.registry.all, "2026-11-30");
     for (const env of app.registry.all)
-      for (const w of env.waivers.filter((x) => IMG.includes(x.rule))) {
-        const used = report.waived.filter(
-          (x) => x.waiver === w && x.violation.stack.startsWith(`${env.name}-`),
-        ).length;
-        expect({ env: env.name, waiver: w.resource, rule: w.rule, used: used > 0 }).toEqual({
-          env: env.name,
-          waiver: w.resource,
-          rule: w.rule,
-          used: true,
-        });
-        expect(w.reason).toMatch(/issue 16/);
-        expect(w.expires <= "2027-02-28").toBe(true);
-      }
-  });
-
-  test("the seeds' waivers list each image they waive (the report names image and waiver)", () => {
-    const app = realApp();
+      expect({ env: env.name, waivers: env.waivers }).toEqual({ env: env.name, waivers: [] });
     const report = policyReport(app.stacks, app.registry.all, "2026-11-30");
-    const lines = report.waived.map((x) => `${x.waiver.rule} ${x.violation.path}`);
-    // Images Argo CD delivers are judged too: nothing of prod-do-apps is waived since n8n 2.41.3.
-    expect(lines.filter((l) => l.includes("prod-do-apps/"))).toEqual([]);
-    expect(lines).toContain("IMG-1 dev-gcp-databases/Postgresql/Chart/Release/image");
-    expect(lines.some((l) => l.includes("/Valkey/"))).toBe(false);
+    expect(report.violations.filter((v) => v.rule.id.startsWith("IMG-"))).toEqual([]);
+    expect(report.waived).toEqual([]);
+  });
+});
+
+describe("every service's deprecated Bitnami engine is refused by IMG-1, naming its release", () => {
+  // One row per service: its config asking for the frozen release, and the construct it lands at.
+  const cases: Array<[string, Partial<EnvironmentInput>["workloads"], RegExp]> = [
+    [
+      "postgresql",
+      { databases: { postgresql: { engine: "bitnami" } } },
+      /\/Postgresql\/Chart\/Release/,
+    ],
+    ["redis", { databases: { redis: { engine: "bitnami" } } }, /\/Redis\/Chart\/Release/],
+    [
+      "clickhouse",
+      { databases: { clickhouse: { engine: "bitnami" } } },
+      /\/Clickhouse\/Chart\/Release/,
+    ],
+    ["rabbitmq", { buses: { rabbitmq: { engine: "bitnami" } } }, /\/Rabbitmq\/Chart\/Release/],
+    ["kafka", { buses: { kafka: { engine: "bitnami" } } }, /\/Kafka\/Chart\/Release/],
+  ];
+  test.each(cases)("%s", (_service, workloads, construct) => {
+    const error = synth({ workloads: { images: BITNAMI_IMAGES, ...workloads } });
+    expectViolation(error, "IMG-1", /image runs docker\.io\/bitnamilegacy\//);
+    expect(error).toMatch(construct);
   });
 });
 

@@ -185,7 +185,7 @@ describe("Strata's charts", () => {
         .readdirSync(templates)
         .map((f) => fs.readFileSync(path.join(templates, f), "utf8"))
         .join("\n");
-      expect({ chart: dir, runsImages: /^\s*image:/m.test(text) }).toEqual({
+      expect({ chart: dir, runsImages: /^\s*(image|imageName):/m.test(text) }).toEqual({
         chart: dir,
         runsImages: PROJECT_CHARTS[id] === "image" || Array.isArray(PROJECT_CHARTS[id]),
       });
@@ -293,12 +293,21 @@ describe("the seeds", () => {
     );
     const names = new Set(all.flatMap((s) => s.images).map((i) => formatImageRef(i.image)));
     // Every app of every seed environment is found with its configured image, and the data
-    // services with their charts' (Bitnami's frozen namespace until issue 16 moves them).
+    // services with their maintained upstreams' (issue 16): nothing from Bitnami's frozen namespace.
     const apps = loadEnvironments({ today: "2026-11-30" }).all.flatMap((e) =>
       Object.values(e.workloads.apps).map((a) => `${a.image.repository}:${a.image.tag}`),
     );
     expect(apps.length).toBeGreaterThan(0);
-    expect([...names].some((n) => n.startsWith("docker.io/bitnamilegacy/postgresql:"))).toBe(true);
+    expect([...names].filter((n) => /bitnami/.test(n))).toEqual([]);
+    // PostgreSQL runs CloudNativePG's operand image at the CVE floor, its operator and plugin.
+    for (const image of [
+      "ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie",
+      "ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0",
+      "ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.13.0",
+      "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.13.0",
+    ])
+      expect({ image, run: names.has(image) }).toEqual({ image, run: true });
+    expect([...names].some((n) => n.includes("bitnamilegacy/postgresql"))).toBe(false);
     for (const image of apps)
       expect({ image, run: names.has(image) }).toEqual({ image, run: true });
   });
