@@ -1,17 +1,17 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { HelmChartRelease, type ChartSource } from "./chart-release";
-import { CLICKHOUSE_HTTP_PORT, MAX_KEEPER_REPLICAS, type ClickhouseConnection } from "./clickhouse";
+import { CLICKHOUSE_HTTP_PORT, type ClickhouseConnection } from "./clickhouse";
 import { CLICKHOUSE_IMAGES } from "./clickhouse-images";
 import { GeneratedSecret } from "./generated-secret";
 export { CLICKHOUSE_IMAGES };
 import {
-  checkMinimum,
   checkQuantity,
   checkResources,
   type KubernetesLabels,
   type ResourceRequirements,
 } from "./kubernetes-values";
+import { clickhouseTopology } from "./topologies";
 
 /** The key of the applications' password in the Secret Strata generates. */
 export const ALTINITY_PASSWORD_KEY = "password";
@@ -66,26 +66,7 @@ export class AltinityClickhouse extends Construct {
   constructor(scope: Construct, id: string, props: AltinityClickhouseProps) {
     super(scope, id);
     const path = this.node.path;
-    const shards = props.shards ?? 1;
-    const replicas = props.replicas ?? 1;
-    const keeperReplicas = props.keeperReplicas ?? (replicas > 1 ? 3 : 0);
-    checkMinimum(path, "shards", shards, 1, "a ClickHouse cluster has at least one shard");
-    checkMinimum(path, "replicas", replicas, 1, "each shard needs a server");
-    if (
-      !Number.isInteger(keeperReplicas) ||
-      keeperReplicas < 0 ||
-      keeperReplicas > MAX_KEEPER_REPLICAS ||
-      (keeperReplicas > 0 && keeperReplicas % 2 === 0)
-    ) {
-      throw new Error(
-        `${path}: keeperReplicas (${keeperReplicas}) must be 0, 1, 3 or 5: Keeper (Raft) needs an odd majority; use 3`,
-      );
-    }
-    if (replicas > 1 && keeperReplicas === 0) {
-      throw new Error(
-        `${path}: keeperReplicas is 0 with replicas ${replicas}: replicated tables need ClickHouse Keeper; set keeperReplicas to 3, or replicas to 1`,
-      );
-    }
+    const { shards, replicas, keeperReplicas } = clickhouseTopology(path, props);
     const username = props.username ?? "app";
     if (username === "default") {
       throw new Error(

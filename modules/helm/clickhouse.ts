@@ -11,12 +11,8 @@ import {
 } from "./bitnami";
 import type { HelmChartRelease } from "./chart-release";
 import { GeneratedSecret } from "./generated-secret";
-import {
-  checkMinimum,
-  checkQuantity,
-  checkResources,
-  type ResourceRequirements,
-} from "./kubernetes-values";
+import { checkQuantity, checkResources, type ResourceRequirements } from "./kubernetes-values";
+import { clickhouseTopology } from "./topologies";
 
 /** Props of {@link Clickhouse}. */
 export interface ClickhouseProps extends BitnamiReleaseProps {
@@ -58,8 +54,6 @@ const DEFAULT_KEEPER_RESOURCES: ResourceRequirements = {
   requests: { cpu: "50m", memory: "128Mi" },
   limits: { memory: "256Mi" },
 };
-/** Keeper is Raft: a majority of an odd number; more than 5 only slows writes. */
-export const MAX_KEEPER_REPLICAS = 5;
 /**
  * The key Strata names in `auth.existingSecretKey` (the chart's helper falls back to
  * `admin-password` when it is empty; set explicitly so the fallback never matters).
@@ -91,26 +85,7 @@ export class Clickhouse extends Construct {
   constructor(scope: Construct, id: string, props: ClickhouseProps) {
     super(scope, id);
     const path = this.node.path;
-    const shards = props.shards ?? 1;
-    const replicas = props.replicas ?? 1;
-    const keeperReplicas = props.keeperReplicas ?? (replicas > 1 ? 3 : 0);
-    checkMinimum(path, "shards", shards, 1, "a ClickHouse cluster has at least one shard");
-    checkMinimum(path, "replicas", replicas, 1, "each shard needs a server");
-    if (
-      !Number.isInteger(keeperReplicas) ||
-      keeperReplicas < 0 ||
-      keeperReplicas > MAX_KEEPER_REPLICAS ||
-      (keeperReplicas > 0 && keeperReplicas % 2 === 0)
-    ) {
-      throw new Error(
-        `${path}: keeperReplicas (${keeperReplicas}) must be 0, 1, 3 or 5: Keeper (Raft) needs an odd majority; use 3`,
-      );
-    }
-    if (replicas > 1 && keeperReplicas === 0) {
-      throw new Error(
-        `${path}: keeperReplicas is 0 with replicas ${replicas}: replicated tables need ClickHouse Keeper; set keeperReplicas to 3, or replicas to 1`,
-      );
-    }
+    const { shards, replicas, keeperReplicas } = clickhouseTopology(path, props);
     const storage = props.storage ?? "8Gi";
     const keeperStorage = props.keeperStorage ?? "2Gi";
     const resources = props.resources ?? DEFAULT_RESOURCES;

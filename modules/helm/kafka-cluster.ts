@@ -4,13 +4,13 @@ import { HelmChartRelease, type ChartSource } from "./chart-release";
 import { GeneratedSecret } from "./generated-secret";
 import type { KafkaConnection } from "./kafka";
 import {
-  checkMinimum,
   checkQuantity,
   checkResources,
   type KubernetesLabels,
   type ResourceRequirements,
 } from "./kubernetes-values";
 import { STRIMZI_KAFKA_VERSION } from "./strimzi";
+import { kraftTopology } from "./topologies";
 
 /** Props of {@link KafkaCluster}. */
 export interface KafkaClusterProps {
@@ -142,15 +142,7 @@ export class KafkaCluster extends Construct {
   constructor(scope: Construct, id: string, props: KafkaClusterProps) {
     super(scope, id);
     const path = this.node.path;
-    const controllers = props.controllers ?? 1;
-    const brokers = props.brokers ?? 0;
-    checkMinimum(path, "controllers", controllers, 1, "KRaft needs a controller quorum");
-    if (controllers % 2 === 0 || controllers > 5) {
-      throw new Error(
-        `${path}: controllers (${controllers}) must be 1, 3 or 5: a KRaft quorum needs a majority`,
-      );
-    }
-    checkMinimum(path, "brokers", brokers, 0, "brokers count broker-only nodes");
+    const { controllers, brokers } = kraftTopology(path, props);
     const storage = props.storage ?? "8Gi";
     const resources = props.resources ?? DEFAULT_RESOURCES;
     checkQuantity(path, "storage", storage);

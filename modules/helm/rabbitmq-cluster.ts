@@ -2,13 +2,13 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { HelmChartRelease, type ChartSource } from "./chart-release";
 import {
-  checkMinimum,
   checkQuantity,
   checkResources,
   type KubernetesLabels,
   type ResourceRequirements,
 } from "./kubernetes-values";
 import { RABBITMQ_CLUSTER_IMAGE } from "./rabbitmq-cluster-image";
+import { rabbitmqReplicas } from "./topologies";
 
 export { RABBITMQ_CLUSTER_IMAGE };
 
@@ -84,13 +84,7 @@ export class RabbitmqCluster extends Construct {
   constructor(scope: Construct, id: string, props: RabbitmqClusterProps) {
     super(scope, id);
     const path = this.node.path;
-    const replicas = props.replicas ?? 1;
-    checkMinimum(path, "replicas", replicas, 1, "RabbitMQ needs a node");
-    if (replicas > 1 && replicas % 2 === 0) {
-      throw new Error(
-        `${path}: replicas (${replicas}): a RabbitMQ cluster of ${replicas} keeps its quorum queues' majority no better than one of ${replicas - 1}; use 1 or an odd number >= 3`,
-      );
-    }
+    const replicas = rabbitmqReplicas(path, props.replicas);
     const storage = props.storage ?? "8Gi";
     const resources = props.resources ?? {
       requests: { cpu: "100m", memory: "256Mi" },

@@ -11,12 +11,8 @@ import {
 } from "./bitnami";
 import type { HelmChartRelease } from "./chart-release";
 import { GeneratedSecret } from "./generated-secret";
-import {
-  checkMinimum,
-  checkQuantity,
-  checkResources,
-  type ResourceRequirements,
-} from "./kubernetes-values";
+import { checkQuantity, checkResources, type ResourceRequirements } from "./kubernetes-values";
+import { rabbitmqReplicas } from "./topologies";
 
 /** Props of {@link Rabbitmq}. */
 export interface RabbitmqProps extends BitnamiReleaseProps {
@@ -68,13 +64,7 @@ export class Rabbitmq extends Construct {
   constructor(scope: Construct, id: string, props: RabbitmqProps) {
     super(scope, id);
     const path = this.node.path;
-    const replicas = props.replicas ?? 1;
-    checkMinimum(path, "replicas", replicas, 1, "RabbitMQ needs a node");
-    if (replicas > 1 && replicas % 2 === 0) {
-      throw new Error(
-        `${path}: replicas (${replicas}): a RabbitMQ cluster of ${replicas} tolerates no more failures than one of ${replicas - 1} and can split evenly; use 1 or an odd number >= 3`,
-      );
-    }
+    const replicas = rabbitmqReplicas(path, props.replicas);
     const storage = props.storage ?? "8Gi";
     const resources = props.resources ?? DEFAULT_RESOURCES;
     checkQuantity(path, "storage", storage);
