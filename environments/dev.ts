@@ -63,7 +63,6 @@ export default defineEnvironment({
     },
   },
   workloads: {
-    images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
     // Apps with hosts are reached over HTTPS through the environment's Gateway; dev's certificates
     // come from Let's Encrypt's staging directory (the tier's default).
     edge: { zone: "dev.angzarr.io", acme: { email: "platform@angzarr.io" } },

@@ -120,7 +120,6 @@ export default defineEnvironment({
     // Databases and buses may take up to 160 minutes to come up the first time (restores, HA
     // members joining one by one); applications keep the tier's 15 minutes.
     timeoutSeconds: { stateful: 9600 },
-    images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
     databases: { postgresql: {}, redis: {}, clickhouse: {}, meilisearch: {} },
     buses: { rabbitmq: {} },
     edge: {

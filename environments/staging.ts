@@ -20,7 +20,6 @@ export default defineEnvironment({
   // No cluster of its own: staging's Helm layers run on prod's DOKS cluster, in namespace "staging".
   workloads: {
     sharedCluster: { environment: "prod", cloud: "digitalocean" },
-    images: { bitnami: { registry: "docker.io", namespace: "bitnamilegacy" } },
     databases: { postgresql: {}, redis: {} },
     buses: { rabbitmq: {} },
     // Staging's own Gateway in its namespace on prod's cluster, with certificates from Let's
