@@ -112,6 +112,23 @@ describeWithHelm("charts/postgres-cluster with helm: the seeds", () => {
     expect(rule.appliesTo!(service.raw)).toBe(false);
   });
 
+  test("every seed cluster can be scheduled and drained: a zone spread only where nodes carry zones (not DOKS), a PodDisruptionBudget only with more than one instance", () => {
+    for (const [stack, r] of seedReleases()) {
+      const spec = one(render(r.values), "Cluster").spec;
+      const zoneSpread = (spec.topologySpreadConstraints ?? []).some(
+        (c: { topologyKey: string }) => c.topologyKey === "topology.kubernetes.io/zone",
+      );
+      expect({ stack, zoneSpread: zoneSpread && stack.includes("-do-") }).toEqual({
+        stack,
+        zoneSpread: false,
+      });
+      expect({ stack, enablePDB: spec.enablePDB }).toEqual({
+        stack,
+        enablePDB: spec.instances > 1,
+      });
+    }
+  });
+
   test("dev: one instance, no synchronous replication, no backups", () => {
     const r = releaseNamed(app.stacks.get("dev-gcp-databases")!, "db");
     const objects = render(r.values, "db", "dev");
@@ -184,7 +201,9 @@ describeWithHelm("charts/postgres-cluster with helm: the seeds", () => {
       "ObjectStore",
     );
     expect(doStore.spec.configuration).toMatchObject({
-      destinationPath: expect.stringMatching(/^s3:\/\/[a-z0-9-]*prod-pg-backups[a-z0-9-]*\/prod\/db$/),
+      destinationPath: expect.stringMatching(
+        /^s3:\/\/[a-z0-9-]*prod-pg-backups[a-z0-9-]*\/prod\/db$/,
+      ),
       endpointURL: expect.stringMatching(/^https:\/\/[a-z0-9]+\.digitaloceanspaces\.com$/),
       s3Credentials: {
         accessKeyId: { name: "db-backup-credentials", key: "ACCESS_KEY_ID" },

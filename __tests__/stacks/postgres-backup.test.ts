@@ -142,6 +142,8 @@ describe("GCP: a GCS bucket and a workload identity allowed on it only", () => {
     ]);
     for (const g of grants) {
       expect(g.member).toBe(`serviceAccount:${email}`);
+      // The member is a literal email: the grant waits for the account the same stack creates.
+      expect(g.depends_on).toEqual([expect.stringMatching(/^google_service_account\./)]);
       expect(g.bucket).toMatch(/^\$\{google_storage_bucket\.PostgresBackup_Bucket_\w+\.name\}$/);
     }
     const binding = one(data, "google_service_account_iam_member");

@@ -118,10 +118,13 @@ export const IN_CLUSTER_SERVICES = {
         medium: { resources: r("250m", "512Mi", "1Gi"), storage: "10Gi" },
         large: { resources: r("500m", "1Gi", "2Gi"), storage: "20Gi" },
       },
+      // The operator caches Secrets, ConfigMaps, Services and StatefulSets of every namespace it
+      // watches (Helm's release Secrets too); upstream asks 500Mi (config/manager/manager.yaml
+      // #L62-L68 at v2.22.3).
       rabbitmqOperator: {
-        small: { resources: r("50m", "64Mi", "128Mi") },
-        medium: { resources: r("50m", "128Mi", "256Mi") },
-        large: { resources: r("100m", "256Mi", "512Mi") },
+        small: { resources: r("50m", "256Mi", "512Mi") },
+        medium: { resources: r("100m", "384Mi", "768Mi") },
+        large: { resources: r("200m", "512Mi", "1Gi") },
       },
     },
   },

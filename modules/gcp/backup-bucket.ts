@@ -1,3 +1,4 @@
+import type { ITerraformDependable } from "cdktf";
 import { DataGoogleStorageProjectServiceAccount } from "@cdktf/provider-google/lib/data-google-storage-project-service-account";
 import { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
@@ -117,8 +118,13 @@ export class BackupBucket extends Construct {
     });
   }
 
-  /** Lets `principal` write, read, list and delete backups in this bucket (and nothing else). */
-  grantWriter(principal: GcpPrincipal): void {
+  /**
+   * Lets `principal` write, read, list and delete backups in this bucket (and nothing else).
+   * `after`: the principal's own resource when the same stack creates it (its member is a literal
+   * email, so without it the grant may be created first and GCP refuses a member that does not
+   * exist yet).
+   */
+  grantWriter(principal: GcpPrincipal, after: ITerraformDependable[] = []): void {
     for (const role of BACKUP_WRITER_ROLES) {
       const short = role.replace(/^roles\/storage\./, "");
       this.grants.push(
@@ -126,6 +132,7 @@ export class BackupBucket extends Construct {
           bucket: this.bucket.name,
           role,
           member: principal.member,
+          dependsOn: after.length ? after : undefined,
         }),
       );
     }

@@ -25,6 +25,8 @@ export interface KafkaClusterProps {
   readonly brokers?: number;
   /** The apps' topic (a KafkaTopic) and the one the user's ACLs allow. */
   readonly topic: string;
+  /** The nodes carry topology.kubernetes.io/zone (not on DOKS): rack awareness by zone needs it. @default true */
+  readonly zones?: boolean;
   /** The SCRAM user the applications log in as: KafkaUser `<name>-<username>`. @default "app" */
   readonly username?: string;
   /** Volume per node. @default "8Gi" */
@@ -163,7 +165,7 @@ export class KafkaCluster extends Construct {
         version: STRIMZI_KAFKA_VERSION,
         port: STRIMZI_CLIENT_PORT,
         config: r.config,
-        rackTopologyKey: brokerCount >= 3 ? ZONE_TOPOLOGY_KEY : "",
+        rackTopologyKey: brokerCount >= 3 && (props.zones ?? true) ? ZONE_TOPOLOGY_KEY : "",
         metrics: props.metrics ?? false,
       },
       nodePools: nodePools(controllers, brokers).map((p) => ({

@@ -34,6 +34,8 @@ export interface PostgresClusterProps {
   readonly chart: ChartSource;
   /** Replicated with quorum synchronous replication and zone spread (≥ 3 instances). */
   readonly ha: boolean;
+  /** The nodes carry topology.kubernetes.io/zone (not on DOKS): HA spreads the instances by zone. @default true */
+  readonly zones?: boolean;
   /** PostgreSQL instances (1 without ha). */
   readonly instances: number;
   readonly storageClass: string;
@@ -136,7 +138,7 @@ export class PostgresCluster extends Construct {
         synchronous: props.ha
           ? { method: "any", number: 1, dataDurability: "required", failoverQuorum: true }
           : null,
-        spreadAcrossZones: props.ha,
+        spreadAcrossZones: props.ha && (props.zones ?? true),
         serviceAccountAnnotations: { ...props.serviceAccountAnnotations },
       },
       backup: props.backup

@@ -114,7 +114,7 @@ export class GcpDataStack extends StrataStack {
       namespace: store.namespace,
       kubernetesServiceAccount: store.serviceAccount,
     });
-    bucket.grantWriter(identity.principal);
+    bucket.grantWriter(identity.principal, [identity.serviceAccount]);
     return { bucket, identity };
   }
 }

@@ -105,6 +105,17 @@ export class HelmLayerStack extends StrataStack {
   }
 
   /**
+   * The cluster's nodes carry the zone label `topology.kubernetes.io/zone`, so a zone spread can
+   * be satisfied. GKE and EKS set it; DOKS does not: DigitalOcean's cloud controller reports a
+   * node's region but no zone (digitalocean-cloud-controller-manager
+   * cloud-controller-manager/do/droplets.go#L158-L163 at 70d527e), and a DoNotSchedule spread on
+   * a missing label leaves every pod Pending.
+   */
+  get nodesHaveZones(): boolean {
+    return this.cloud !== "digitalocean";
+  }
+
+  /**
    * Monitoring objects go into this layer: the environment wants them and the cluster's owner runs
    * the metrics stack (a guest follows its owner; its own `enabled` can only turn them off).
    */

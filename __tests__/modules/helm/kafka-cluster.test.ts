@@ -53,8 +53,8 @@ describe("KafkaCluster", () => {
     ).toThrow(/controllers \(\d\) must be 1, 3 or 5/);
   });
 
-  test("rack awareness only with three brokers or more", () => {
-    const rack = (controllers: number, brokers: number) => {
+  test("rack awareness only with three brokers or more, on nodes that carry a zone", () => {
+    const rack = (controllers: number, brokers: number, zones?: boolean) => {
       let key = "";
       synthScope((s) => {
         key = new KafkaCluster(s, "K", {
@@ -64,6 +64,7 @@ describe("KafkaCluster", () => {
           topic: "t",
           controllers,
           brokers,
+          zones,
         }).values.kafka.rackTopologyKey;
       });
       return key;
@@ -71,6 +72,7 @@ describe("KafkaCluster", () => {
     expect(rack(1, 0)).toBe("");
     expect(rack(3, 0)).toBe("topology.kubernetes.io/zone");
     expect(rack(1, 2)).toBe("");
+    expect(rack(3, 3, false)).toBe("");
   });
 
   test("the password is generated into a Secret (never a literal) the user and the apps read", () => {

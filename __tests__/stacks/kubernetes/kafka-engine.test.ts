@@ -139,7 +139,8 @@ describe("the buses and platform layers per engine", () => {
     expect(r.values).toMatchObject({
       name: "events",
       kafka: {
-        rackTopologyKey: "topology.kubernetes.io/zone",
+        // DOKS nodes carry no zone label (stacks/kubernetes/layer.ts nodesHaveZones): no rack awareness.
+        rackTopologyKey: "",
         metrics: true,
         config: { "default.replication.factor": 3, "min.insync.replicas": 2 },
       },

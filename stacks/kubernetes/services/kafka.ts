@@ -39,6 +39,7 @@ export const kafkaService = {
           ...settings,
           chart: stack.localChart("kafka-cluster"),
           topic: IN_CLUSTER_TOPIC,
+          zones: stack.nodesHaveZones,
         }),
       );
     }

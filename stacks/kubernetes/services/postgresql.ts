@@ -90,6 +90,7 @@ function postgresCluster(
     name: pg.releaseName,
     chart: stack.localChart("postgres-cluster"),
     ha: pg.ha,
+    zones: stack.nodesHaveZones,
     instances: pg.ha ? pg.replicas : 1,
     storageClass: stack.storageClass,
     storage: pg.storage,
