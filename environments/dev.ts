@@ -1,8 +1,4 @@
-import {
-  AWS_EVENT_STORE_IDENTITIES,
-  GCP_PUBSUB,
-  GCP_WORKLOAD_IDENTITIES,
-} from "./angzarr";
+import { AWS_EVENT_STORE_IDENTITIES, GCP_PUBSUB, GCP_WORKLOAD_IDENTITIES } from "./angzarr";
 import { defineEnvironment } from "./schema";
 
 /** Development: one zone, no HA, local state, cheap defaults. */
