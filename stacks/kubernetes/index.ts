@@ -57,7 +57,6 @@ export function buildHelmStacks(
       ...props,
       ownsCluster,
       clusterTenants,
-      clickhouseNamespaces: ownsCluster ? altinityNamespaces(all, owner.name, placement.cloud) : [],
     });
     dependOn(platform, existing(cluster.stack));
     // A guest's releases need the owner's cluster-wide components (CRDs, ingress, storage class).
@@ -96,24 +95,6 @@ export function buildHelmStacks(
       }
     }
     return { placement, platform, databases, buses, apps };
-  });
-}
-
-/**
- * The namespaces of the environments on `owner`'s `cloud` cluster (its own and its guests') whose
- * ClickHouse runs on the Altinity engine there: the operator the owner installs watches them.
- */
-export function altinityNamespaces(
-  all: readonly Environment[],
-  owner: string,
-  cloud: Placement["cloud"],
-): string[] {
-  return all.flatMap((e) => {
-    const ch = e.workloads.databases.clickhouse;
-    if (!ch || ch.engine !== "altinity" || !ch.clouds.includes(cloud)) return [];
-    return placements(e)
-      .filter((p) => p.clusterEnvironment === owner && p.cloud === cloud)
-      .map((p) => p.namespace);
   });
 }
 

@@ -25,6 +25,7 @@ import { DO_DATABASE_ENGINES, doDatabaseClusterName } from "../digitalocean/data
 import { HelmLayerStack, type HelmLayerStackProps } from "./layer";
 import { addMonitoringObjects } from "./monitoring";
 import { randomProvider } from "./providers";
+import { operatorTenants } from "./services";
 
 /** Name of the Secret holding a managed database user's connection details. */
 export function managedDatabaseSecretName(kind: string, user: string): string {
@@ -57,18 +58,6 @@ export interface PlatformStackProps extends HelmLayerStackProps {
    * installs the operators their services need. @default - the environment alone
    */
   readonly clusterTenants?: readonly Environment[];
-  /**
-   * The namespaces on the cluster whose environments run ClickHouse on the Altinity engine (the
-   * owner's and its guests'): the owner installs the operator, watching them, when there are any.
-   * @default []
-   */
-  readonly clickhouseNamespaces?: readonly string[];
-}
-
-/** True when the environment runs Kafka on the Strimzi operator on `cloud` (also while migrating). */
-export function usesStrimzi(env: Environment, cloud: ConfigCloud): boolean {
-  const kafka = env.workloads.buses.kafka;
-  return !!kafka && (kafka.engine === "strimzi" || kafka.migrating) && kafka.clouds.includes(cloud);
 }
 
 /**
@@ -118,7 +107,7 @@ export class PlatformStack extends HelmLayerStack {
     if (props.ownsCluster) {
       const tenants = props.clusterTenants ?? [this.env];
       const c = this.addClusterComponents(labels, {
-        strimzi: tenants.some((e) => usesStrimzi(e, this.cloud)),
+        strimzi: operatorTenants(tenants, "kafka", this.cloud).length > 0,
       });
       this.storageClassResource = c.storageClass;
       this.envoyGateway = c.envoyGateway;
@@ -129,8 +118,9 @@ export class PlatformStack extends HelmLayerStack {
       this.strimzi = c.strimzi;
       this.cloudnativePg = c.cloudnativePg;
       this.kubePrometheusStack = c.kubePrometheusStack;
+      // The operator watches the namespaces of the environments that run ClickHouse on it.
       this.clickhouseOperator = this.addClickhouseOperator(
-        props.clickhouseNamespaces ?? [],
+        operatorTenants(tenants, "clickhouse", this.cloud).map((e) => e.workloads.namespace),
         labels,
       );
     }

@@ -72,6 +72,7 @@ export const clickhouseService = {
     );
     return releases;
   },
+  runsOnOperator: (ch) => ch.engine === "altinity",
   monitored: (ch) => ({
     kind: ch.engine === "bitnami" ? "clickhouse" : "altinity-clickhouse",
     release: ch.releaseName,

@@ -61,3 +61,19 @@ export function deployServices(
     }),
   );
 }
+
+/**
+ * The environments among `tenants` (those whose workloads run on one cluster) that run `service`
+ * on `cloud` on its operator: the owner installs the operator when there are any.
+ */
+export function operatorTenants<E extends { workloads: Parameters<typeof settingsOn>[0] }>(
+  tenants: readonly E[],
+  service: InClusterService,
+  cloud: string,
+): E[] {
+  const d = DATA_SERVICES[service] as DataService<typeof service, unknown>;
+  return tenants.filter((e) => {
+    const s = settingsOn(e.workloads, service, cloud);
+    return s !== undefined && (d.runsOnOperator?.(s) ?? false);
+  });
+}

@@ -55,6 +55,7 @@ export const kafkaService = {
     }
     return releases;
   },
+  runsOnOperator: (kafka) => kafka.engine === "strimzi" || kafka.migrating,
   // While migrating, only the cluster the apps use is monitored (one rule group per release).
   monitored: (kafka) => ({
     kind: kafka.engine === "strimzi" ? "strimzi" : "kafka",

@@ -128,6 +128,7 @@ export const postgresqlService = {
     releases.push(postgresCluster(stack, pg, source));
     return releases;
   },
+  runsOnOperator: (pg) => pg.engine !== "bitnami",
   monitored: (pg) => ({
     kind: pg.engine !== "bitnami" ? "cloudnativepg" : pg.ha ? "postgresql-ha" : "postgresql",
     release: pg.releaseName,

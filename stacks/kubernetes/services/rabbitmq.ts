@@ -51,6 +51,7 @@ export const rabbitmqService = {
     }
     return releases;
   },
+  runsOnOperator: (mq) => mq.engine === "operator",
   monitored: (mq) => ({
     kind: mq.engine === "bitnami" ? "rabbitmq" : "rabbitmq-cluster",
     release: mq.releaseName,

@@ -49,6 +49,11 @@ export interface DataService<K extends InClusterService, C> {
    * one, or two while an engine switch keeps the old release beside the new one.
    */
   deploy(stack: HelmLayerStack, settings: ServiceSettings<K>): Construct | readonly Construct[];
+  /**
+   * The service runs on an operator the cluster's owner installs in its platform layer (the
+   * engine's custom resources, or both engines while it moves); absent: no operator.
+   */
+  runsOnOperator?(settings: ServiceSettings<K>): boolean;
   /** Its exporter as a monitored service (scraped when `metrics` is on); absent: no exporter. */
   monitored?(settings: ServiceSettings<K>): MonitoredService;
   /** Where applications reach it, in the environment's namespace. */
