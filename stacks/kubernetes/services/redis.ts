@@ -2,7 +2,16 @@
 import { Redis, redisConnection, type RedisConnection } from "../../../modules/helm/redis";
 import { Valkey, valkeyConnection } from "../../../modules/helm/valkey";
 import { bitnamiImages } from "./bitnami";
-import type { DataService } from "./service";
+import type { DataService, ServiceSettings } from "./service";
+
+/** Where apps reach the engine's servers (with Sentinel: the sentinels and the master set). */
+function connectionOf(redis: ServiceSettings<"redis">, namespace: string): RedisConnection {
+  return (redis.engine === "bitnami" ? redisConnection : valkeyConnection)({
+    name: redis.releaseName,
+    namespace,
+    sentinel: redis.sentinel,
+  });
+}
 
 export const redisService = {
   key: "redis",
@@ -33,18 +42,9 @@ export const redisService = {
     release: redis.releaseName,
     topology: { replicated: redis.sentinel },
   }),
-  connection: (redis, namespace) =>
-    (redis.engine === "bitnami" ? redisConnection : valkeyConnection)({
-      name: redis.releaseName,
-      namespace,
-      sentinel: redis.sentinel,
-    }),
+  connection: connectionOf,
   wire(redis, namespace) {
-    const c: RedisConnection = (redis.engine === "bitnami" ? redisConnection : valkeyConnection)({
-      name: redis.releaseName,
-      namespace,
-      sentinel: redis.sentinel,
-    });
+    const c = connectionOf(redis, namespace);
     return {
       settings: {
         REDIS_HOST: c.host,
