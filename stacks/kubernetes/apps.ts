@@ -1,4 +1,3 @@
-import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { DataKubernetesSecretV1 } from "@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { type ITerraformDependable } from "cdktf";
@@ -92,9 +91,9 @@ export class AppsStack extends HelmLayerStack {
         annotations["iam.gke.io/gcp-service-account"] = wiring.identity.gcpServiceAccount;
       }
       if (wiring.identity.awsRoleName && this.cloud === "aws") {
-        annotations["eks.amazonaws.com/role-arn"] = this.roleArn(
+        annotations["eks.amazonaws.com/role-arn"] = this.awsRoleArn(
           appsScope,
-          appName,
+          `${appName}-role`,
           wiring.identity.awsRoleName,
         );
       }
@@ -277,12 +276,6 @@ export class AppsStack extends HelmLayerStack {
       this.sources.set(source, ds);
     }
     return ds;
-  }
-
-  private roleArn(scope: Construct, appName: string, roleName: string): string {
-    const account = this.env.targets.aws?.accountId;
-    if (account) return `arn:aws:iam::${account}:role/${roleName}`;
-    return new DataAwsIamRole(scope, `${appName}-role`, { name: roleName }).arn;
   }
 
   /**

@@ -1,4 +1,5 @@
 /** What every Helm-layer stack shares: its placement, the cluster providers, labels, storage. */
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { AssetType, TerraformAsset } from "cdktf";
 import type { Construct } from "constructs";
 import fs from "node:fs";
@@ -102,6 +103,16 @@ export class HelmLayerStack extends StrataStack {
       timeoutSeconds: this.env.workloads.timeoutSeconds[kind],
       maxHistory: this.env.workloads.maxHistory,
     };
+  }
+
+  /**
+   * The ARN of the IAM role `roleName` (IRSA): built from the environment's pinned AWS account, or
+   * read by name (a data source in `scope` with construct id `id`) when no account is pinned.
+   */
+  awsRoleArn(scope: Construct, id: string, roleName: string): string {
+    const account = this.env.targets.aws?.accountId;
+    if (account) return `arn:aws:iam::${account}:role/${roleName}`;
+    return new DataAwsIamRole(scope, id, { name: roleName }).arn;
   }
 
   /**

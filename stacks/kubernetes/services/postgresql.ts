@@ -3,7 +3,6 @@
  * restore source, or the deprecated bitnami/postgresql (bitnami/postgresql-ha with `ha`), which
  * also stays as it was while a new cluster imports from it (`import`).
  */
-import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import type { Construct } from "constructs";
 import {
   postgresBackupPath,
@@ -59,11 +58,9 @@ function backupIdentity(stack: HelmLayerStack, store: BackupStore): Record<strin
   if (c.kind === "gke-workload-identity")
     return { "iam.gke.io/gcp-service-account": c.serviceAccountEmail };
   if (c.kind === "aws-irsa") {
-    const account = stack.env.targets.aws?.accountId;
-    const arn = account
-      ? `arn:aws:iam::${account}:role/${c.roleName}`
-      : new DataAwsIamRole(stack, "PostgresBackupRole", { name: c.roleName }).arn;
-    return { "eks.amazonaws.com/role-arn": arn };
+    return {
+      "eks.amazonaws.com/role-arn": stack.awsRoleArn(stack, "PostgresBackupRole", c.roleName),
+    };
   }
   return {};
 }
