@@ -10,6 +10,7 @@
  * conservative: a path missing here is reported as an in-place change, so add paths when a
  * provider documents a new one.
  */
+import { PROJECT_CHART_BY_ASSET } from "./project-charts";
 
 /** What the review knows about one stateful resource type. */
 export interface StatefulRule {
@@ -55,24 +56,13 @@ export const DATA_CHARTS: readonly string[] = [
 ];
 
 /**
- * Strata's own charts (charts/, shipped as assets by stacks/kubernetes/layer.ts) that hold data,
- * by asset id: a path `./assets/<id>/<hash>` names no chart.
- */
-const DATA_CHART_ASSETS: Readonly<Record<string, string>> = {
-  PostgresClusterChart: "postgres-cluster",
-  RabbitmqClusterChart: "rabbitmq-cluster",
-  KafkaClusterChart: "kafka-cluster",
-  ClickhouseClusterChart: "clickhouse-cluster",
-};
-
-/**
  * The chart's base name: `oci://registry-1.docker.io/bitnamicharts/postgresql` → `postgresql`,
- * `./assets/RabbitmqClusterChart/<hash>` → `rabbitmq-cluster`.
+ * a chart of charts/ by its asset id, `./assets/RabbitmqClusterChart/<hash>` → `rabbitmq-cluster`.
  */
 function chartName(resource: Readonly<Record<string, unknown>>): string {
   const chart = typeof resource.chart === "string" ? resource.chart : "";
   const asset = /(?:^|\/)assets\/([A-Za-z]+)\//.exec(chart);
-  if (asset) return DATA_CHART_ASSETS[asset[1]] ?? asset[1];
+  if (asset) return PROJECT_CHART_BY_ASSET[asset[1]] ?? asset[1];
   return chart.split("/").pop() ?? "";
 }
 

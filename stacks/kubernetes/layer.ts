@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Environment } from "../../environments/schema";
 import type { ConfigCloud } from "../../environments/schema/workloads";
+import { CHART_ASSET_IDS, type ProjectChart } from "../../modules/common/project-charts";
 import type { ChartSource } from "../../modules/helm/chart-release";
 import { StrataStack, type StrataStackProps } from "../strata-stack";
 import type { ClusterRef } from "./cluster-ref";
@@ -34,19 +35,7 @@ export function kubernetesLabels(env: Environment): Record<string, string> {
 /** Which timeout a release gets (workloads.timeoutSeconds). */
 export type ReleaseKind = "platform" | "stateful" | "apps";
 
-/** The charts shipped in charts/, with the stable construct ids of their assets. */
-const CHART_ASSET_IDS = {
-  service: "ServiceChart",
-  migration: "MigrationChart",
-  gateway: "GatewayChart",
-  "argocd-apps": "ArgoCdAppsChart",
-  monitoring: "MonitoringChart",
-  "rabbitmq-cluster": "RabbitmqClusterChart",
-  "kafka-cluster": "KafkaClusterChart",
-  "clickhouse-cluster": "ClickhouseClusterChart",
-  "postgres-cluster": "PostgresClusterChart",
-} as const;
-export type ProjectChart = keyof typeof CHART_ASSET_IDS;
+export type { ProjectChart };
 
 /**
  * Path of a chart shipped in this repository. Found by walking up from this file, because the

@@ -100,7 +100,7 @@ interface ChartFact {
 const CHARTS = (CHART_FACTS as unknown as { charts: readonly ChartFact[] }).charts;
 
 /**
- * Strata's charts (charts/, shipped as assets by stacks/kubernetes/layer.ts) by asset id, with
+ * Strata's charts (charts/, shipped as assets: modules/common/project-charts.ts) by asset id, with
  * how their images are found: `image` (values image.repository/tag), `applications` (Argo CD
  * Applications), `none` (the chart has no container: its templates have no `image:`, checked by
  * __tests__/modules/common/policy/images.test.ts).

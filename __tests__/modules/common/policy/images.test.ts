@@ -174,8 +174,11 @@ describe("Strata's charts", () => {
     expect(refs(r)).toEqual(["prod-web/charts/service/image=docker.io/n8nio/n8n:1.98.1"]);
   });
 
-  test("PROJECT_CHARTS covers every chart stacks/kubernetes/layer.ts ships; only the image charts have containers of their own", () => {
-    const layer = fs.readFileSync(path.join(ROOT, "stacks", "kubernetes", "layer.ts"), "utf8");
+  test("PROJECT_CHARTS covers every chart charts/ ships (modules/common/project-charts.ts); only the image charts have containers of their own", () => {
+    const layer = fs.readFileSync(
+      path.join(ROOT, "modules", "common", "project-charts.ts"),
+      "utf8",
+    );
     const block = /CHART_ASSET_IDS = \{([\s\S]*?)\}/.exec(layer)![1];
     const ids = [...block.matchAll(/"?([\w-]+)"?: "(\w+Chart)"/g)].map((m) => [m[1], m[2]]);
     expect(ids.map(([, id]) => id).sort()).toEqual(Object.keys(PROJECT_CHARTS).sort());
