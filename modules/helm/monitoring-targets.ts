@@ -93,6 +93,73 @@ const RABBITMQ_OPERATOR =
   "https://github.com/rabbitmq/cluster-operator/blob/03e0b49c077a9c8d926fb4c8cbe2dd0bbdffd539";
 
 /**
+ * Kafka's rules, the same for both engines over their exporters' metric names (the Bitnami JMX
+ * exporter's `_value` gauges, the Strimzi Metrics Reporter's): offline partitions, the active
+ * controller count, and with replication under-replicated (and, where reported, under-min-ISR)
+ * partitions.
+ */
+function kafkaRules(
+  sel: string,
+  topology: Topology,
+  m: {
+    readonly offlinePartitions: string;
+    readonly activeControllers: string;
+    /** Count a missing series as 0 active controllers (else the alert cannot see none). */
+    readonly activeControllersAbsentIsZero?: boolean;
+    readonly underReplicated: string;
+    readonly underMinIsr?: string;
+  },
+): AlertRule[] {
+  const sum = (metric: string) => `sum by (namespace, ${SERVICE_LABEL}) (${metric}{${sel}})`;
+  const active = m.activeControllersAbsentIsZero
+    ? `(${sum(m.activeControllers)} or ${sum("up")} * 0)`
+    : sum(m.activeControllers);
+  return [
+    scrapeDown("KafkaDown", "Kafka", sel),
+    {
+      alert: "KafkaOfflinePartitions",
+      expr: `${sum(m.offlinePartitions)} > 0`,
+      for: "1m",
+      severity: "critical",
+      summary: "Kafka partitions have no leader",
+      description: `{{ $value }} partitions of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} have no leader: they can be neither written nor read.`,
+    },
+    {
+      alert: "KafkaActiveControllers",
+      expr: `${active} != 1`,
+      for: "5m",
+      severity: "critical",
+      summary: "Kafka has no active controller, or more than one",
+      description: `{{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} reports {{ $value }} active KRaft controllers (exactly one is healthy).`,
+    },
+    ...(topology.replicated
+      ? [
+          {
+            alert: "KafkaUnderReplicatedPartitions",
+            expr: `${sum(m.underReplicated)} > 0`,
+            for: "10m",
+            severity: "warning",
+            summary: "Kafka partitions are under-replicated",
+            description: `{{ $value }} partitions of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} have fewer in-sync replicas than replicas.`,
+          } satisfies AlertRule,
+          ...(m.underMinIsr
+            ? [
+                {
+                  alert: "KafkaUnderMinIsrPartitions",
+                  expr: `${sum(m.underMinIsr)} > 0`,
+                  for: "5m",
+                  severity: "critical",
+                  summary: "Kafka partitions are below min.insync.replicas",
+                  description: `{{ $value }} partitions of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} have fewer in-sync replicas than min.insync.replicas: producers with acks=all are refused.`,
+                } satisfies AlertRule,
+              ]
+            : []),
+        ]
+      : []),
+  ];
+}
+
+/**
  * RabbitMQ's rules over the rabbitmq_prometheus plugin (aggregated /metrics), the same for the
  * Bitnami release and the operator's clusters (facts/metrics.json).
  */
@@ -341,37 +408,12 @@ export const KINDS: Readonly<Record<MonitoredKind, KindSpec>> = {
     port: "http-metrics",
     path: "/metrics",
     source: `${BITNAMI}/f73fdee132e88e0358b11fcaec6f3aa97bcd44f1/bitnami/kafka/templates/metrics/jmx-svc.yaml#L10-L30`,
-    rules: (sel, _t, topology) => [
-      scrapeDown("KafkaDown", "Kafka", sel),
-      {
-        alert: "KafkaOfflinePartitions",
-        expr: `sum by (namespace, ${SERVICE_LABEL}) (kafka_controller_kafkacontroller_offlinepartitionscount_value{${sel}}) > 0`,
-        for: "1m",
-        severity: "critical",
-        summary: "Kafka partitions have no leader",
-        description: `{{ $value }} partitions of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} have no leader: they can be neither written nor read.`,
-      },
-      {
-        alert: "KafkaActiveControllers",
-        expr: `sum by (namespace, ${SERVICE_LABEL}) (kafka_controller_kafkacontroller_activecontrollercount_value{${sel}}) != 1`,
-        for: "5m",
-        severity: "critical",
-        summary: "Kafka has no active controller, or more than one",
-        description: `{{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} reports {{ $value }} active KRaft controllers (exactly one is healthy).`,
-      },
-      ...(topology.replicated
-        ? [
-            {
-              alert: "KafkaUnderReplicatedPartitions",
-              expr: `sum by (namespace, ${SERVICE_LABEL}) (kafka_server_replicamanager_total_underreplicatedpartitions_value{${sel}}) > 0`,
-              for: "10m",
-              severity: "warning",
-              summary: "Kafka partitions are under-replicated",
-              description: `{{ $value }} partitions of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} have fewer in-sync replicas than replicas.`,
-            } satisfies AlertRule,
-          ]
-        : []),
-    ],
+    rules: (sel, _t, topology) =>
+      kafkaRules(sel, topology, {
+        offlinePartitions: "kafka_controller_kafkacontroller_offlinepartitionscount_value",
+        activeControllers: "kafka_controller_kafkacontroller_activecontrollercount_value",
+        underReplicated: "kafka_server_replicamanager_total_underreplicatedpartitions_value",
+      }),
   },
   strimzi: {
     // Kafka nodes of a Strimzi cluster: pods labelled with the cluster and kind Kafka
@@ -382,46 +424,15 @@ export const KINDS: Readonly<Record<MonitoredKind, KindSpec>> = {
     port: "tcp-prometheus",
     path: "/metrics",
     source: `${STRIMZI}/6c7b43c4af0db547c10463ba09d1dfa6f5e156a0/packaging/examples/metrics/prometheus-install/pod-monitors/kafka-resources-metrics.yaml#L8-L18`,
-    rules: (sel, _t, topology) => [
-      scrapeDown("KafkaDown", "Kafka", sel),
-      {
-        alert: "KafkaOfflinePartitions",
-        expr: `sum by (namespace, ${SERVICE_LABEL}) (kafka_controller_kafkacontroller_offlinepartitionscount{${sel}}) > 0`,
-        for: "1m",
-        severity: "critical",
-        summary: "Kafka partitions have no leader",
-        description: `{{ $value }} partitions of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} have no leader: they can be neither written nor read.`,
-      },
-      {
-        alert: "KafkaActiveControllers",
+    rules: (sel, _t, topology) =>
+      kafkaRules(sel, topology, {
+        offlinePartitions: "kafka_controller_kafkacontroller_offlinepartitionscount",
+        activeControllers: "kafka_controller_kafkacontroller_activecontrollercount",
         // No series at all (no active controller reporting) counts as 0.
-        expr: `(sum by (namespace, ${SERVICE_LABEL}) (kafka_controller_kafkacontroller_activecontrollercount{${sel}}) or sum by (namespace, ${SERVICE_LABEL}) (up{${sel}}) * 0) != 1`,
-        for: "5m",
-        severity: "critical",
-        summary: "Kafka has no active controller, or more than one",
-        description: `{{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} reports {{ $value }} active KRaft controllers (exactly one is healthy).`,
-      },
-      ...(topology.replicated
-        ? [
-            {
-              alert: "KafkaUnderReplicatedPartitions",
-              expr: `sum by (namespace, ${SERVICE_LABEL}) (kafka_server_replicamanager_underreplicatedpartitions{${sel}}) > 0`,
-              for: "10m",
-              severity: "warning",
-              summary: "Kafka partitions are under-replicated",
-              description: `{{ $value }} partitions of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} have fewer in-sync replicas than replicas.`,
-            } satisfies AlertRule,
-            {
-              alert: "KafkaUnderMinIsrPartitions",
-              expr: `sum by (namespace, ${SERVICE_LABEL}) (kafka_cluster_partition_underminisr{${sel}}) > 0`,
-              for: "5m",
-              severity: "critical",
-              summary: "Kafka partitions are below min.insync.replicas",
-              description: `{{ $value }} partitions of {{ $labels.${SERVICE_LABEL} }} in {{ $labels.namespace }} have fewer in-sync replicas than min.insync.replicas: producers with acks=all are refused.`,
-            } satisfies AlertRule,
-          ]
-        : []),
-    ],
+        activeControllersAbsentIsZero: true,
+        underReplicated: "kafka_server_replicamanager_underreplicatedpartitions",
+        underMinIsr: "kafka_cluster_partition_underminisr",
+      }),
   },
   app: {
     // charts/service: pods carry the release as app.kubernetes.io/instance; the container port is "http".
