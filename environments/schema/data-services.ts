@@ -28,6 +28,22 @@ export const releaseFields = {
   metrics: z.boolean().optional(),
 };
 
+/**
+ * The service's config runs its deprecated Bitnami release: its engine is "bitnami", or the release
+ * is kept beside the new engine while data moves over (`keepBitnami`, Kafka's `migrating`).
+ * Resolved or not, every service's config answers the same.
+ */
+export function runsBitnamiRelease(
+  c: { engine?: string; keepBitnami?: boolean; migrating?: boolean } | undefined,
+): boolean {
+  return c?.engine === "bitnami" || !!c?.keepBitnami || !!c?.migrating;
+}
+
+/** The config sets a Bitnami image location of its own (`images`). */
+export function setsImages(c: { images?: { registry?: string; namespace?: string } }): boolean {
+  return c.images?.registry !== undefined || c.images?.namespace !== undefined;
+}
+
 /** The fields every release shares, resolved or not. */
 export type ReleaseFields = {
   [K in keyof typeof releaseFields]?: z.output<(typeof releaseFields)[K]>;
@@ -171,7 +187,7 @@ export function checkPostgresEngine(
       );
     }
   }
-  if (pg.images?.registry !== undefined || pg.images?.namespace !== undefined) {
+  if (setsImages(pg)) {
     issue(
       at("images"),
       'images applies to the bitnami engine only; the CloudNativePG operand image is pinned by Strata (docs/data-services.md): remove images, or set engine: "bitnami" (deprecated)',
@@ -367,11 +383,7 @@ export function checkKafka(
       `Strimzi ${strimziChart} is below ${STRIMZI_FLOOR.join(".")}: it lacks the fixes for CVE-2026-55225 and CVE-2026-55226 (Strimzi CHANGELOG 1.0.1) and charts/kafka-cluster renders the kafka.strimzi.io/v1 API only 1.0 serves alone; pin ${SERVICE_CHART_VERSIONS.strimzi} or later`,
     );
   }
-  if (
-    kafka.engine !== "bitnami" &&
-    !kafka.migrating &&
-    (kafka.images?.registry !== undefined || kafka.images?.namespace !== undefined)
-  ) {
+  if (!runsBitnamiRelease(kafka) && setsImages(kafka)) {
     issue(
       ["buses", "kafka", "images"],
       `images applies to the Bitnami release only; Strimzi's Kafka image is the operator's (quay.io/strimzi/kafka, chart strimzi-kafka-operator): remove images, or set engine: "bitnami" (deprecated) or migrating: true while both run`,
@@ -434,10 +446,7 @@ export function checkRabbitmqEngine(
     }
     return;
   }
-  if (
-    !mq.keepBitnami &&
-    (mq.images?.registry !== undefined || mq.images?.namespace !== undefined)
-  ) {
+  if (!runsBitnamiRelease(mq) && setsImages(mq)) {
     issue(
       ["buses", "rabbitmq", "images"],
       `images applies to the Bitnami engine only; the operator's RabbitMQ image is pinned by Strata (${RABBITMQ_CLUSTER_IMAGE.repository}:${RABBITMQ_CLUSTER_IMAGE.tag}): remove images, or set engine: "bitnami" (deprecated)`,

@@ -23,6 +23,8 @@ import { checkMonitoring, MonitoringConfig, resolveMonitoring } from "./monitori
 import { checkMigrations, resolveMigration } from "./migrations";
 import {
   BusesConfig,
+  runsBitnamiRelease,
+  setsImages,
   checkKafka,
   checkPostgresEngine,
   checkRabbitmqEngine,
@@ -120,24 +122,18 @@ export const CHART_KEYS = Object.keys(CHART_VERSIONS) as ChartKey[];
 const SERVICE_CHART: {
   readonly [S in InClusterService]: (w: z.output<typeof Workloads>) => ChartKey;
 } = {
-  postgresql: (w) => {
-    const pg = w.databases?.postgresql;
-    if (pg?.engine !== "bitnami") return "cloudnativePg";
-    return pg.ha ? "postgresqlHa" : "postgresql";
-  },
-  redis: (w) => (w.databases?.redis?.engine === "bitnami" ? "redis" : "valkey"),
-  clickhouse: (w) =>
-    w.databases?.clickhouse?.engine === "bitnami" || w.databases?.clickhouse?.keepBitnami
-      ? "clickhouse"
-      : "clickhouseOperator",
+  postgresql: ({ databases: d }) =>
+    runsBitnamiRelease(d?.postgresql)
+      ? d?.postgresql?.ha
+        ? "postgresqlHa"
+        : "postgresql"
+      : "cloudnativePg",
+  redis: ({ databases: d }) => (runsBitnamiRelease(d?.redis) ? "redis" : "valkey"),
+  clickhouse: ({ databases: d }) =>
+    runsBitnamiRelease(d?.clickhouse) ? "clickhouse" : "clickhouseOperator",
   meilisearch: () => "meilisearch",
-  rabbitmq: (w) =>
-    w.buses?.rabbitmq?.engine === "bitnami" || w.buses?.rabbitmq?.keepBitnami
-      ? "rabbitmq"
-      : "rabbitmqOperator",
-  // The Bitnami release runs with engine bitnami, or beside Strimzi while migrating.
-  kafka: (w) =>
-    w.buses?.kafka?.engine === "bitnami" || w.buses?.kafka?.migrating ? "kafka" : "strimzi",
+  rabbitmq: ({ buses: b }) => (runsBitnamiRelease(b?.rabbitmq) ? "rabbitmq" : "rabbitmqOperator"),
+  kafka: ({ buses: b }) => (runsBitnamiRelease(b?.kafka) ? "kafka" : "strimzi"),
 };
 
 /** The charts that are Bitnami's (images under docker.io/bitnami until August 2025). */
@@ -440,11 +436,7 @@ export function checkWorkloads(
     );
   }
   const redis = w.databases?.redis;
-  if (
-    redis &&
-    redis.engine !== "bitnami" &&
-    (redis.images?.registry !== undefined || redis.images?.namespace !== undefined)
-  ) {
+  if (redis && !runsBitnamiRelease(redis) && setsImages(redis)) {
     issue(
       ["databases", "redis", "images"],
       `images applies to the Bitnami engine only; Valkey's image is pinned by Strata (${VALKEY_IMAGE.registry}/${VALKEY_IMAGE.repository}:${VALKEY_IMAGE.tag}): remove images, or set engine: "bitnami" (deprecated)`,
@@ -467,12 +459,7 @@ export function checkWorkloads(
       `keepBitnami keeps the Bitnami release beside the Altinity installation during a migration; with engine "bitnami" it means nothing: remove it, or remove engine`,
     );
   }
-  if (
-    ch &&
-    ch.engine !== "bitnami" &&
-    !ch.keepBitnami &&
-    (ch.images?.registry !== undefined || ch.images?.namespace !== undefined)
-  ) {
+  if (ch && !runsBitnamiRelease(ch) && setsImages(ch)) {
     issue(
       ["databases", "clickhouse", "images"],
       `images applies to the Bitnami engine only; the Altinity engine's ClickHouse and Keeper images are pinned by Strata (${CLICKHOUSE_IMAGES.server}, ${CLICKHOUSE_IMAGES.keeper}): remove images, or set engine: "bitnami" (deprecated)`,
@@ -630,8 +617,7 @@ export function resolveWorkloads(
       ...release(c, "clickhouse", DEFAULT_RELEASE_NAMES.clickhouse),
       engine,
       // The Altinity engine's images are Strata's pins: the Bitnami image location does not apply.
-      ...(engine !== "bitnami" &&
-        !c.keepBitnami && { images: { registry: undefined, namespace: undefined } }),
+      ...(!runsBitnamiRelease(c) && { images: { registry: undefined, namespace: undefined } }),
       keepBitnami: engine !== "bitnami" && (c.keepBitnami ?? false),
       shards: c.shards ?? 1,
       replicas,
@@ -697,7 +683,7 @@ export function resolveWorkloads(
         ...release(pg, "postgresql", DEFAULT_RELEASE_NAMES.postgresql),
         engine: pg.engine ?? ("cloudnativepg" as const),
         // CloudNativePG's image is Strata's pin: the Bitnami image location does not apply.
-        ...(pg.engine !== "bitnami" && {
+        ...(!runsBitnamiRelease(pg) && {
           images: { registry: undefined, namespace: undefined },
         }),
         restore: pg.restore,
@@ -731,7 +717,7 @@ export function resolveWorkloads(
         ...release(redis, "redis", DEFAULT_RELEASE_NAMES.redis),
         engine: redis.engine ?? ("valkey" as const),
         // Valkey's image is Strata's pin: the Bitnami image location does not apply.
-        ...(redis.engine !== "bitnami" && {
+        ...(!runsBitnamiRelease(redis) && {
           images: { registry: undefined, namespace: undefined },
         }),
         sentinel: redis.sentinel ?? ha,
@@ -753,10 +739,9 @@ export function resolveWorkloads(
         engine: mq.engine ?? ("operator" as const),
         // The operator engine's image is Strata's pin: the Bitnami image location applies only to
         // the Bitnami release kept while moving over.
-        ...(mq.engine !== "bitnami" &&
-          !mq.keepBitnami && {
-            images: { registry: undefined, namespace: undefined },
-          }),
+        ...(!runsBitnamiRelease(mq) && {
+          images: { registry: undefined, namespace: undefined },
+        }),
         replicas: mq.replicas ?? (ha ? 3 : 1),
         plugins: mq.plugins ?? [],
         keepBitnami: mq.engine !== "bitnami" && (mq.keepBitnami ?? false),
@@ -766,8 +751,9 @@ export function resolveWorkloads(
         engine: kafka.engine ?? ("strimzi" as const),
         migrating: kafka.migrating ?? false,
         // Strimzi's Kafka image is the operator's: the Bitnami image location does not apply.
-        ...(kafka.engine !== "bitnami" &&
-          !kafka.migrating && { images: { registry: undefined, namespace: undefined } }),
+        ...(!runsBitnamiRelease(kafka) && {
+          images: { registry: undefined, namespace: undefined },
+        }),
         controllers: kafka.controllers ?? (ha ? 3 : 1),
         brokers: kafka.brokers ?? (ha ? tier.replicas : 0),
       },

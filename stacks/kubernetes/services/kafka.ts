@@ -6,6 +6,7 @@
 import type { Construct } from "constructs";
 import { Kafka, kafkaConnection, type KafkaConnection } from "../../../modules/helm/kafka";
 import { KafkaCluster, kafkaClusterConnection } from "../../../modules/helm/kafka-cluster";
+import { runsBitnamiRelease } from "../../../environments/schema/data-services";
 import { bitnamiImages } from "./bitnami";
 import { IN_CLUSTER_TOPIC, type DataService, type ServiceSettings } from "./service";
 
@@ -43,7 +44,7 @@ export const kafkaService = {
         }),
       );
     }
-    if (kafka.engine === "bitnami" || kafka.migrating) {
+    if (runsBitnamiRelease(kafka)) {
       // Deprecated (frozen images): the same construct id as before, so the state stays put.
       releases.push(
         new Kafka(stack, "Kafka", {

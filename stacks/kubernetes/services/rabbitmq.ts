@@ -10,6 +10,7 @@ import {
   rabbitmqClusterConnection,
   type RabbitmqClusterConnection,
 } from "../../../modules/helm/rabbitmq-cluster";
+import { runsBitnamiRelease } from "../../../environments/schema/data-services";
 import { bitnamiImages } from "./bitnami";
 import { IN_CLUSTER_TOPIC, type DataService, type SecretRef, type ServiceWiring } from "./service";
 
@@ -32,7 +33,7 @@ export const rabbitmqService = {
         }),
       );
     }
-    if (mq.engine === "bitnami" || mq.keepBitnami) {
+    if (runsBitnamiRelease(mq)) {
       // Deprecated (or kept beside the new cluster while messages move over); at its original
       // construct id, so its state stays where it is.
       releases.push(
