@@ -2,30 +2,19 @@
  * `workloads.databases.postgresql.engine`: CloudNativePG by default, the deprecated Bitnami
  * releases on request; `restore`; and the checks that need the cluster's owner.
  */
-import { EnvironmentSchema, type EnvironmentInput } from "../../environments/schema";
+import { EnvironmentSchema } from "../../environments/schema";
 import { checkCloudNativePg, type CnpgEnvironment } from "../../environments/schema/cloudnative-pg";
 import { CHART_VERSIONS, type WorkloadsInput } from "../../environments/schema/workloads";
 import { platformWebhookPorts } from "../../stacks/kubernetes/webhooks";
-import { BITNAMI_IMAGES, envInput, problems } from "../support/env";
-
-function input(workloads: WorkloadsInput): EnvironmentInput {
-  return envInput({
-    targets: {
-      gcp: { project: "strata-test", region: "europe-west1", cluster: {} },
-      digitalocean: { region: "fra1", network: { ipRange: "10.200.0.0/20" }, cluster: {} },
-    },
-    workloads,
-  });
-}
-const resolve = (w: WorkloadsInput) => EnvironmentSchema.parse(input(w)).workloads;
+import { BITNAMI_IMAGES, clusterInput, clusterWorkloads, problems } from "../support/env";
 
 describe("databases.postgresql.engine", () => {
   test("CloudNativePG by default: no Bitnami image location, no pgpool, the operator installed", () => {
-    const w = resolve({ databases: { postgresql: {} } });
+    const w = clusterWorkloads({ databases: { postgresql: {} } });
     expect(w.databases.postgresql).toMatchObject({ engine: "cloudnativepg", releaseName: "db" });
     expect(w.databases.postgresql).not.toHaveProperty("pgpoolReplicas");
     expect(w.platform.cloudnativePg).toEqual({ enabled: true });
-    expect(problems(input({ databases: { postgresql: {} } }))).toEqual([]);
+    expect(problems(clusterInput({ databases: { postgresql: {} } }))).toEqual([]);
     expect(CHART_VERSIONS).toMatchObject({ cloudnativePg: "0.29.0", barmanCloudPlugin: "0.7.0" });
     // Its admission webhooks listen on 9443, which a private GKE control plane must reach.
     const off = { ...w.platform, cloudnativePg: { enabled: false } };
@@ -33,18 +22,21 @@ describe("databases.postgresql.engine", () => {
   });
 
   test("without PostgreSQL, or with the bitnami engine, no operator (unless asked for)", () => {
-    expect(resolve({}).platform.cloudnativePg).toEqual({ enabled: false });
-    const w = resolve({ images: BITNAMI_IMAGES, databases: { postgresql: { engine: "bitnami" } } });
+    expect(clusterWorkloads({}).platform.cloudnativePg).toEqual({ enabled: false });
+    const w = clusterWorkloads({
+      images: BITNAMI_IMAGES,
+      databases: { postgresql: { engine: "bitnami" } },
+    });
     expect(w.platform.cloudnativePg).toEqual({ enabled: false });
     expect(w.databases.postgresql).toMatchObject({ engine: "bitnami", pgpoolReplicas: 1 });
     expect(
-      resolve({ platform: { cloudnativePg: { enabled: true } } }).platform.cloudnativePg,
+      clusterWorkloads({ platform: { cloudnativePg: { enabled: true } } }).platform.cloudnativePg,
     ).toEqual({ enabled: true });
   });
 
   test("an unknown engine names the choices", () => {
     expect(
-      problems(input({ databases: { postgresql: { engine: "zalando" as "bitnami" } } })),
+      problems(clusterInput({ databases: { postgresql: { engine: "zalando" as "bitnami" } } })),
     ).toEqual([
       expect.stringMatching(
         /workloads\.databases\.postgresql\.engine: postgresql engine "zalando" is not one of "cloudnativepg" \(maintained; the default\) or "bitnami" \(deprecated\)/,
@@ -55,7 +47,7 @@ describe("databases.postgresql.engine", () => {
   test("Bitnami-only fields on CloudNativePG are refused with the fix", () => {
     expect(
       problems(
-        input({
+        clusterInput({
           databases: {
             postgresql: { pgpoolReplicas: 2, images: { registry: "mirror.example.com" } },
           },
@@ -75,7 +67,7 @@ describe("databases.postgresql.engine", () => {
 describe("databases.postgresql.restore", () => {
   test("a new release restored from the old one's backups at a point in time", () => {
     const w = EnvironmentSchema.parse(
-      input({
+      clusterInput({
         databases: {
           postgresql: {
             releaseName: "db2",
@@ -94,7 +86,7 @@ describe("databases.postgresql.restore", () => {
 
   test("refused: restoring a release into itself, without backups, on Bitnami, a time without zone", () => {
     const at = (postgresql: NonNullable<WorkloadsInput["databases"]>["postgresql"]) =>
-      problems(input({ images: BITNAMI_IMAGES, databases: { postgresql } }));
+      problems(clusterInput({ images: BITNAMI_IMAGES, databases: { postgresql } }));
     expect(at({ backup: { enabled: true }, restore: { from: "db" } })).toEqual([
       expect.stringMatching(
         /workloads\.databases\.postgresql\.restore\.from: restore\.from is this release \(db\).*restore into a new releaseName/,
@@ -128,7 +120,7 @@ describe("databases.postgresql.restore", () => {
 
 describe("databases.postgresql.import", () => {
   test("a new release importing from today's Bitnami release, which is kept with its images", () => {
-    const w = resolve({
+    const w = clusterWorkloads({
       images: BITNAMI_IMAGES,
       databases: { postgresql: { releaseName: "pg", import: { from: "db" } } },
     });
@@ -140,7 +132,7 @@ describe("databases.postgresql.import", () => {
   });
 
   test("refused: importing into the same release name, without the Bitnami images, on Bitnami", () => {
-    const at = (w: WorkloadsInput) => problems(input(w));
+    const at = (w: WorkloadsInput) => problems(clusterInput(w));
     expect(
       at({ images: BITNAMI_IMAGES, databases: { postgresql: { import: { from: "db" } } } }),
     ).toEqual([

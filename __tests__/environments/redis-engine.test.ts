@@ -1,22 +1,11 @@
 /** `workloads.databases.redis.engine`: Valkey by default, the deprecated Bitnami release on request. */
-import { EnvironmentSchema, type EnvironmentInput } from "../../environments/schema";
-import { CHART_VERSIONS, type WorkloadsInput } from "../../environments/schema/workloads";
-import { BITNAMI_IMAGES, envInput, problems } from "../support/env";
-
-function input(workloads: WorkloadsInput): EnvironmentInput {
-  return envInput({
-    targets: {
-      gcp: { project: "strata-test", region: "europe-west1", cluster: {} },
-      digitalocean: { region: "fra1", network: { ipRange: "10.200.0.0/20" }, cluster: {} },
-    },
-    workloads,
-  });
-}
-const resolve = (w: WorkloadsInput) => EnvironmentSchema.parse(input(w)).workloads;
+import { EnvironmentSchema } from "../../environments/schema";
+import { CHART_VERSIONS } from "../../environments/schema/workloads";
+import { BITNAMI_IMAGES, clusterInput, clusterWorkloads, problems } from "../support/env";
 
 describe("databases.redis.engine", () => {
   test("Valkey by default, with no Bitnami image location to give", () => {
-    const w = resolve({ databases: { redis: {} } });
+    const w = clusterWorkloads({ databases: { redis: {} } });
     expect(w.databases.redis).toMatchObject({
       engine: "valkey",
       releaseName: "cache",
@@ -29,12 +18,15 @@ describe("databases.redis.engine", () => {
   });
 
   test("bitnami keeps today's release and still needs its image location", () => {
-    const w = resolve({ images: BITNAMI_IMAGES, databases: { redis: { engine: "bitnami" } } });
+    const w = clusterWorkloads({
+      images: BITNAMI_IMAGES,
+      databases: { redis: { engine: "bitnami" } },
+    });
     expect(w.databases.redis).toMatchObject({
       engine: "bitnami",
       images: { registry: BITNAMI_IMAGES.bitnami.registry },
     });
-    expect(problems(input({ databases: { redis: { engine: "bitnami" } } }))).toEqual([
+    expect(problems(clusterInput({ databases: { redis: { engine: "bitnami" } } }))).toEqual([
       expect.stringMatching(
         /workloads\.databases\.redis\.images: no image location for a Bitnami chart/,
       ),
@@ -42,12 +34,12 @@ describe("databases.redis.engine", () => {
   });
 
   test("Valkey needs no Bitnami image location, even where the other services do", () => {
-    expect(problems(input({ databases: { redis: {} } }))).toEqual([]);
+    expect(problems(clusterInput({ databases: { redis: {} } }))).toEqual([]);
   });
 
   test("an unknown engine names the choices", () => {
     expect(
-      problems(input({ databases: { redis: { engine: "redis-stack" as "valkey" } } })),
+      problems(clusterInput({ databases: { redis: { engine: "redis-stack" as "valkey" } } })),
     ).toEqual([
       expect.stringMatching(
         /workloads\.databases\.redis\.engine: redis engine "redis-stack" is not one of "valkey" \(maintained; the default\) or "bitnami" \(deprecated\)/,
@@ -57,7 +49,9 @@ describe("databases.redis.engine", () => {
 
   test("images on a Valkey service is refused with the fix", () => {
     expect(
-      problems(input({ databases: { redis: { images: { registry: "mirror.example.com" } } } })),
+      problems(
+        clusterInput({ databases: { redis: { images: { registry: "mirror.example.com" } } } }),
+      ),
     ).toEqual([
       expect.stringMatching(
         /workloads\.databases\.redis\.images: images applies to the Bitnami engine only; Valkey's image is pinned by Strata \(docker\.io\/valkey\/valkey:9\.1\.1\): remove images, or set engine: "bitnami"/,
@@ -70,7 +64,7 @@ describe("databases.redis.engine", () => {
     (engine) => {
       expect(
         problems(
-          input({
+          clusterInput({
             images: BITNAMI_IMAGES,
             databases: { redis: { engine, sentinel: true, replicas: 2 } },
           }),
@@ -84,7 +78,7 @@ describe("databases.redis.engine", () => {
   );
 
   test("a resolved Valkey configuration parses again to itself", () => {
-    const env = EnvironmentSchema.parse(input({ databases: { redis: { sentinel: true } } }));
+    const env = EnvironmentSchema.parse(clusterInput({ databases: { redis: { sentinel: true } } }));
     const again = EnvironmentSchema.parse(JSON.parse(JSON.stringify(env)));
     expect(again.workloads.databases.redis).toEqual(env.workloads.databases.redis);
   });

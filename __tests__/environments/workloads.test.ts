@@ -1,6 +1,6 @@
 import { EnvironmentSchema, type EnvironmentInput } from "../../environments/schema";
 import type { WorkloadsInput } from "../../environments/schema/workloads";
-import { BITNAMI_IMAGES, envInput, problems } from "../support/env";
+import { BITNAMI_IMAGES, envInput, GCP_DO_CLUSTERS, problems } from "../support/env";
 
 function input(
   workloads: WorkloadsInput,
@@ -25,10 +25,7 @@ function input(
 const app = { image: { repository: "ghcr.io/x/app", tag: "1.0.0" } };
 /** {@link input}'s clusters without the event store and identity (for workloads that use neither). */
 const NO_NATIVE: Partial<EnvironmentInput> = {
-  targets: {
-    gcp: { project: "strata-test", region: "europe-west1", cluster: {} },
-    digitalocean: { region: "fra1", network: { ipRange: "10.200.0.0/20" }, cluster: {} },
-  },
+  targets: GCP_DO_CLUSTERS,
 };
 
 describe("workloads defaults", () => {

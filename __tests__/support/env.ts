@@ -5,6 +5,7 @@ import {
   type Environment,
   type EnvironmentInput,
 } from "../../environments/schema";
+import type { WorkloadsInput } from "../../environments/schema/workloads";
 
 /** Where Bitnami images are pulled from in test environments (the workloads schema requires it). */
 export const BITNAMI_IMAGES = {
@@ -71,6 +72,22 @@ export function envInput(overrides: Partial<EnvironmentInput> = {}): Environment
     },
     ...overrides,
   };
+}
+
+/** Clusters on GCP and DigitalOcean, where the in-cluster service tests place their workloads. */
+export const GCP_DO_CLUSTERS = {
+  gcp: { project: "strata-test", region: "europe-west1", cluster: {} },
+  digitalocean: { region: "fra1", network: { ipRange: "10.200.0.0/20" }, cluster: {} },
+} as const satisfies EnvironmentInput["targets"];
+
+/** {@link envInput} with {@link GCP_DO_CLUSTERS} and these workloads. */
+export function clusterInput(workloads: WorkloadsInput): EnvironmentInput {
+  return envInput({ targets: GCP_DO_CLUSTERS, workloads });
+}
+
+/** The resolved workloads of {@link clusterInput}. */
+export function clusterWorkloads(workloads: WorkloadsInput) {
+  return EnvironmentSchema.parse(clusterInput(workloads)).workloads;
 }
 
 /** The resolved form of {@link envInput}. */
